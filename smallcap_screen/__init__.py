@@ -1,0 +1,43 @@
+"""smallcap-screen: fund P/E computed bottom-up from full ETF holdings, and the small-cap discount.
+
+The Python API mirrors the command line::
+
+    from smallcap_screen import compare
+    result = compare(["IWM", "IJR", "IJS", "SPY"], benchmark="SPY", negative="exclude", data="offline")
+    result.records()          # the rows of `smallcap-screen compare --format json`
+
+Names are imported lazily so that `smallcap-screen --help` does not pay for pandas.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "compare": "comparison",
+    "Comparison": "comparison",
+    "offline_snapshot": "comparison",
+    "fund_valuation": "metrics",
+    "harmonic_pe": "metrics",
+    "FundValuation": "metrics",
+    "Holdings": "model",
+    "Fundamentals": "model",
+    "Snapshot": "snapshot",
+    "bundled_snapshot": "snapshot",
+    "read_snapshot": "snapshot",
+    "Store": "store",
+    "FUNDS": "registry",
+    "get_fund": "registry",
+    "read_holdings_file": "sources.holdings_file",
+    "parse_finviz_csv": "sources.finviz",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'smallcap_screen' has no attribute {name!r}")
+    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)

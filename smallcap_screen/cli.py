@@ -1,0 +1,177 @@
+"""The ``smallcap-screen`` command line: a thin layer over the Python API.
+
+Heavy modules (pandas, yfinance, openpyxl) are imported inside the commands so ``--help`` is instant.
+
+Exit codes: 0 success; 1 unexpected internal error; 2 usage error; 3 bad or unusable data;
+4 unknown fund; 5 network unavailable (with ``--live``); 6 output could not be written.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    name="smallcap-screen",
+    help="Small-cap valuation screener: fund P/E computed bottom-up from full ETF holdings, "
+    "and the small-cap discount versus the S&P 500.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+reference_app = typer.Typer(help="Build the bundled reference snapshot from raw issuer downloads.", no_args_is_help=True)
+app.add_typer(reference_app, name="reference")
+
+
+class Negative(str, Enum):
+    exclude = "exclude"
+    include = "include"
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _stderr(message: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
+
+
+@app.command()
+def compare(
+    funds: List[str] = typer.Argument(..., help="Fund tickers (see `smallcap-screen funds`) or paths to holdings files (iShares CSV, SSGA xlsx, or a CSV with ticker,weight columns)."),
+    benchmark: str = typer.Option("SPY", "--benchmark", "-b", help="Fund to measure the discount against."),
+    negative: Negative = typer.Option(Negative.exclude, "--negative", "-n", help="Negative-earnings policy: 'exclude' drops loss-makers (iShares/FTSE Russell convention); 'include' keeps them (aggregate earnings)."),
+    output_format: Format = typer.Option(Format.table, "--format", "-f", help="Output format: a table for people, csv or json for programs."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output (written atomically)."),
+    offline: bool = typer.Option(False, "--offline", help="Use only local data: the newest stored snapshot, else the bundled reference snapshot."),
+    live: bool = typer.Option(False, "--live", help="Require live data: fail (exit 5) instead of falling back when the network is unreachable."),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", envvar="SMALLCAP_SCREEN_DATA_DIR", help="Where snapshots are kept (default: the user data directory)."),
+) -> None:
+    """Compare funds' trailing and forward P/E and their discount to a benchmark.
+
+    Example: smallcap-screen compare IWM IJR IJS SPY --format json
+    """
+    from .comparison import compare as run_compare
+    from .store import Store
+
+    if offline and live:
+        raise typer.BadParameter("choose one of --offline and --live")
+    mode = "offline" if offline else "live" if live else "auto"
+    result = run_compare(funds, benchmark=benchmark, negative=negative.value, data=mode, store=Store.open(data_dir))
+    for note in result.notes:
+        _stderr(note)
+    _emit(result, output_format, output)
+
+
+def _emit(result, output_format: Format, output: Optional[Path]) -> None:
+    from . import render
+
+    if output_format is Format.json:
+        text = render.to_json(result)
+    elif output_format is Format.csv:
+        text = render.to_csv(result)
+    else:
+        text = None
+    if output is not None:
+        from .output import write_atomically
+
+        write_atomically(output, text if text is not None else _table_text(result))
+    elif text is not None:
+        sys.stdout.write(text)
+    else:
+        from rich.console import Console
+
+        console = Console()
+        console.print(render.comparison_table(result, plain=not console.is_terminal or console.no_color))
+
+
+def _table_text(result) -> str:
+    from rich.console import Console
+
+    from . import render
+
+    console = Console(file=open(os.devnull, "w"), record=True, width=160, color_system=None)
+    console.print(render.comparison_table(result, plain=True))
+    return console.export_text()
+
+
+@app.command()
+def funds() -> None:
+    """List the funds this tool can download, with issuer, index and role."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .registry import FUNDS
+
+    table = Table(title="Known funds")
+    for header in ("Ticker", "Name", "Issuer", "Index", "Role"):
+        table.add_column(header)
+    for fund in FUNDS.values():
+        table.add_row(fund.ticker, fund.name, {"ishares": "iShares", "ssga": "SSGA (SPDR)"}[fund.issuer], fund.index, fund.role)
+    Console().print(table)
+
+
+@app.command()
+def snapshots(
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", envvar="SMALLCAP_SCREEN_DATA_DIR", help="Where snapshots are kept."),
+) -> None:
+    """List the snapshots kept in the local store, oldest first."""
+    from .store import Store
+
+    store = Store.open(data_dir)
+    names = store.names()
+    if not names:
+        _stderr(f"no snapshots in {store.snapshots_dir} yet: `compare` saves one each time it gets live data")
+        return
+    for name in names:
+        typer.echo(name)
+
+
+@reference_app.command("build")
+def reference_build(
+    raw_dir: Path = typer.Argument(..., help="Folder with the raw downloads listed in smallcap_screen/reference.py."),
+    out: Path = typer.Option(Path("data/reference"), "--out", help="Snapshot folder to (re)write."),
+    aliases: Path = typer.Option(Path("data/ticker_aliases.csv"), "--aliases", help="Ticker alias table to (re)write from the fundamentals universe."),
+) -> None:
+    """Rebuild the bundled reference snapshot and the ticker alias table from raw files."""
+    import shutil
+
+    from .output import write_atomically
+    from .reference import build_reference, read_reference_fundamentals
+    from .snapshot import write_snapshot
+    from .tickers import build_alias_table
+
+    universe = read_reference_fundamentals(raw_dir).table.index
+    write_atomically(aliases, build_alias_table(universe).to_csv(index=False))
+    snapshot = build_reference(raw_dir)
+    if out.exists():
+        shutil.rmtree(out)
+    write_snapshot(snapshot, out)
+    counts = ", ".join(f"{f} {len(h.equities)}" for f, h in snapshot.holdings.items())
+    _stderr(f"wrote {out}: {counts} holdings; fundamentals for {len(snapshot.fundamentals.table)} stocks")
+
+
+def main() -> None:
+    """Entry point: run the app, turning every known error into one line and an exit code."""
+    from .errors import ScreenError
+
+    try:
+        app()  # standalone mode: usage errors exit 2 and Ctrl-C exits 1 with "Aborted!"
+    except ScreenError as exc:
+        _stderr(f"error: {exc}")
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if os.environ.get("SMALLCAP_SCREEN_DEBUG"):
+            raise
+        _stderr(f"internal error: {type(exc).__name__}: {exc} (set SMALLCAP_SCREEN_DEBUG=1 for a traceback, and please report it)")
+        sys.exit(1)

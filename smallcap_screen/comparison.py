@@ -1,0 +1,170 @@
+"""Compare funds against a benchmark: the Python API behind ``smallcap-screen compare``.
+
+>>> from smallcap_screen import compare
+>>> result = compare(["IWM", "IJR", "SPY"], data="offline")
+>>> result.records()[0]["pe_trailing"]          # doctest: +SKIP
+
+``data`` chooses where prices and holdings come from: ``"live"`` (issuer downloads and Yahoo, an
+error when the network is unreachable), ``"offline"`` (newest snapshot in the local store, else the
+bundled reference snapshot) or ``"auto"`` (live, falling back to offline with a note).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Literal, Sequence
+
+from .errors import NetworkError, UnknownFundError
+from .metrics import FundValuation, NegativePolicy, fund_valuation, versus_benchmark
+from .model import Holdings
+from .registry import FUNDS, Fund, get_fund
+from .snapshot import Snapshot, bundled_snapshot
+from .store import Store
+
+DataMode = Literal["auto", "live", "offline"]
+
+#: Field order of ``Comparison.records()`` — the stable CSV/JSON names scripts depend on.
+RECORD_FIELDS = [
+    "fund", "name", "index", "status", "status_reason",
+    "holdings", "coverage", "coverage_forward",
+    "pe_trailing", "pe_trailing_reason", "pe_forward", "pe_forward_reason",
+    "benchmark", "discount_trailing", "discount_forward", "relative_pe_trailing", "relative_pe_forward",
+    "loss_weight", "median_pe", "earnings_growth", "price_to_book", "top10_weight",
+    "set_aside_weight", "flagged_holdings",
+    "negative_policy", "forward_horizon", "as_of_holdings", "as_of_prices", "data_source",
+]
+
+
+@dataclass(frozen=True)
+class FundRow:
+    """One fund of a comparison: its valuation, or why there is none (``status`` "missing")."""
+
+    fund: str
+    name: str
+    index: str
+    valuation: FundValuation | None
+    status_reason: str = ""
+
+    @property
+    def status(self) -> str:
+        return "ok" if self.valuation else "missing"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    rows: list[FundRow]
+    benchmark: str
+    negative_policy: str
+    data_source: str
+    forward_horizon: str
+    as_of_prices: dt.date | None
+    notes: list[str] = field(default_factory=list)
+
+    def records(self) -> list[dict]:
+        """One flat dict per fund with the fields of RECORD_FIELDS; dates as ISO text."""
+        out = []
+        for row in self.rows:
+            values = row.valuation.to_dict() if row.valuation else {}
+            values.update(
+                fund=row.fund, name=row.name, index=row.index, status=row.status, status_reason=row.status_reason,
+                negative_policy=self.negative_policy, forward_horizon=self.forward_horizon,
+                as_of_prices=self.as_of_prices, data_source=self.data_source,
+            )
+            if row.valuation:
+                values["benchmark"] = row.valuation.benchmark
+            record = {name: values.get(name) for name in RECORD_FIELDS}
+            for key in ("as_of_holdings", "as_of_prices"):
+                if isinstance(record[key], dt.date):
+                    record[key] = record[key].isoformat()
+            out.append(record)
+        return out
+
+
+def compare(
+    funds: Sequence[str],
+    *,
+    benchmark: str = "SPY",
+    negative: NegativePolicy = "exclude",
+    data: DataMode = "auto",
+    snapshot: Snapshot | None = None,
+    store: Store | None = None,
+    fetch: Callable[[list[Fund], list[Holdings]], Snapshot] | None = None,
+) -> Comparison:
+    """Value ``funds`` (registry tickers or holdings-file paths) against ``benchmark``.
+
+    ``snapshot`` pins the data (no fetching, no store); otherwise ``data`` decides, see the module
+    docstring. ``fetch`` replaces the live fetch (used by the CLI to attach progress reporting).
+    """
+    files = {f: _read_file(f) for f in funds if _is_file(f)}
+    registered = [get_fund(f) for f in funds if f not in files]
+    bench = get_fund(benchmark)
+    notes: list[str] = []
+    if snapshot is None:
+        snapshot = _choose_snapshot(_unique([*registered, bench]), list(files.values()), data, store, fetch, notes)
+
+    bench_holdings = snapshot.holdings.get(bench.ticker)
+    bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, negative=negative) if bench_holdings else None
+    if bench_value is None:
+        notes.append(f"benchmark {bench.ticker} is not in this snapshot: no discounts computed")
+    rows = []
+    for name in funds:
+        if name in files:
+            holdings, label, index = files[name], Path(name).name, "own holdings file"
+        else:
+            fund = get_fund(name)
+            holdings, label, index = snapshot.holdings.get(fund.ticker), fund.name, fund.index
+        if holdings is None:
+            rows.append(FundRow(fund.ticker, label, index, None, "not in this snapshot"))
+            continue
+        valuation = fund_valuation(holdings, snapshot.fundamentals, negative=negative)
+        if bench_value is not None:
+            valuation = versus_benchmark(valuation, bench_value)
+        rows.append(FundRow(holdings.fund, label, index, valuation))
+    return Comparison(rows, bench.ticker, negative, snapshot.label, snapshot.fundamentals.forward_horizon, snapshot.fundamentals.as_of, notes)
+
+
+def offline_snapshot(store: Store | None = None) -> Snapshot:
+    """The newest snapshot in the local store, else the bundled reference snapshot."""
+    latest = (store or Store.open()).latest()
+    return latest if latest is not None else bundled_snapshot()
+
+
+def _choose_snapshot(funds: list[Fund], files: list[Holdings], data: DataMode, store: Store | None, fetch, notes: list[str]) -> Snapshot:
+    if data not in ("auto", "live", "offline"):
+        raise ValueError(f"data must be 'auto', 'live' or 'offline', not {data!r}")
+    fallback = ""
+    if data != "offline":
+        if fetch is None:
+            from .live import fetch_snapshot as fetch
+        try:
+            snapshot = fetch(funds, files)
+        except NetworkError as exc:
+            if data == "live":
+                raise
+            fallback = f"no live data ({exc}); "
+        else:
+            (store or Store.open()).save(snapshot)
+            return snapshot
+    snapshot = offline_snapshot(store)
+    prices = snapshot.fundamentals.as_of.isoformat() if snapshot.fundamentals.as_of else "unknown date"
+    notes.append(f"{fallback}using {snapshot.label} (prices as of {prices})")
+    return snapshot
+
+
+def _is_file(name: str) -> bool:
+    return name.upper() not in FUNDS and (Path(name).suffix != "" or Path(name).exists())
+
+
+def _read_file(name: str) -> Holdings:
+    from .sources.holdings_file import read_holdings_file
+
+    return read_holdings_file(name)
+
+
+def _unique(funds: list[Fund]) -> list[Fund]:
+    return list(dict.fromkeys(funds))
+
+
+__all__ = ["Comparison", "FundRow", "RECORD_FIELDS", "UnknownFundError", "compare", "offline_snapshot"]

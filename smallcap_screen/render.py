@@ -1,0 +1,100 @@
+"""Turn a Comparison into a Rich table, CSV or JSON text. No data work happens here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .comparison import RECORD_FIELDS, Comparison
+
+FORMATS = ("table", "csv", "json")
+
+POLICY_TEXT = {
+    "exclude": "holdings with negative earnings excluded (iShares / FTSE Russell 'ex-negative' convention)",
+    "include": "losses included (aggregate 'own the whole fund' earnings)",
+}
+
+
+def to_json(comparison: Comparison) -> str:
+    return json.dumps(comparison.records(), indent=2, allow_nan=False) + "\n"
+
+
+def to_csv(comparison: Comparison) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=RECORD_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(comparison.records())
+    return buffer.getvalue()
+
+
+def comparison_table(comparison: Comparison, *, plain: bool = False):
+    """A rich.table.Table with one row per fund, the as-of dates and the method in the caption."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title="Small-cap valuation, bottom-up from full holdings",
+        caption=caption(comparison),
+        caption_justify="left",
+        box=box.SIMPLE_HEAD if plain else box.ROUNDED,
+        header_style="" if plain else "bold",
+    )
+    bench = comparison.benchmark
+    table.add_column("Fund", style="" if plain else "bold cyan", no_wrap=True)
+    table.add_column("Index")
+    for header in ("Holdings", "Coverage", "P/E trail", "P/E fwd", f"Disc. vs {bench} trail", f"Disc. vs {bench} fwd", "Loss-makers", "Median P/E", "Fwd growth"):
+        table.add_column(header, justify="right")
+    for record in comparison.records():
+        if record["status"] != "ok":
+            table.add_row(record["fund"], record["index"], record["status_reason"], *[""] * 8, style=None if plain else "yellow")
+            continue
+        table.add_row(
+            record["fund"],
+            record["index"],
+            f"{record['holdings']:,}",
+            _pct(record["coverage"]),
+            _pe(record["pe_trailing"]),
+            _pe(record["pe_forward"]),
+            _signed_pct(record["discount_trailing"], plain),
+            _signed_pct(record["discount_forward"], plain),
+            _pct(record["loss_weight"]),
+            _pe(record["median_pe"]),
+            _signed_pct(record["earnings_growth"], plain=True),
+        )
+    return table
+
+
+def caption(comparison: Comparison) -> str:
+    records = comparison.records()
+    dates = ", ".join(f"{r['fund']} {r['as_of_holdings']}" for r in records if r["status"] == "ok")
+    prices = comparison.as_of_prices.isoformat() if comparison.as_of_prices else "unknown"
+    lines = [
+        f"Data: {comparison.data_source}; holdings as of {dates or '-'}; prices and earnings as of {prices}.",
+        "P/E = weighted harmonic mean of holding P/Es (sum of weights / sum of weight x E/P), "
+        f"{POLICY_TEXT[comparison.negative_policy]}.",
+        f"Trailing = last twelve months' EPS; forward = consensus EPS, horizon {comparison.forward_horizon}. "
+        f"Discount = 1 - P/E fund / P/E {comparison.benchmark} (positive = cheaper).",
+        "Coverage = fund weight with price and trailing EPS; loss-makers = covered weight with EPS <= 0.",
+    ]
+    reasons = {f"{r['fund']}: {r[k]}" for r in records for k in ("pe_trailing_reason", "pe_forward_reason") if r.get(k)}
+    if reasons:
+        lines.append("n/m = not meaningful: " + "; ".join(sorted(reasons)) + ".")
+    return "\n".join(lines)
+
+
+def _pe(value: float | None) -> str:
+    return "n/m" if value is None else f"{value:.1f}x"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}" if value >= 0.995 else f"{value:.1%}"
+
+
+def _signed_pct(value: float | None, plain: bool) -> str:
+    if value is None:
+        return "-"
+    text = f"{value:+.1%}"
+    if plain:
+        return text
+    return f"[green]{text}[/]" if value > 0 else f"[red]{text}[/]"

@@ -1,0 +1,1 @@
+"""Fetch and parse: issuer holdings files, per-stock fundamentals, Yahoo quotes."""

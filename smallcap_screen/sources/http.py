@@ -1,0 +1,251 @@
+"""One HTTP stack for every outbound request: a curl_cffi session like yfinance's own.
+
+Proxies come from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (libcurl reads them); the CA bundle from
+REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE or SSL_CERT_FILE, so users behind corporate proxies need
+nothing but their usual environment.
+
+``HttpClient`` adds what the issuers' download sites need on top of the session: a pause of a
+couple of seconds between requests to one host, retries with exponential backoff and jitter on
+429/5xx, timeouts, dropped connections and truncated bodies (honouring Retry-After), a quick
+one-line ``NetworkError`` when the host cannot be reached at all, and ``HtmlAnswerError`` when a
+web page comes back where a data file was expected, so the caller can try another address.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
+
+from ..errors import DataError, NetworkError
+
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
+
+#: Answers worth asking again after a pause; any other 4xx/5xx is final.
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+#: libcurl error codes meaning "nothing is listening there": retrying within seconds will not help.
+#: 5 could not resolve proxy, 6 could not resolve host, 7 could not connect, 97 proxy handshake failed.
+UNREACHABLE_CURL_CODES = {5: "proxy not found", 6: "DNS lookup failed", 7: "connection refused", 97: "proxy refused"}
+
+
+def ca_bundle() -> str | bool:
+    """The CA bundle file named by the environment, or True for curl's default store."""
+    for name in CA_BUNDLE_VARIABLES:
+        path = os.environ.get(name)
+        if path:
+            return path
+    return True
+
+
+def new_session():
+    """A browser-impersonating curl_cffi session honouring proxy and CA variables."""
+    from curl_cffi import requests as curl_requests
+
+    return curl_requests.Session(impersonate="chrome", verify=ca_bundle(), trust_env=True)
+
+
+class HtmlAnswerError(DataError):
+    """A web page (often a bot wall or an error page) came back where a data file was expected."""
+
+
+class HttpStatusError(NetworkError):
+    """The server answered with an HTTP error status that retrying did not cure."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A successful answer: the body, and the URL it finally came from (after redirects)."""
+
+    url: str
+    body: bytes
+    content_type: str
+
+
+class _Retryable(Exception):
+    """One failed attempt that may succeed when repeated; ``retry_after`` is the server's wish."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+def looks_like_html(body: bytes) -> bool:
+    """True if the body starts like a web page rather than CSV, xlsx or JSON."""
+    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), None if absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+class HttpClient:
+    """GET with politeness spacing, retries and clear errors; counts requests per host.
+
+    ``sleep``, ``clock`` and ``jitter`` are injectable so tests run without real waiting.
+    Give up on a 429 whose Retry-After exceeds ``max_wait`` seconds instead of hanging.
+    """
+
+    def __init__(
+        self,
+        session: Any = None,
+        *,
+        timeout: float = 30.0,
+        retries: int = 4,
+        backoff: float = 1.0,
+        max_wait: float = 60.0,
+        spacing: float = 2.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._session = session
+        self._owns_session = session is None
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.max_wait = max_wait
+        self.spacing = spacing
+        self._sleep = sleep
+        self._clock = clock
+        self._jitter = jitter
+        self._last_request: dict[str, float] = {}
+        #: Attempts made per host name, retries included.
+        self.requests: Counter[str] = Counter()
+
+    @property
+    def session(self) -> Any:
+        if self._session is None:
+            self._session = new_session()
+        return self._session
+
+    def close(self) -> None:
+        """Close the session if this client created it."""
+        if self._owns_session and self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        expect: str | None = None,
+    ) -> Fetched:
+        """GET ``url``, retrying what is worth retrying.
+
+        ``expect`` names the data format wanted (e.g. "CSV"); when given, an HTML answer raises
+        HtmlAnswerError. Raises NetworkError (HttpStatusError for a final HTTP status) otherwise.
+        """
+        host = urlsplit(url).hostname or url
+        for attempt in range(self.retries + 1):
+            self._wait_turn(host)
+            self.requests[host] += 1
+            try:
+                fetched = self._get_once(url, host, params, headers)
+            except _Retryable as problem:
+                wait = self._backoff(attempt, problem.retry_after)
+                if problem.retry_after is not None and problem.retry_after > self.max_wait:
+                    raise NetworkError(
+                        f"{host} asks to wait {problem.retry_after:.0f} s before retrying ({problem}): try again later"
+                    ) from None
+                if attempt == self.retries:
+                    raise NetworkError(
+                        f"{host} kept failing ({problem}) after {attempt + 1} attempts for {url}: try again later"
+                    ) from None
+                self._sleep(wait)
+                continue
+            if expect and looks_like_html(fetched.body):
+                raise HtmlAnswerError(f"{host} answered a web page instead of {expect} for {fetched.url}")
+            return fetched
+        raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def _wait_turn(self, host: str) -> None:
+        """Keep ``spacing`` seconds between the starts of two requests to the same host."""
+        last = self._last_request.get(host)
+        if last is not None:
+            pause = last + self.spacing - self._clock()
+            if pause > 0:
+                self._sleep(pause)
+        self._last_request[host] = self._clock()
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        """Exponential backoff with jitter (50-150 %), or the server's Retry-After if it says more."""
+        wait = self.backoff * (2**attempt) * (0.5 + self._jitter())
+        if retry_after is not None:
+            wait = max(wait, retry_after)
+        return min(wait, self.max_wait)
+
+    def _get_once(
+        self, url: str, host: str, params: Mapping[str, str] | None, headers: Mapping[str, str] | None
+    ) -> Fetched:
+        from curl_cffi.requests import exceptions as curl_errors
+
+        try:
+            response = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
+        except (curl_errors.Timeout, curl_errors.IncompleteRead) as error:
+            raise _Retryable(_curl_reason(error)) from None
+        except curl_errors.SSLError as error:
+            raise NetworkError(
+                f"TLS to {host} failed ({_curl_reason(error)}): if a proxy inspects TLS, point "
+                "REQUESTS_CA_BUNDLE at its CA certificate"
+            ) from None
+        except curl_errors.RequestException as error:
+            unreachable = UNREACHABLE_CURL_CODES.get(int(error.code))
+            if unreachable or isinstance(error, curl_errors.ProxyError):
+                raise NetworkError(
+                    f"cannot reach {host} ({unreachable or 'proxy refused'}): check the network "
+                    "connection and HTTPS_PROXY/NO_PROXY"
+                ) from None
+            if isinstance(error, curl_errors.ConnectionError):
+                raise _Retryable(_curl_reason(error)) from None
+            raise NetworkError(f"request to {url} failed: {_curl_reason(error)}") from None
+
+        status = response.status_code
+        if status in RETRY_STATUSES:
+            raise _Retryable(f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After")))
+        if status >= 400:
+            raise HttpStatusError(f"{host} answered HTTP {status} for {url}", status)
+        body = response.content
+        expected = response.headers.get("Content-Length")
+        # libcurl usually reports a short body itself; this catches the cases it lets through.
+        if expected and expected.isdigit() and not response.headers.get("Content-Encoding"):
+            if len(body) != int(expected):
+                raise _Retryable(f"truncated body, {len(body)} of {expected} bytes")
+        return Fetched(url=str(response.url), body=body, content_type=response.headers.get("Content-Type", ""))
+
+
+def _curl_reason(error: Exception) -> str:
+    """libcurl's own short reason ("curl: (18) transfer closed ...") without the boilerplate."""
+    text = str(error)
+    start = text.find("curl: (")
+    text = text[start:] if start >= 0 else text
+    return text.split(". See https://curl.se", 1)[0]
