@@ -1,0 +1,114 @@
+"""Finviz screener CSV export → :class:`Fundamentals`.
+
+Finviz writes ``Market Cap``, ``Sales`` and ``Income`` in $ millions and ``Shares Outstanding``
+in millions; they are converted to dollars and shares here. Tickers are already Yahoo symbols
+(``BRK-B``). Known faults of the export, each flagged in ``flags`` and set to NaN:
+
+- ``price_invalid``: price missing or <= 0.
+- ``pe_invalid``: a P/E <= 0 was given (finviz leaves P/E blank for losses, so it is garbage).
+- ``forward_pe_invalid``: likewise for Forward P/E.
+- ``eps_split_suspect``: trailing EPS more than 10x Income / Shares Outstanding *and* larger
+  than the price, as when EPS was not adjusted after a reverse split (TNXP: -1006.28 at $38.49,
+  against -9.28 from Income/Shares). EPS is set to NaN rather than replaced by Income/Shares,
+  since it is not known which figure is stale. The test is one-sided on purpose: EPS much
+  *smaller* than Income/Shares is common and genuine (multi-class companies, preferred
+  dividends: BE, FWONA).
+- ``market_cap_suspect``: Market Cap off from Price x Shares by more than 10x (HE: $0.75M).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..model import FUNDAMENTAL_COLUMNS, Fundamentals
+from .parsing import reject_unusable, to_numbers
+
+REQUIRED_COLUMNS = ["Ticker", "Price", "P/E", "EPS (ttm)"]
+#: Read when present, NaN when a custom export leaves them out.
+OPTIONAL_COLUMNS = ["Forward P/E", "Shares Outstanding", "Market Cap", "Book/sh", "Sales", "Income"]
+MILLION = 1e6
+SUSPECT_FACTOR = 10
+
+
+def parse_finviz_csv(content: bytes, *, as_of: dt.date | None = None, source: str = "") -> Fundamentals:
+    """Parse a finviz screener export into per-stock fundamentals indexed by Yahoo ticker.
+
+    ``eps_trailing`` is Price / P/E where P/E is given (``EPS (ttm)`` is rounded to 2 decimals:
+    BE shows 0.00 at a P/E of 9961.7), else ``EPS (ttm)`` (finviz leaves P/E blank for losses).
+    ``eps_forward`` is Price / Forward P/E, a next-fiscal-year (FY2) figure; it is NaN where
+    Forward P/E is blank, which means the estimate is <= 0 or missing. See the module docstring
+    for the flags. Raises DataError when required columns are missing or the body is unreadable.
+    """
+    what = source or "finviz export"
+    reject_unusable(content, what, expected="a finviz export")
+    wanted = set(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+    try:
+        raw = pd.read_csv(
+            io.BytesIO(content), usecols=lambda c: c in wanted, dtype={"Ticker": str}, encoding="utf-8-sig"
+        )
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise DataError(f"{what} is not a readable CSV ({str(error).splitlines()[0]})") from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    if missing:
+        raise DataError(f"{what} lacks columns {', '.join(missing)}: not a finviz screener export")
+    raw["Ticker"] = raw["Ticker"].fillna("").str.strip().str.upper()
+    raw = raw[raw["Ticker"] != ""].drop_duplicates("Ticker").set_index("Ticker")
+    table = _fundamentals(raw)
+    table.index.name = "ticker"
+    return Fundamentals(table=table[FUNDAMENTAL_COLUMNS], as_of=as_of, source=source, forward_horizon="FY2")
+
+
+def _fundamentals(raw: pd.DataFrame) -> pd.DataFrame:
+    """Finviz columns → FUNDAMENTAL_COLUMNS, with absurd values flagged and set to NaN."""
+    absent = pd.Series(np.nan, index=raw.index)
+    number = {c: to_numbers(raw[c]) if c in raw else absent for c in REQUIRED_COLUMNS[1:] + OPTIONAL_COLUMNS}
+    price_given = number["Price"]
+    price = price_given.where(price_given > 0)
+    pe, forward_pe = number["P/E"], number["Forward P/E"]
+    shares = number["Shares Outstanding"] * MILLION
+
+    eps = (price / pe).where(pe > 0, number["EPS (ttm)"].where(pe.isna()))
+    income_per_share = number["Income"] * MILLION / shares
+    split_suspect = (eps.abs() > SUSPECT_FACTOR * income_per_share.abs()) & (eps.abs() > price)
+    market_cap = number["Market Cap"] * MILLION
+    cap_ratio = market_cap / (price * shares)
+    cap_suspect = (cap_ratio > SUSPECT_FACTOR) | (cap_ratio < 1 / SUSPECT_FACTOR)
+
+    flags = _flags(
+        {
+            "price_invalid": price.isna(),
+            "pe_invalid": pe <= 0,
+            "forward_pe_invalid": forward_pe <= 0,
+            "eps_split_suspect": split_suspect,
+            "market_cap_suspect": cap_suspect,
+        },
+        raw.index,
+    )
+    return pd.DataFrame(
+        {
+            "price": price,
+            "shares": shares,
+            "market_cap": market_cap.mask(cap_suspect),
+            "eps_trailing": eps.mask(split_suspect),
+            "eps_forward": (price / forward_pe).where(forward_pe > 0),
+            "book_per_share": number["Book/sh"],
+            "sales": number["Sales"] * MILLION,
+            "currency": "USD",
+            "financial_currency": "",  # finviz does not say in which currency statements are kept
+            "flags": flags,
+        },
+        index=raw.index,
+    )
+
+
+def _flags(masks: dict[str, pd.Series], index: pd.Index) -> pd.Series:
+    """';'-joined flag codes per row, "" where none applies."""
+    flags = pd.Series("", index=index, dtype=object)
+    for code, mask in masks.items():
+        flags = flags.where(~mask, flags + code + ";")
+    return flags.str.rstrip(";")

@@ -1,0 +1,137 @@
+"""What every holdings parser shares: number columns, HTML detection, sorting lines into
+equities and set-aside lines, and building the normalised :class:`Holdings`.
+
+Each issuer parser turns its file into a *lines* frame with the columns ``LINE_COLUMNS``
+(``reason`` empty for a listed equity, else why the line is set aside) and hands it to
+:func:`build_holdings`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..model import EQUITY_COLUMNS, SET_ASIDE_COLUMNS, Holdings
+from ..registry import FUNDS
+from ..tickers import to_yahoo_series
+
+LINE_COLUMNS = ["issuer_ticker", "name", "sector", "asset_class", "weight", "market_value", "reason"]
+
+NO_TICKER = "no exchange ticker"
+CASH_OR_DERIVATIVE = "cash or derivative"
+
+# Names issuers give to cash, money-market sweeps, collateral and index futures
+# ("USD CASH", "BLK CSH FND TREASURY SL AGENCY", "RUSSELL 2000 EMINI CME DEC 25", "US DOLLAR").
+_CASH_NAME = re.compile(
+    r"\b(?:CASH|CSH|COLLATERAL|MONEY MARKET|E-?MINI|FUTURES?)\b|^US DOLLAR$", re.IGNORECASE
+)
+# A listed symbol: letters and digits, optionally one class suffix (BRK.B, BRK-B). Rights such as
+# "MPTI RT", placeholders "-" and internal ids "2602335D" or "CASH_USD" do not match.
+_SYMBOL = re.compile(r"^[A-Z][A-Z0-9]{0,5}(?:[.\-][A-Z]{1,2})?$")
+
+
+def to_numbers(values: pd.Series) -> pd.Series:
+    """Numbers from issuer text: ``"1,234.50"`` → 1234.5, ``"0.83%"`` → 0.0083, ``"-"``/blank → NaN."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype("float64")
+    text = values.astype("string").str.strip().str.replace(",", "", regex=False)
+    percent = text.str.endswith("%", na=False)
+    numbers = pd.to_numeric(text.str.rstrip("%"), errors="coerce").astype("float64")
+    return numbers.where(~percent, numbers / 100)
+
+
+def looks_like_html(content: bytes) -> bool:
+    """True when a body is a web page (an error or consent page served instead of a file)."""
+    head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in head
+
+
+def reject_unusable(content: bytes, what: str, expected: str = "a holdings file") -> None:
+    """Raise DataError when a body is empty or an HTML page instead of ``expected``."""
+    if not content.strip():
+        raise DataError(f"{what} is empty: there is nothing to read")
+    if looks_like_html(content):
+        raise DataError(f"{what} is an HTML page, not {expected}: the server sent an error page; retry later")
+
+
+def decode_text(content: bytes) -> str:
+    """Text of a downloaded file: UTF-8 (BOM dropped), else Latin-1 as spreadsheet exports write it."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("latin-1")
+
+
+def is_exchange_symbol(tickers: pd.Series) -> pd.Series:
+    """True where a ticker looks like a listed symbol (not "-", "MPTI RT", "2602335D", "CASH_USD")."""
+    return tickers.fillna("").astype(str).str.strip().str.upper().str.match(_SYMBOL)
+
+
+def set_aside_reason(tickers: pd.Series, names: pd.Series) -> pd.Series:
+    """Why each line is not a listed equity ("" when it is), judged from ticker and name.
+
+    For issuers that do not label asset classes (SSGA, derived lists). Sector labels are not
+    trusted for this: derived lists tag real stocks (EGP, CNH) as "Cash and/or Derivatives".
+    """
+    cash = names.fillna("").astype(str).str.contains(_CASH_NAME)
+    not_symbol = ~is_exchange_symbol(tickers)
+    return pd.Series(
+        np.select([cash, not_symbol], [CASH_OR_DERIVATIVE, NO_TICKER], default=""), index=tickers.index
+    )
+
+
+def build_holdings(
+    lines: pd.DataFrame,
+    *,
+    fund: str,
+    as_of: dt.date | None,
+    source: str,
+    fund_name: str = "",
+    what: str = "holdings file",
+    use_market_values: bool = True,
+) -> Holdings:
+    """Split ``lines`` into equities and set-aside lines and renormalise equity weights to sum 1.
+
+    With ``use_market_values``, weights come from market values when every equity line has one
+    (published weights are rounded to 0.01%); otherwise from the ``weight`` column. Raises
+    DataError when no equity line is left or a weight is missing or negative.
+    """
+    lines = lines[LINE_COLUMNS]
+    is_equity = lines["reason"] == ""
+    equities = lines[is_equity].reset_index(drop=True)
+    if equities.empty:
+        raise DataError(f"{what} has no equity lines: it is truncated or not a holdings file")
+    market_value = equities["market_value"]
+    use_value = use_market_values and market_value.notna().all() and market_value.sum() > 0
+    basis = market_value if use_value else equities["weight"]
+    bad = basis.isna() | (basis < 0)
+    if bad.any():
+        ticker = equities.loc[bad.idxmax(), "issuer_ticker"]
+        raise DataError(f"{what}: holding {ticker!r} has no usable weight; fix or remove that line")
+    total = basis.sum()
+    if total <= 0:
+        raise DataError(f"{what}: equity weights sum to zero; check the weight column")
+    equities = equities.assign(ticker=to_yahoo_series(equities["issuer_ticker"]), weight=basis / total)
+    set_aside = lines.loc[~is_equity, SET_ASIDE_COLUMNS].reset_index(drop=True)
+    return Holdings(
+        fund=fund,
+        equities=equities[EQUITY_COLUMNS],
+        as_of=as_of,
+        source=source,
+        set_aside=set_aside,
+        fund_name=fund_name,
+    )
+
+
+def fund_from_name(fund_name: str) -> str:
+    """The registry ticker of a fund known by its full name ("iShares Russell 2000 ETF" → IWM), else ""."""
+    wanted = _plain(fund_name)
+    return next((f.ticker for f in FUNDS.values() if _plain(f.name) == wanted), "")
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"[^a-z0-9&]+", " ", name.lower()).strip()
