@@ -16,6 +16,7 @@ from __future__ import annotations
 import email.utils
 import os
 import random
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -30,8 +31,9 @@ CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 #: libcurl error codes meaning "nothing is listening there": retrying within seconds will not help.
-#: 5 could not resolve proxy, 6 could not resolve host, 7 could not connect, 97 proxy handshake failed.
-UNREACHABLE_CURL_CODES = {5: "proxy not found", 6: "DNS lookup failed", 7: "connection refused", 97: "proxy refused"}
+#: 5 could not resolve proxy, 6 could not resolve host, 7 could not connect (also: the proxy
+#: refused the CONNECT), 97 proxy handshake failed.
+UNREACHABLE_CURL_CODES = frozenset({5, 6, 7, 97})
 
 
 def ca_bundle() -> str | bool:
@@ -172,7 +174,6 @@ class HttpClient:
             try:
                 fetched = self._get_once(url, host, params, headers)
             except _Retryable as problem:
-                wait = self._backoff(attempt, problem.retry_after)
                 if problem.retry_after is not None and problem.retry_after > self.max_wait:
                     raise NetworkError(
                         f"{host} asks to wait {problem.retry_after:.0f} s before retrying ({problem}): try again later"
@@ -181,7 +182,7 @@ class HttpClient:
                     raise NetworkError(
                         f"{host} kept failing ({problem}) after {attempt + 1} attempts for {url}: try again later"
                     ) from None
-                self._sleep(wait)
+                self._sleep(self._backoff(attempt, problem.retry_after))
                 continue
             if expect and looks_like_html(fetched.body):
                 raise HtmlAnswerError(f"{host} answered a web page instead of {expect} for {fetched.url}")
@@ -219,11 +220,10 @@ class HttpClient:
                 "REQUESTS_CA_BUNDLE at its CA certificate"
             ) from None
         except curl_errors.RequestException as error:
-            unreachable = UNREACHABLE_CURL_CODES.get(int(error.code))
-            if unreachable or isinstance(error, curl_errors.ProxyError):
+            if int(error.code) in UNREACHABLE_CURL_CODES or isinstance(error, curl_errors.ProxyError):
                 raise NetworkError(
-                    f"cannot reach {host} ({unreachable or 'proxy refused'}): check the network "
-                    "connection and HTTPS_PROXY/NO_PROXY"
+                    f"cannot reach {host} ({_curl_reason(error)}): check the network connection "
+                    "and HTTPS_PROXY/NO_PROXY"
                 ) from None
             if isinstance(error, curl_errors.ConnectionError):
                 raise _Retryable(_curl_reason(error)) from None
@@ -244,8 +244,6 @@ class HttpClient:
 
 
 def _curl_reason(error: Exception) -> str:
-    """libcurl's own short reason ("curl: (18) transfer closed ...") without the boilerplate."""
-    text = str(error)
-    start = text.find("curl: (")
-    text = text[start:] if start >= 0 else text
-    return text.split(". See https://curl.se", 1)[0]
+    """libcurl's own short reason ("Could not resolve host: ...") without the boilerplate around it."""
+    found = re.search(r"curl: \(\d+\) (.*?)(?:\. See https://curl\.se.*)?$", str(error))
+    return found.group(1) if found else str(error)
