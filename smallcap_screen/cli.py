@@ -66,6 +66,10 @@ def compare(
 
     if offline and live:
         raise typer.BadParameter("choose one of --offline and --live")
+    if output is not None and not output.parent.is_dir():
+        from .errors import OutputError
+
+        raise OutputError(f"cannot write {output}: folder {output.parent} does not exist; create it or choose another path")
     mode = "offline" if offline else "live" if live else "auto"
     result = run_compare(funds, benchmark=benchmark, negative=negative.value, data=mode, store=Store.open(data_dir))
     for note in result.notes:

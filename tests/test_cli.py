@@ -1,0 +1,160 @@
+"""The command line as a user meets it: run as a subprocess, offline, on the bundled snapshot."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from smallcap_screen.comparison import RECORD_FIELDS
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    environment.update({"COLUMNS": "200", **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "smallcap_screen", *args], capture_output=True, text=True, env=environment, timeout=120
+    )
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> str:
+    """An empty local store, so the bundled snapshot is the newest data."""
+    return str(tmp_path / "store")
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, code: int, *words: str) -> None:
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    for word in words:
+        assert word in errors[0]
+
+
+def test_compare_json_has_one_object_per_fund_with_stable_fields(data_dir):
+    result = run("compare", "IWM", "IJR", "IJS", "SPY", "--offline", "--format", "json", "--data-dir", data_dir)
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert [r["fund"] for r in records] == ["IWM", "IJR", "IJS", "SPY"]
+    assert list(records[0]) == RECORD_FIELDS
+    iwm, ijr, ijs, spy = records
+    assert ijs["status"] == "missing" and ijs["status_reason"] == "not in this snapshot"
+    for record in (iwm, ijr, spy):
+        assert record["status"] == "ok"
+        assert 0.8 < record["coverage"] <= 1.0
+        assert 5 < record["pe_trailing"] < 60
+        assert record["negative_policy"] == "exclude"
+    assert spy["discount_trailing"] == pytest.approx(0.0)
+    assert iwm["discount_trailing"] == pytest.approx(1 - iwm["pe_trailing"] / spy["pe_trailing"])
+    assert iwm["as_of_holdings"] == "2025-11-05" and iwm["as_of_prices"] == "2025-08-19"
+    assert "bundled reference snapshot" in result.stderr
+
+
+def test_include_policy_reports_a_not_meaningful_pe_as_null_with_a_reason(data_dir):
+    result = run("compare", "IWM", "SPY", "--offline", "-f", "json", "--negative", "include", "--data-dir", data_dir)
+    records = json.loads(result.stdout)
+    for record in records:
+        assert record["negative_policy"] == "include"
+        assert (record["pe_trailing"] is None) == bool(record["pe_trailing_reason"])
+    assert records[1]["pe_trailing"] is not None
+
+
+def test_csv_output_has_the_documented_header(data_dir):
+    result = run("compare", "IWM", "SPY", "--offline", "--format", "csv", "--data-dir", data_dir)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == RECORD_FIELDS
+    assert [r["fund"] for r in rows] == ["IWM", "SPY"]
+
+
+def test_table_piped_is_plain_text_with_dates_and_method(data_dir):
+    result = run("compare", "IWM", "IJR", "IJS", "SPY", "--offline", "--data-dir", data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b[" not in result.stdout
+    for text in ("IWM", "Russell 2000", "not in this snapshot", "2025-11-05", "2025-08-19", "harmonic"):
+        assert text in result.stdout
+
+
+def test_output_file_is_written_whole(tmp_path, data_dir):
+    target = tmp_path / "out.json"
+    result = run("compare", "IWM", "SPY", "--offline", "-f", "json", "-o", str(target), "--data-dir", data_dir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert [r["fund"] for r in json.loads(target.read_text())] == ["IWM", "SPY"]
+
+
+def test_unwritable_output_fails_with_exit_6_and_leaves_nothing(tmp_path, data_dir):
+    target = tmp_path / "missing-folder" / "out.csv"
+    result = run("compare", "IWM", "--offline", "-f", "csv", "-o", str(target), "--data-dir", data_dir)
+    assert_one_line_error(result, 6, "cannot write")
+    assert not target.parent.exists()
+
+
+def test_unknown_fund_is_exit_4_with_the_known_funds(data_dir):
+    result = run("compare", "NOPE", "--offline", "--data-dir", data_dir)
+    assert_one_line_error(result, 4, "unknown fund", "IWM")
+
+
+def test_html_page_as_holdings_file_is_exit_3(tmp_path, data_dir):
+    page = tmp_path / "IWM_holdings.csv"
+    page.write_text("<!DOCTYPE html><html><head><title>Access denied</title></head><body>blocked</body></html>")
+    result = run("compare", str(page), "--offline", "--data-dir", data_dir)
+    assert_one_line_error(result, 3, "HTML")
+
+
+def test_empty_holdings_file_is_exit_3(tmp_path, data_dir):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result = run("compare", str(empty), "--offline", "--data-dir", data_dir)
+    assert_one_line_error(result, 3)
+
+
+def test_truncated_ishares_file_is_exit_3(raw_dir, tmp_path, data_dir):
+    content = (raw_dir / "IWM_holdings_2025-11-05.csv").read_bytes()
+    cut = tmp_path / "IWM_cut.csv"
+    cut.write_bytes(content[: len(content) // 3])
+    result = run("compare", str(cut), "--offline", "--data-dir", data_dir)
+    assert_one_line_error(result, 3)
+
+
+def test_own_portfolio_csv_is_valued_like_a_fund(tmp_path, data_dir):
+    portfolio = tmp_path / "mine.csv"
+    portfolio.write_text("ticker,weight\nAAPL,40\nBRK.B,30\nMSFT,30\n")
+    result = run("compare", str(portfolio), "SPY", "--offline", "-f", "json", "--data-dir", data_dir)
+    assert result.returncode == 0, result.stderr
+    mine = json.loads(result.stdout)[0]
+    assert mine["fund"] == "MINE" and mine["holdings"] == 3
+    assert mine["coverage"] == pytest.approx(1.0)
+
+
+def test_portfolio_without_any_known_stock_gets_a_flagged_row_not_a_crash(tmp_path, data_dir):
+    portfolio = tmp_path / "unknowns.csv"
+    portfolio.write_text("ticker,weight\nZZZZQ,50\nQQQQZ,50\n")
+    result = run("compare", str(portfolio), "--offline", "-f", "json", "--data-dir", data_dir)
+    assert result.returncode == 0, result.stderr
+    row = json.loads(result.stdout)[0]
+    assert row["coverage"] == 0 and row["pe_trailing"] is None and row["pe_trailing_reason"]
+
+
+def test_negative_weights_in_a_portfolio_are_exit_3(tmp_path, data_dir):
+    portfolio = tmp_path / "bad.csv"
+    portfolio.write_text("ticker,weight\nAAPL,60\nMSFT,-10\n")
+    result = run("compare", str(portfolio), "--offline", "--data-dir", data_dir)
+    assert_one_line_error(result, 3, "MSFT")
+
+
+def test_offline_and_live_together_is_a_usage_error(data_dir):
+    result = run("compare", "IWM", "--offline", "--live", "--data-dir", data_dir)
+    assert result.returncode == 2
+
+
+def test_funds_lists_the_registry():
+    result = run("funds")
+    assert result.returncode == 0
+    for ticker in ("IWM", "IJR", "IJS", "SPY", "IVV"):
+        assert ticker in result.stdout
