@@ -1,0 +1,250 @@
+"""Batched Yahoo quotes: the unmodified yfinance code talking to a Yahoo stand-in on 127.0.0.1."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+
+from smallcap_screen.errors import NetworkError
+from smallcap_screen.model import FUNDAMENTAL_COLUMNS
+from smallcap_screen.reference import read_reference_fundamentals
+from smallcap_screen.sources.yahoo import fetch_fund_reported, fetch_quotes, quotes_table
+from tests.standins.yahoo import YahooStandIn, quotes_from_fundamentals, standin_session, use_private_yfinance_cache
+
+FAST = {"backoff": 0.01, "timeout": 2.0}  # retry quickly; never wait long on a dead socket
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_yfinance_cache(tmp_path_factory):
+    use_private_yfinance_cache(tmp_path_factory.mktemp("yfinance-cache"))
+
+
+@pytest.fixture(scope="module")
+def finviz_quotes(raw_dir) -> dict[str, dict]:
+    """Real prices and EPS of 2,600 US-listed stocks (finviz export, 2025-08-19) as v7 quote fields."""
+    return quotes_from_fundamentals(read_reference_fundamentals(raw_dir).table.head(2600))
+
+
+def synthetic_quotes(count: int) -> dict[str, dict]:
+    return {
+        f"S{i:04d}": {
+            "symbol": f"S{i:04d}",
+            "regularMarketPrice": 10.0 + i,
+            "epsTrailingTwelveMonths": 1.0,
+            "currency": "USD",
+            "financialCurrency": "USD",
+        }
+        for i in range(count)
+    }
+
+
+@pytest.fixture
+def yahoo():
+    with YahooStandIn(synthetic_quotes(600)) as server:
+        yield server
+
+
+def fetch(server: YahooStandIn, symbols, **options):
+    return fetch_quotes(symbols, session=standin_session(server.url), **{**FAST, **options})
+
+
+def test_2600_symbols_take_a_few_batched_requests(finviz_quotes):
+    symbols = list(finviz_quotes)
+    with YahooStandIn(finviz_quotes, latency=0.05) as server:
+        started = time.monotonic()
+        result = fetch(server, symbols)
+        elapsed = time.monotonic() - started
+
+    assert elapsed < 5
+    assert server.total_requests <= 25  # 18 quote batches plus the cookie and crumb handshake
+    assert max(len(batch) for batch in server.quote_batches) <= 150
+    table = result.fundamentals.table
+    assert list(table.index) == symbols and result.missing == []
+    assert list(table.columns) == FUNDAMENTAL_COLUMNS
+    assert table.loc["AAPL", "price"] == finviz_quotes["AAPL"]["regularMarketPrice"]
+    assert table.loc["AAPL", "eps_trailing"] == finviz_quotes["AAPL"]["epsTrailingTwelveMonths"]
+    assert result.fundamentals.forward_horizon == "FY2"
+
+
+def test_unknown_symbols_are_missing_but_not_failed(yahoo):
+    result = fetch(yahoo, ["S0001", "NOSUCH", "S0002", "S0001"])
+
+    assert list(result.fundamentals.table.index) == ["S0001", "S0002"]
+    assert result.missing == ["NOSUCH"]
+    assert result.failed == []
+
+
+def test_a_burst_of_429s_is_waited_out_as_retry_after_asks(yahoo):
+    yahoo.fail_next(2, status=429, retry_after=1)
+    started = time.monotonic()
+    result = fetch(yahoo, list(yahoo.quotes), batch_size=100)
+
+    assert time.monotonic() - started >= 1.0
+    assert result.missing == []
+
+
+def test_a_five_requests_per_second_limit_is_survived():
+    with YahooStandIn(synthetic_quotes(600), rate_limit=5) as server:
+        result = fetch(server, list(server.quotes), batch_size=50)
+
+    assert result.missing == []
+    assert server.requests["/v7/finance/quote"] > 12  # some of the 12 batches were refused and repeated
+
+
+def test_http_500s_are_retried(yahoo):
+    yahoo.fail_next(3, status=500)
+    result = fetch(yahoo, list(yahoo.quotes), batch_size=200)
+
+    assert result.missing == []
+    assert result.requests == 3 + 3
+
+
+def test_truncated_and_html_answers_are_retried(yahoo):
+    yahoo.truncate_next(2)
+    yahoo.send_html_next(2)
+    result = fetch(yahoo, list(yahoo.quotes), batch_size=200)
+
+    assert result.missing == []
+    assert result.requests == 3 + 4
+
+
+def test_a_hung_answer_times_out_and_is_retried(yahoo):
+    yahoo.hang_next(1, seconds=10)
+    started = time.monotonic()
+    result = fetch(yahoo, list(yahoo.quotes), batch_size=300, timeout=0.5)
+
+    assert time.monotonic() - started < 3
+    assert result.missing == []
+
+
+def test_a_poisoned_crumb_is_dropped_before_it_is_sent(yahoo):
+    from yfinance.data import YfData
+
+    yahoo.throttle_crumb_next(1)  # yfinance stores "Too Many Requests" as the crumb
+    result = fetch(yahoo, list(yahoo.quotes), batch_size=200)
+
+    assert result.missing == []
+    assert yahoo.requests["/v1/test/getcrumb"] == 2
+    assert yahoo.requests["/v7/finance/quote"] == 3  # none was sent with the poisoned crumb
+    assert YfData()._crumb != "Too Many Requests"
+
+
+def test_the_consent_form_fallback_yields_a_crumb(yahoo):
+    from yfinance import cache
+    from yfinance.data import YfData
+
+    session = standin_session(yahoo.url)
+    data = YfData(session=session)
+    cache.get_cookie_cache().store("curlCffi", None)  # no remembered cookie
+    data._cookie_strategy, data._cookie, data._crumb = "csrf", None, None  # as after fc.yahoo.com failed
+    result = fetch_quotes(["S0001"], session=session, **FAST)
+
+    assert result.missing == []
+    assert yahoo.requests["/consent"] == yahoo.requests["/v2/collectConsent"] == 1
+    assert yahoo.requests["/v7/finance/quote"] == 1
+
+
+def test_a_batch_that_keeps_failing_is_split(yahoo):
+    def break_second_batch(done: int, total: int) -> None:
+        if done == 100:  # after the first batch: the next three answers fail
+            yahoo.fail_next(3, status=500)
+
+    result = fetch(yahoo, list(yahoo.quotes)[:200], batch_size=100, max_workers=1, max_retries=2, on_progress=break_second_batch)
+
+    assert result.missing == []
+    assert [len(batch) for batch in yahoo.quote_batches] == [100, 50, 50]
+
+
+def test_a_batch_that_keeps_timing_out_is_reported_failed(yahoo):
+    def hang_second_batch(done: int, total: int) -> None:
+        if done == 100:
+            yahoo.hang_next(3, seconds=10)
+
+    answered = []
+    symbols = list(yahoo.quotes)[:300]
+    result = fetch(
+        yahoo,
+        symbols + ["NOSUCH"],
+        batch_size=100,
+        max_workers=1,
+        max_retries=2,
+        timeout=0.3,
+        on_progress=hang_second_batch,
+        on_batch=lambda quotes, asked: answered.extend(asked),
+    )
+
+    assert result.failed == symbols[100:200]
+    assert result.missing == result.failed + ["NOSUCH"]
+    assert len(result.fundamentals.table) == 200
+    assert answered == symbols[:100] + symbols[200:] + ["NOSUCH"]  # failed ones may be asked again later
+
+
+def test_progress_is_reported_up_to_the_total(yahoo):
+    seen = []
+    fetch(yahoo, list(yahoo.quotes), batch_size=100, on_progress=lambda done, total: seen.append((done, total)))
+
+    assert seen[-1] == (600, 600)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_an_unreachable_yahoo_raises_network_error_quickly():
+    server = YahooStandIn({})
+    server.stop()  # nothing listens on its port any more
+    started = time.monotonic()
+    with pytest.raises(NetworkError, match="cannot reach Yahoo Finance") as raised:
+        fetch(server, ["AAPL", "MSFT"])
+
+    assert time.monotonic() - started < 3
+    assert "\n" not in str(raised.value)
+
+
+def test_a_yahoo_that_only_fails_raises_network_error(yahoo):
+    yahoo.fail_next(1000, status=500)
+    with pytest.raises(NetworkError, match="keeps failing"):
+        fetch(yahoo, list(yahoo.quotes), batch_size=100)
+
+    assert yahoo.requests["/v7/finance/quote"] <= 5
+
+
+def test_quotes_table_flags_foreign_statements_and_bad_prices():
+    table = quotes_table(
+        {
+            "TSM": {"regularMarketPrice": 240.0, "epsTrailingTwelveMonths": 60.0, "currency": "USD", "financialCurrency": "TWD"},
+            "ZERO": {"regularMarketPrice": 0.0, "currency": "USD", "financialCurrency": "USD"},
+            "OK": {"regularMarketPrice": 12.5, "currency": "USD"},
+        }
+    )
+
+    assert table["flags"].tolist() == ["currency_mismatch", "price_invalid", ""]
+    assert table.loc["TSM", "eps_trailing"] == 60.0  # kept, but flagged
+    assert math.isnan(table.loc["ZERO", "price"])
+    assert table["price"].dtype == "float64"
+
+
+def test_fund_reported_figures_come_from_quote_summary():
+    fund = {"symbol": "IWM", "regularMarketPrice": 225.0, "trailingPE": 17.9, "currency": "USD", "quoteType": "ETF"}
+    holdings = {"topHoldings": {"equityHoldings": {"priceToEarnings": 0.0588, "priceToBook": 0.47, "medianMarketCap": 3.1e9}}}
+    with YahooStandIn({"IWM": fund}, summaries={"IWM": holdings}) as server:
+        reported = fetch_fund_reported("iwm", session=standin_session(server.url), **FAST)
+        unknown = fetch_fund_reported("NOPE", session=standin_session(server.url), **FAST)
+
+    assert reported["trailing_pe"] == 17.9
+    assert reported["price"] == 225.0
+    assert reported["holdings_price_to_earnings"] == 0.0588
+    assert reported["holdings_price_to_sales"] is None
+    assert unknown["symbol"] == "NOPE" and unknown["trailing_pe"] is None
+
+
+def test_yfinance_ticker_info_and_history_work_against_the_standin(finviz_quotes):
+    import yfinance as yf
+
+    with YahooStandIn(finviz_quotes) as server:
+        ticker = yf.Ticker("AAPL", session=standin_session(server.url))
+        info = ticker.info
+        history = ticker.history(period="5d")
+
+    assert info["regularMarketPrice"] == finviz_quotes["AAPL"]["regularMarketPrice"]
+    assert info["trailingEps"] == finviz_quotes["AAPL"]["epsTrailingTwelveMonths"]
+    assert history["Close"].iloc[-1] == pytest.approx(finviz_quotes["AAPL"]["regularMarketPrice"])
