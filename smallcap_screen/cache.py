@@ -64,7 +64,8 @@ class CachedBody:
 class Cache:
     """Holdings bodies as files and quotes in SQLite, each read back only while fresh.
 
-    ``clock`` returns seconds since the epoch; tests inject one to move time.
+    ``clock`` returns seconds since the epoch; tests inject one to move time. ``refresh`` makes
+    every read a miss, for a run that must fetch anew and still store what it gets.
     A Cache holds one SQLite connection: use it from one thread, and ``close()`` it (or use ``with``).
     """
 
@@ -75,11 +76,14 @@ class Cache:
         holdings_ttl: dt.timedelta = HOLDINGS_TTL,
         quotes_ttl: dt.timedelta = QUOTES_TTL,
         clock: Callable[[], float] = time.time,
+        refresh: bool = False,
     ) -> None:
         self.root = Path(root) if root is not None else default_cache_dir()
         self.holdings_ttl = holdings_ttl
         self.quotes_ttl = quotes_ttl
         self._clock = clock
+        #: When True every read misses (all is fetched anew) while writes still land.
+        self.refresh = refresh
         self._db: sqlite3.Connection | None = None
 
     def __enter__(self) -> Cache:
@@ -108,6 +112,8 @@ class Cache:
 
     def get_holdings(self, fund: str, as_of: dt.date | None = None) -> CachedBody | None:
         """The stored download for ``fund`` (and requested date) if fresh and intact, else None."""
+        if self.refresh:
+            return None
         entry = _read_entry(self._holdings_path(fund, as_of))
         if entry is None or self._clock() - entry.fetched_at.timestamp() > self.holdings_ttl.total_seconds():
             return None
@@ -149,6 +155,8 @@ class Cache:
         """Split ``symbols`` into fresh cached records and the ones still to fetch (in order)."""
         wanted = list(dict.fromkeys(symbols))
         found: dict[str, dict[str, Any]] = {}
+        if self.refresh:
+            return found, wanted
         try:
             db = self._quotes_db(create=False)
         except (OSError, sqlite3.Error):

@@ -27,6 +27,10 @@ app = typer.Typer(
 )
 reference_app = typer.Typer(help="Build the bundled reference snapshot from raw issuer downloads.", no_args_is_help=True)
 app.add_typer(reference_app, name="reference")
+cache_app = typer.Typer(help="Inspect or empty the download cache (holdings: 1 day, quotes: 6 hours).", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+CACHE_DIR_HELP = "Download cache folder (default: the user cache directory)."
 
 
 class Negative(str, Enum):
@@ -55,11 +59,23 @@ def compare(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output (written atomically)."),
     offline: bool = typer.Option(False, "--offline", help="Use only local data: the newest stored snapshot, else the bundled reference snapshot."),
     live: bool = typer.Option(False, "--live", help="Require live data: fail (exit 5) instead of falling back when the network is unreachable."),
+    refresh: bool = typer.Option(False, "--refresh", help="Ignore cached downloads and quotes and fetch everything anew."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display and no summary on standard error."),
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", envvar="SMALLCAP_SCREEN_DATA_DIR", help="Where snapshots are kept (default: the user data directory)."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="SMALLCAP_SCREEN_CACHE_DIR", help=CACHE_DIR_HELP),
 ) -> None:
     """Compare funds' trailing and forward P/E and their discount to a benchmark.
 
-    Example: smallcap-screen compare IWM IJR IJS SPY --format json
+    Live data is fetched (and cached) when the network is reachable; otherwise the newest stored
+    snapshot or the bundled reference snapshot is used, and stderr says so.
+
+    Examples:
+
+      smallcap-screen compare IWM IJR IJS SPY
+
+      smallcap-screen compare IWM SPY --negative include --format json -o iwm.json
+
+      smallcap-screen compare my_portfolio.csv IWM --offline
     """
     from .comparison import compare as run_compare
     from .store import Store
@@ -71,9 +87,15 @@ def compare(
 
         raise OutputError(f"cannot write {output}: folder {output.parent} does not exist; create it or choose another path")
     mode = "offline" if offline else "live" if live else "auto"
-    result = run_compare(funds, benchmark=benchmark, negative=negative.value, data=mode, store=Store.open(data_dir))
-    for note in result.notes:
-        _stderr(note)
+    from .cache import Cache
+    from .progress import LiveFetch
+
+    with Cache(cache_dir, refresh=refresh) as cache:
+        live_fetch = LiveFetch(cache, show=not quiet)
+        result = run_compare(funds, benchmark=benchmark, negative=negative.value, data=mode, store=Store.open(data_dir), fetch=live_fetch)
+    if not quiet:
+        for note in [*live_fetch.summary(), *result.notes]:
+            _stderr(note)
     _emit(result, output_format, output)
 
 
@@ -139,6 +161,35 @@ def snapshots(
         return
     for name in names:
         typer.echo(name)
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="SMALLCAP_SCREEN_CACHE_DIR", help=CACHE_DIR_HELP)) -> None:
+    """Show where the cache is and what it holds."""
+    from .cache import Cache
+
+    with Cache(cache_dir) as cache:
+        info = cache.info()
+    typer.echo(f"location: {info['location']}")
+    for kind in ("holdings", "quotes"):
+        entry = info[kind]
+        span = f", {entry['oldest']:%Y-%m-%d %H:%M} .. {entry['newest']:%Y-%m-%d %H:%M}" if entry["oldest"] else ""
+        typer.echo(f"{kind}: {entry['entries']} entries, {entry['bytes'] / 1024:.0f} KiB{span}")
+
+
+@cache_app.command("clear")
+def cache_clear(
+    kind: Optional[str] = typer.Argument(None, help="'holdings' or 'quotes'; both when left out."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="SMALLCAP_SCREEN_CACHE_DIR", help=CACHE_DIR_HELP),
+) -> None:
+    """Delete cached downloads (snapshots in the store are kept)."""
+    from .cache import KINDS, Cache
+
+    if kind is not None and kind not in KINDS:
+        raise typer.BadParameter(f"expected one of {', '.join(KINDS)}", param_hint="KIND")
+    with Cache(cache_dir) as cache:
+        removed = cache.clear(kind)
+    _stderr(f"removed {removed} cached {kind or 'entries'} from {cache.root}")
 
 
 @reference_app.command("build")

@@ -32,7 +32,7 @@ RECORD_FIELDS = [
     "pe_trailing", "pe_trailing_reason", "pe_forward", "pe_forward_reason",
     "benchmark", "discount_trailing", "discount_forward", "relative_pe_trailing", "relative_pe_forward",
     "loss_weight", "median_pe", "earnings_growth", "price_to_book", "top10_weight",
-    "set_aside_weight", "flagged_holdings",
+    "set_aside_weight", "flagged_holdings", "reported_pe_trailing", "reported_pe_forward",
     "negative_policy", "forward_horizon", "as_of_holdings", "as_of_prices", "data_source",
 ]
 
@@ -46,6 +46,8 @@ class FundRow:
     index: str
     valuation: FundValuation | None
     status_reason: str = ""
+    #: The fund's own figures as Yahoo reports them (live data only), shown as a cross-check.
+    reported: dict = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -71,6 +73,7 @@ class Comparison:
                 fund=row.fund, name=row.name, index=row.index, status=row.status, status_reason=row.status_reason,
                 negative_policy=self.negative_policy, forward_horizon=self.forward_horizon,
                 as_of_prices=self.as_of_prices, data_source=self.data_source,
+                reported_pe_trailing=row.reported.get("trailing_pe"), reported_pe_forward=row.reported.get("forward_pe"),
             )
             if row.valuation:
                 values["benchmark"] = row.valuation.benchmark
@@ -121,7 +124,7 @@ def compare(
         valuation = fund_valuation(holdings, snapshot.fundamentals, negative=negative)
         if bench_value is not None:
             valuation = versus_benchmark(valuation, bench_value)
-        rows.append(FundRow(holdings.fund, label, index, valuation))
+        rows.append(FundRow(holdings.fund, label, index, valuation, reported=snapshot.reported.get(holdings.fund, {})))
     return Comparison(rows, bench.ticker, negative, snapshot.label, snapshot.fundamentals.forward_horizon, snapshot.fundamentals.as_of, notes)
 
 

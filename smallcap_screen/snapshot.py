@@ -3,8 +3,8 @@
 One format serves the bundled reference snapshot (shipped in ``smallcap_screen.data/reference``)
 and every snapshot the local store keeps. A snapshot is a folder of three CSV files and a manifest:
 
-- ``manifest.json``: format version, creation time, label, and per fund and for the fundamentals
-  the as-of date, source and (fundamentals) forward horizon;
+- ``manifest.json``: format version, creation time, label, per fund and for the fundamentals
+  the as-of date, source and (fundamentals) forward horizon, and the funds' Yahoo-reported figures;
 - ``holdings.csv``: ``fund`` + the model's equity columns;
 - ``set_aside.csv``: ``fund`` + the model's set-aside columns;
 - ``fundamentals.csv``: ``ticker`` + the model's fundamental columns.
@@ -38,6 +38,8 @@ class Snapshot:
     fundamentals: Fundamentals
     created: dt.datetime
     label: str
+    #: Each fund's own figures as Yahoo reports them (trailing_pe, forward_pe, ...), a cross-check.
+    reported: dict[str, dict] = field(default_factory=dict)
     path: Path | None = field(default=None, compare=False)
 
     @property
@@ -83,6 +85,7 @@ def _write_files(snapshot: Snapshot, folder: Path) -> None:
             h.fund: {"as_of": _date_text(h.as_of), "source": h.source, "fund_name": h.fund_name}
             for h in snapshot.holdings.values()
         },
+        "reported": snapshot.reported,
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
@@ -117,7 +120,8 @@ def read_snapshot(directory: Path) -> Snapshot:
         )
         for fund, meta in manifest["funds"].items()
     }
-    return Snapshot(funds, fundamentals, dt.datetime.fromisoformat(manifest["created"]), manifest["label"], directory)
+    created = dt.datetime.fromisoformat(manifest["created"])
+    return Snapshot(funds, fundamentals, created, manifest["label"], manifest.get("reported", {}), directory)
 
 
 def bundled_snapshot() -> Snapshot:

@@ -1,0 +1,56 @@
+"""Live fetches as the command line shows them: a Rich progress display on stderr and a summary.
+
+The display appears only when stderr is a terminal and ``--quiet`` was not given.
+"""
+
+from __future__ import annotations
+
+from .cache import Cache
+from .live import FetchReport, Progress, fetch_snapshot
+
+
+class LiveFetch:
+    """A ``fetch`` for ``comparison.compare`` that shows progress and remembers what it did."""
+
+    def __init__(self, cache: Cache, *, show: bool = True) -> None:
+        self.cache = cache
+        self.show = show
+        self.report: FetchReport | None = None
+
+    def __call__(self, funds, files):
+        from rich.console import Console
+
+        self.report = FetchReport()
+        console = Console(stderr=True)
+        if not (self.show and console.is_terminal):
+            return fetch_snapshot(funds, files, cache=self.cache, report=self.report)
+
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bars, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        with Bars(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True) as bars:
+            holdings_task = bars.add_task("holdings", total=len(funds))
+            quotes_task = bars.add_task("quotes", total=None, visible=False)
+
+            def on_holdings(ticker: str) -> None:
+                done = len(self.report.downloaded) + len(self.report.cached) + len(self.report.failed)
+                bars.update(holdings_task, description=f"holdings {ticker}", completed=done)
+
+            def on_quotes(done: int, total: int) -> None:
+                bars.update(holdings_task, completed=len(funds), description="holdings")
+                bars.update(quotes_task, visible=True, total=total, completed=done)
+
+            return fetch_snapshot(funds, files, cache=self.cache, report=self.report, progress=Progress(on_holdings, on_quotes))
+
+    def summary(self) -> list[str]:
+        """One line on the holdings, one on the quotes, then any notes; nothing after an offline run."""
+        report = self.report
+        if report is None:
+            return []
+        holdings = [f"{label} {', '.join(funds)}" for label, funds in (("downloaded", report.downloaded), ("from cache", report.cached)) if funds]
+        holdings += [f"failed {fund} ({reason})" for fund, reason in report.failed.items()]
+        lines = [f"holdings: {'; '.join(holdings) or 'none'}"]
+        quotes = f"quotes: {report.quotes_fetched:,} fetched in {report.yahoo_requests} Yahoo requests, {report.quotes_cached:,} from cache"
+        if report.quotes_missing:
+            shown = ", ".join(report.quotes_missing[:8]) + (" ..." if len(report.quotes_missing) > 8 else "")
+            quotes += f", {len(report.quotes_missing)} without a quote ({shown})"
+        return [*lines, quotes, *report.notes]
