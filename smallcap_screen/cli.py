@@ -118,7 +118,10 @@ def _emit(result, output_format: Format, output: Optional[Path]) -> None:
         from rich.console import Console
 
         console = Console()
-        console.print(render.comparison_table(result, plain=not console.is_terminal or console.no_color))
+        if not console.is_terminal:
+            console = Console(width=max(console.width, 200))  # piped: let lines run long rather than wrap
+        plain = not console.is_terminal or console.no_color
+        console.print(render.comparison_table(result, plain=plain, width=console.width))
 
 
 def _table_text(result) -> str:
@@ -126,7 +129,7 @@ def _table_text(result) -> str:
 
     from . import render
 
-    console = Console(file=open(os.devnull, "w"), record=True, width=160, color_system=None)
+    console = Console(file=open(os.devnull, "w"), record=True, width=200, color_system=None)
     console.print(render.comparison_table(result, plain=True))
     return console.export_text()
 

@@ -18,12 +18,17 @@ class LiveFetch:
         self.report: FetchReport | None = None
 
     def __call__(self, funds, files):
+        report = FetchReport()
+        snapshot = self._fetch(funds, files, report)
+        self.report = report  # only a fetch that succeeded has something to summarise
+        return snapshot
+
+    def _fetch(self, funds, files, report: FetchReport):
         from rich.console import Console
 
-        self.report = FetchReport()
         console = Console(stderr=True)
         if not (self.show and console.is_terminal):
-            return fetch_snapshot(funds, files, cache=self.cache, report=self.report)
+            return fetch_snapshot(funds, files, cache=self.cache, report=report)
 
         from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bars, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -32,14 +37,14 @@ class LiveFetch:
             quotes_task = bars.add_task("quotes", total=None, visible=False)
 
             def on_holdings(ticker: str) -> None:
-                done = len(self.report.downloaded) + len(self.report.cached) + len(self.report.failed)
+                done = len(report.downloaded) + len(report.cached) + len(report.failed)
                 bars.update(holdings_task, description=f"holdings {ticker}", completed=done)
 
             def on_quotes(done: int, total: int) -> None:
                 bars.update(holdings_task, completed=len(funds), description="holdings")
                 bars.update(quotes_task, visible=True, total=total, completed=done)
 
-            return fetch_snapshot(funds, files, cache=self.cache, report=self.report, progress=Progress(on_holdings, on_quotes))
+            return fetch_snapshot(funds, files, cache=self.cache, report=report, progress=Progress(on_holdings, on_quotes))
 
     def summary(self) -> list[str]:
         """One line on the holdings, one on the quotes, then any notes; nothing after an offline run."""

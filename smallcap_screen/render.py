@@ -28,7 +28,11 @@ def to_csv(comparison: Comparison) -> str:
     return buffer.getvalue()
 
 
-def comparison_table(comparison: Comparison, *, plain: bool = False):
+#: Terminals narrower than this get the table without its Index column.
+NARROW = 110
+
+
+def comparison_table(comparison: Comparison, *, plain: bool = False, width: int = 200):
     """A rich.table.Table with one row per fund, the as-of dates and the method in the caption."""
     from rich import box
     from rich.table import Table
@@ -37,21 +41,27 @@ def comparison_table(comparison: Comparison, *, plain: bool = False):
         title="Small-cap valuation, bottom-up from full holdings",
         caption=caption(comparison),
         caption_justify="left",
-        box=box.SIMPLE_HEAD if plain else box.ROUNDED,
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
         header_style="" if plain else "bold",
     )
     bench = comparison.benchmark
-    table.add_column("Fund", style="" if plain else "bold cyan", no_wrap=True)
-    table.add_column("Index")
-    for header in ("Holdings", "Coverage", "P/E trail", "P/E fwd", f"Disc. vs {bench} trail", f"Disc. vs {bench} fwd", "Loss-makers", "Median P/E", "Fwd growth"):
-        table.add_column(header, justify="right")
+    with_index = width >= NARROW
+    table.add_column("Fund", style="" if plain else "bold cyan", no_wrap=True, min_width=4)
+    if with_index:
+        table.add_column("Index", overflow="fold")
+    numbers = ("Hold-\nings", "Cover-\nage", "P/E\ntrail", "P/E\nfwd", f"Disc. vs\n{bench} trail", f"Disc. vs\n{bench} fwd", "Loss-\nmakers", "Median\nP/E", "Fwd\ngrowth")
+    for header in numbers:
+        table.add_column(header, justify="right", no_wrap=True)
     for record in comparison.records():
-        if record["status"] != "ok":
-            table.add_row(record["fund"], record["index"], record["status_reason"], *[""] * 8, style=None if plain else "yellow")
+        missing = record["status"] != "ok"
+        index = f"{record['index']} ({record['status_reason']})" if missing else record["index"]
+        lead = [record["fund"], index] if with_index else [record["fund"]]
+        if missing:
+            table.add_row(*lead, *["-"] * len(numbers), style=None if plain else "yellow")
             continue
         table.add_row(
-            record["fund"],
-            record["index"],
+            *lead,
             f"{record['holdings']:,}",
             _pct(record["coverage"]),
             _pe(record["pe_trailing"]),
@@ -77,6 +87,9 @@ def caption(comparison: Comparison) -> str:
         f"Discount = 1 - P/E fund / P/E {comparison.benchmark} (positive = cheaper).",
         "Coverage = fund weight with price and trailing EPS; loss-makers = covered weight with EPS <= 0.",
     ]
+    missing = [f"{r['fund']} ({r['status_reason']})" for r in records if r["status"] != "ok"]
+    if missing:
+        lines.append("Missing: " + ", ".join(missing) + ".")
     reasons = {f"{r['fund']}: {r[k]}" for r in records for k in ("pe_trailing_reason", "pe_forward_reason") if r.get(k)}
     if reasons:
         lines.append("n/m = not meaningful: " + "; ".join(sorted(reasons)) + ".")
@@ -96,5 +109,7 @@ def _signed_pct(value: float | None, plain: bool) -> str:
         return "-"
     text = f"{value:+.1%}"
     if plain:
+        return text
+    if abs(value) < 0.0005:
         return text
     return f"[green]{text}[/]" if value > 0 else f"[red]{text}[/]"

@@ -139,6 +139,8 @@ class YahooStandIn:
         self.rate_limit = rate_limit
         self.requests: collections.Counter[str] = collections.Counter()
         self.quote_batches: list[list[str]] = []
+        #: Requests answered 429 for going over ``rate_limit``.
+        self.throttled = 0
         self._faults: collections.deque[_Fault] = collections.deque()
         self._crumb_throttles = 0
         self._crumbs: set[str] = set()
@@ -204,6 +206,8 @@ class YahooStandIn:
         if self.latency:
             self._stopping.wait(self.latency)
         if route not in (COOKIE_ROUTE, "/consent", "/v2/collectConsent", "/copyConsent") and self._over_rate_limit():
+            with self._lock:
+                self.throttled += 1
             return handler.send(429, THROTTLED, "text/plain", {"Retry-After": "1"})
         if route == COOKIE_ROUTE:
             return handler.send(404, "<html><body>Not found</body></html>", "text/html", self._cookie_header(handler))

@@ -1,0 +1,105 @@
+"""A whole stand-in internet on 127.0.0.1: issuer sites, Yahoo, and the HTTPS proxy in front.
+
+A subprocess given ``env`` reaches https://www.ishares.com, https://www.ssga.com and Yahoo's hosts
+through the proxy, trusting a throwaway CA, exactly as a user behind a corporate proxy would.
+
+What is served, from the real files in ../shared/data/raw:
+- IWM: the iShares CSV of 2025-11-05; SPY: the SSGA xlsx of 2025-11-18;
+- IJR: the derived IJR list written out in iShares' ``Market Weight`` CSV layout;
+- IJS: no real file exists, so the value half of IJR (every other IJR line) stands in for it;
+- Yahoo: one quote per stock of the finviz export of 2025-08-19 (real prices and EPS), and for
+  each fund a quote whose trailing P/E is REPORTED_PE.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+from smallcap_screen.reference import read_reference_fundamentals
+from tests.standins.issuers import IssuerStandIn
+from tests.standins.proxy import HttpsProxy
+from tests.standins.yahoo import YahooStandIn, quotes_from_fundamentals
+
+YAHOO_HOSTS = ("query1.finance.yahoo.com", "query2.finance.yahoo.com", "fc.yahoo.com", "guce.yahoo.com", "consent.yahoo.com")
+ISSUER_HOSTS = ("www.ishares.com", "www.ssga.com")
+
+ISHARES_HEADER = (
+    "Ticker,Name,Sector,Asset Class,Market Value,Market Weight,Notional Value,Notional Weight,"
+    "Quantity,Price,Location,Exchange,Currency,FX Rate,Market Currency,Accrual Date"
+)
+CASH_SECTOR = "Cash and/or Derivatives"
+#: The funds' own trailing P/E as the Yahoo stand-in reports it (made-up values, to see them pass through).
+REPORTED_PE = {"IWM": 17.25, "IJR": 16.5, "IJS": 14.75, "SPY": 27.5}
+
+
+def ishares_csv_from_list(fund_name: str, as_of: str, lines: list[dict]) -> str:
+    """An iShares download (Market Weight layout) for holdings given as {ticker,name,sector,weight%}."""
+    out = io.StringIO()
+    out.write(f'\ufeff{fund_name}\nFund Holdings as of,"{as_of}"\nInception Date,"May 22, 2000"\n')
+    out.write('Shares Outstanding,"1,000,000.00"\nStock,"-"\nBond,"-"\nCash,"-"\nOther,"-"\n\xa0\n')
+    out.write(ISHARES_HEADER + "\n")
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    for line in lines:
+        asset_class = "Money Market" if line["ticker"] == "XTSLA" else "Cash" if line["ticker"] == "USD" else "Futures" if line["sector"] == CASH_SECTOR else "Equity"
+        value = f"{line['weight'] * 1e8:,.2f}"
+        writer.writerow([line["ticker"], line["name"], line["sector"], asset_class, value, f"{line['weight']:.2f}", value, f"{line['weight']:.2f}", "1.00", "1.00", "United States", "NASDAQ", "USD", "1.00", "USD", "-"])
+    out.write('\xa0\n"The content contained herein is owned or licensed by BlackRock and/or its third-party information providers."\n')
+    return out.getvalue()
+
+
+def derived_list(path: Path) -> list[dict]:
+    text = path.read_text(encoding="utf-8")
+    return json.loads(re.search(r"=\s*(\[.*\])\s*;?\s*$", text, re.S).group(1))
+
+
+class StandInInternet:
+    """Start with ``with StandInInternet(raw_dir, latency=0.05) as net:``; pass ``net.env`` to subprocesses."""
+
+    def __init__(self, raw_dir: Path, *, latency: float = 0.0, rate_limit: float | None = None) -> None:
+        self.raw_dir = Path(raw_dir)
+        self.latency = latency
+        self.rate_limit = rate_limit
+        self._stack = ExitStack()
+
+    def __enter__(self) -> "StandInInternet":
+        folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix="standin-internet-")))
+        ijr = derived_list(self.raw_dir / "IJR_holdings_derived-portfolio-xray_2025-11.js")
+        (folder / "IJR.csv").write_text(ishares_csv_from_list("iShares Core S&P Small-Cap ETF", "Nov 18, 2025", ijr), encoding="utf-8")
+        (folder / "IJS.csv").write_text(ishares_csv_from_list("iShares S&P Small-Cap 600 Value ETF", "Nov 18, 2025", ijr[::2]), encoding="utf-8")
+        files = {
+            "IWM": self.raw_dir / "IWM_holdings_2025-11-05.csv",
+            "IJR": folder / "IJR.csv",
+            "IJS": folder / "IJS.csv",
+            "SPY": self.raw_dir / "SPY_holdings-daily-us-en-spy_2025-11-18.xlsx",
+        }
+        self.fundamentals = read_reference_fundamentals(self.raw_dir)
+        self.issuers = self._stack.enter_context(IssuerStandIn(files, latency=self.latency))
+        quotes = quotes_from_fundamentals(self.fundamentals.table)
+        quotes.update({f: {"symbol": f, "quoteType": "ETF", "regularMarketPrice": 100.0, "trailingPE": pe} for f, pe in REPORTED_PE.items()})
+        self.yahoo = self._stack.enter_context(YahooStandIn(quotes, latency=self.latency, rate_limit=self.rate_limit))
+        yahoo_address = ("127.0.0.1", self.yahoo.port)
+        routes = {host: self.issuers.address for host in ISSUER_HOSTS}
+        routes.update({host: yahoo_address for host in YAHOO_HOSTS})
+        self.proxy = self._stack.enter_context(HttpsProxy(routes))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return self.proxy.env
+
+    @property
+    def yahoo_requests(self) -> int:
+        return sum(self.proxy.requests[h] for h in YAHOO_HOSTS)
+
+    @property
+    def total_requests(self) -> int:
+        return sum(self.proxy.requests.values())

@@ -1,0 +1,131 @@
+"""`smallcap-screen compare` on live data, end to end, as a subprocess behind an HTTPS proxy.
+
+Nothing is mocked: the CLI's own downloaders and the unmodified yfinance code talk to the real
+https:// URLs; the stand-in internet (tests/standins/internet.py) answers them on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from tests.standins.internet import REPORTED_PE, StandInInternet
+
+
+@pytest.fixture(scope="module")
+def net(raw_dir):
+    with StandInInternet(raw_dir, latency=0.05) as running:
+        yield running
+
+
+@pytest.fixture
+def homes(tmp_path) -> dict[str, str]:
+    """Empty cache, store and yfinance cache folders for one test."""
+    return {
+        "SMALLCAP_SCREEN_CACHE_DIR": str(tmp_path / "cache"),
+        "SMALLCAP_SCREEN_DATA_DIR": str(tmp_path / "data"),
+        "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
+    }
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k not in ("CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")}
+    return subprocess.run(
+        [sys.executable, "-m", "smallcap_screen", *args], capture_output=True, text=True, env={**base, **env}, timeout=180
+    )
+
+
+def dead_proxy_env() -> dict[str, str]:
+    """Proxy variables pointing at a closed port: the network is unplugged."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    return {"HTTPS_PROXY": url, "https_proxy": url, "HTTP_PROXY": url, "http_proxy": url}
+
+
+def by_fund(stdout: str) -> dict[str, dict]:
+    return {r["fund"]: r for r in json.loads(stdout)}
+
+
+def test_cold_run_fetches_everything_in_few_requests_and_warm_run_in_none(net, homes):
+    env = {**net.env, **homes}
+    before_yahoo, before_all = net.yahoo_requests, net.total_requests
+    cold = run("compare", "IWM", "IJR", "IJS", "SPY", "-f", "json", env=env)
+    assert cold.returncode == 0, cold.stderr
+    records = by_fund(cold.stdout)
+    assert [r["status"] for r in records.values()] == ["ok"] * 4
+    assert records["IJS"]["holdings"] < records["IJR"]["holdings"]
+    assert all(r["coverage"] > 0.9 for r in records.values())
+    assert {f: r["reported_pe_trailing"] for f, r in records.items()} == REPORTED_PE
+    assert records["IWM"]["data_source"].startswith("live data")
+    assert records["IWM"]["as_of_holdings"] == "2025-11-05"
+    assert net.yahoo_requests - before_yahoo <= 40
+    assert "holdings: downloaded IWM, IJR, IJS, SPY" in cold.stderr
+
+    fetched = net.total_requests
+    warm = run("compare", "IWM", "IJR", "IJS", "SPY", "-f", "json", env=env)
+    assert warm.returncode == 0, warm.stderr
+    assert net.total_requests == fetched, "a warm run within the TTL must not touch the network"
+    assert by_fund(warm.stdout)["IWM"]["pe_trailing"] == records["IWM"]["pe_trailing"]
+    assert "from cache IWM, IJR, IJS, SPY" in warm.stderr
+    assert before_all < fetched
+
+
+def test_live_figures_equal_the_bundled_ones_when_the_data_is_the_same(net, homes):
+    # The stand-in serves the finviz numbers the bundled snapshot was built from, so the live
+    # path (download, parse, batch quotes, join) must land on the very same IWM and SPY figures.
+    live = by_fund(run("compare", "IWM", "SPY", "-f", "json", env={**net.env, **homes}).stdout)
+    bundled = by_fund(run("compare", "IWM", "SPY", "-f", "json", "--offline", env={**homes, "SMALLCAP_SCREEN_DATA_DIR": homes["SMALLCAP_SCREEN_DATA_DIR"] + "-empty"}).stdout)
+    for fund in ("IWM", "SPY"):
+        for field in ("pe_trailing", "pe_forward", "coverage", "loss_weight"):
+            assert live[fund][field] == pytest.approx(bundled[fund][field], rel=1e-6), (fund, field)
+
+
+def test_unplugged_network_falls_back_to_the_newest_snapshot_and_says_so(net, homes):
+    assert run("compare", "IWM", "SPY", "-q", env={**net.env, **homes}).returncode == 0
+    offline = run("compare", "IWM", "SPY", "-f", "json", "--cache-dir", homes["SMALLCAP_SCREEN_CACHE_DIR"] + "-cold", env={**homes, **dead_proxy_env()})
+    assert offline.returncode == 0, offline.stderr
+    assert "no live data" in offline.stderr and "live data of" in offline.stderr
+    assert by_fund(offline.stdout)["IWM"]["data_source"].startswith("live data of")
+
+
+def test_unplugged_network_with_live_is_exit_5(homes):
+    result = run("compare", "IWM", "--live", env={**homes, **dead_proxy_env()})
+    assert result.returncode == 5
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ")
+
+
+def test_rate_limited_yahoo_still_gives_full_coverage(raw_dir, homes):
+    with StandInInternet(raw_dir, latency=0.01, rate_limit=5) as limited:
+        result = run("compare", "IWM", "SPY", "-f", "json", env={**limited.env, **homes})
+        throttled = limited.yahoo.throttled
+    assert result.returncode == 0, result.stderr
+    assert all(r["coverage"] > 0.98 for r in by_fund(result.stdout).values())
+    assert throttled > 0, "the limit was never hit: the test proves nothing"
+
+
+def test_faults_on_every_host_are_survived_with_correct_figures(net, homes, tmp_path):
+    from tests.standins.issuers import HTML_PAGE, status
+
+    reference = by_fund(run("compare", "IWM", "SPY", "-f", "json", env={**net.env, **homes}).stdout)
+    net.issuers.inject("ajax", HTML_PAGE)  # iShares answers a web page: the other path is tried
+    net.issuers.inject("ssga", status(500), status(429, retry_after="1"))
+    net.yahoo.throttle_crumb_next(1)  # a poisoned crumb
+    net.yahoo.fail_next(2, status=429, retry_after=1)
+    net.yahoo.truncate_next(1)
+    fresh = {**homes, "SMALLCAP_SCREEN_CACHE_DIR": str(tmp_path / "cache-2")}
+    ssga_before = len(net.issuers.requests_on("ssga"))
+    result = run("compare", "IWM", "SPY", "-f", "json", env={**net.env, **fresh})
+    assert result.returncode == 0, result.stderr
+    assert net.issuers.requests_on("latest"), "the HTML answer should have sent it to latest-holdings.csv"
+    assert len(net.issuers.requests_on("ssga")) - ssga_before == 3
+    for fund, record in by_fund(result.stdout).items():
+        assert record["pe_trailing"] == pytest.approx(reference[fund]["pe_trailing"], rel=1e-9)
+        assert record["coverage"] == pytest.approx(reference[fund]["coverage"], rel=1e-9)
