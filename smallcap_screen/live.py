@@ -60,59 +60,110 @@ def fetch_snapshot(
 ) -> Snapshot:
     """Download the funds' holdings and the quotes of every stock they (and ``files``) hold.
 
+    Downloads run one after another on a worker thread (keeping the politeness spacing per
+    issuer host) while this thread fetches the quotes of each fund as soon as its holdings are in,
+    so quote batches overlap the pauses between downloads.
+
     A fund whose file cannot be had (HTML only, empty answer) is left out and named in
     ``report.failed``; an unreachable network raises NetworkError so the caller can fall back.
     """
-    from .sources.download import download_holdings, freshness_notes
+    from concurrent.futures import ThreadPoolExecutor
+
     from .sources.http import HttpClient
+    from .sources.yahoo import QUOTE_SOURCE, quotes_table
 
     cache = cache if cache is not None else Cache()
     progress = progress or Progress()
     report = report if report is not None else FetchReport()
-    today = dt.date.today()
     holdings: dict[str, Holdings] = {}
+    quotes = _QuoteCollector(cache, progress, report, yahoo_session)
+    quotes.add([t for h in files for t in h.tickers])
     with HttpClient(spacing=ISSUER_SPACING) if issuer_client is None else issuer_client as client:
-        for fund in funds:
-            if progress.holdings:
-                progress.holdings(fund.ticker)
-            was_cached = cache.get_holdings(fund.ticker) is not None
-            try:
-                holdings[fund.ticker] = download_holdings(fund, client=client, cache=cache)
-            except DataError as exc:
-                report.failed[fund.ticker] = str(exc)
-                continue
-            (report.cached if was_cached else report.downloaded).append(fund.ticker)
-            report.notes.extend(freshness_notes(holdings[fund.ticker], today=today))
-
-    symbols = sorted({t for h in [*holdings.values(), *files] for t in h.tickers})
-    quotes = _quotes(symbols, cache, progress, report, yahoo_session)
+        downloads = ThreadPoolExecutor(max_workers=1)  # one lane: the spacing per host holds
+        try:
+            pending = [(fund, downloads.submit(_download, fund, client, cache, progress)) for fund in funds]
+            for fund, future in pending:
+                try:
+                    fetched, was_cached = future.result()
+                except DataError as exc:
+                    report.failed[fund.ticker] = str(exc)
+                    continue
+                holdings[fund.ticker] = fetched
+                (report.cached if was_cached else report.downloaded).append(fund.ticker)
+                report.notes.extend(_freshness(fetched))
+                quotes.add(fetched.tickers)
+        finally:
+            downloads.shutdown(cancel_futures=True)
     reported = _reported(list(holdings), cache, report, yahoo_session)
-    from .sources.yahoo import QUOTE_SOURCE, quotes_table
-
-    fundamentals = Fundamentals(quotes_table(quotes), today, QUOTE_SOURCE, forward_horizon="FY2")
+    usable = quotes.usable()
+    today = dt.date.today()
+    fundamentals = Fundamentals(quotes_table(usable), today, QUOTE_SOURCE, forward_horizon="FY2")
     created = dt.datetime.now(dt.timezone.utc)
     return Snapshot(holdings, fundamentals, created, f"live data of {created:%Y-%m-%d %H:%M} UTC", reported=reported)
 
 
-def _quotes(symbols: list[str], cache: Cache, progress: Progress, report: FetchReport, session) -> dict[str, dict]:
-    """Quote records for ``symbols``: fresh ones from the cache, the rest fetched batch by batch."""
-    found, missing = cache.get_quotes(symbols)
-    report.quotes_cached = len(found)
-    if missing:
+def _download(fund: Fund, client, cache: Cache, progress: Progress) -> tuple[Holdings, bool]:
+    """One fund's holdings (runs on the download thread), and whether they came from the cache."""
+    from .sources.download import download_holdings
+
+    if progress.holdings:
+        progress.holdings(fund.ticker)
+    was_cached = cache.get_holdings(fund.ticker) is not None
+    return download_holdings(fund, client=client, cache=cache), was_cached
+
+
+def _freshness(holdings: Holdings) -> list[str]:
+    from .sources.download import freshness_notes
+
+    return freshness_notes(holdings, today=dt.date.today())
+
+
+class _QuoteCollector:
+    """Quote records gathered fund by fund: fresh ones from the cache, the rest fetched in batches
+    whose answers are cached as they arrive (so an interrupted run resumes where it stopped)."""
+
+    def __init__(self, cache: Cache, progress: Progress, report: FetchReport, session) -> None:
+        self.cache = cache
+        self.progress = progress
+        self.report = report
+        self.session = session
+        self.records: dict[str, dict] = {}
+        self.wanted: set[str] = set()
+        self.asked = 0  # symbols sent to Yahoo so far, for cumulative progress
+
+    def add(self, symbols: list[str]) -> None:
+        new = sorted(set(symbols) - self.wanted)
+        self.wanted.update(new)
+        found, missing = self.cache.get_quotes(new)
+        self.records.update(found)
+        self.report.quotes_cached += len(found)
+        if not missing:
+            return
         from .sources.yahoo import fetch_quotes
 
-        def keep(batch: dict[str, dict], asked: list[str]) -> None:
+        def keep(batch: dict[str, dict], answered: list[str]) -> None:
             # Unknown symbols are cached as such, so a warm run does not ask for them again.
-            records = {s: batch.get(s, UNKNOWN) for s in asked}
-            found.update(records)
-            cache.put_quotes(records)
+            records = {s: batch.get(s, UNKNOWN) for s in answered}
+            self.records.update(records)
+            self.cache.put_quotes(records)
 
-        result = fetch_quotes(missing, session=session, on_progress=progress.quotes, on_batch=keep)
-        report.yahoo_requests += result.requests
-    usable = {s: q for s, q in found.items() if not q.get("unknown")}
-    report.quotes_fetched = len(missing)
-    report.quotes_missing = [s for s in symbols if s not in usable]
-    return {s: usable[s] for s in symbols if s in usable}
+        done_before, self.asked = self.asked, self.asked + len(missing)
+
+        def on_progress(done: int, total: int) -> None:
+            if self.progress.quotes:
+                self.progress.quotes(done_before + done, self.asked)
+
+        result = fetch_quotes(missing, session=self.session, on_progress=on_progress, on_batch=keep)
+        self.report.yahoo_requests += result.requests
+        self.report.quotes_fetched += len(missing)
+        if result.failed:
+            self.report.notes.append(f"{len(result.failed)} quotes could not be fetched (Yahoo kept failing); run again to retry them")
+
+    def usable(self) -> dict[str, dict]:
+        """Records of the symbols Yahoo knows, in symbol order; the rest are reported missing."""
+        usable = {s: q for s, q in sorted(self.records.items()) if not q.get("unknown")}
+        self.report.quotes_missing = sorted(self.wanted - usable.keys())
+        return usable
 
 
 def _reported(funds: list[str], cache: Cache, report: FetchReport, session) -> dict[str, dict]:

@@ -50,10 +50,14 @@ def comparison_table(comparison: Comparison, *, plain: bool = False, width: int 
     table.add_column("Fund", style="" if plain else "bold cyan", no_wrap=True, min_width=4)
     if with_index:
         table.add_column("Index", overflow="fold")
-    numbers = ("Hold-\nings", "Cover-\nage", "P/E\ntrail", "P/E\nfwd", f"Disc. vs\n{bench} trail", f"Disc. vs\n{bench} fwd", "Loss-\nmakers", "Median\nP/E", "Fwd\ngrowth")
+    records = comparison.records()
+    with_reported = any(r["reported_pe_trailing"] is not None for r in records)
+    numbers = ["Hold-\nings", "Cover-\nage", "P/E\ntrail", "P/E\nfwd", f"Disc. vs\n{bench} trail", f"Disc. vs\n{bench} fwd", "Loss-\nmakers", "Median\nP/E", "Fwd\ngrowth"]
+    if with_reported:
+        numbers.append("Yahoo\nP/E")
     for header in numbers:
         table.add_column(header, justify="right", no_wrap=True)
-    for record in comparison.records():
+    for record in records:
         missing = record["status"] != "ok"
         index = f"{record['index']} ({record['status_reason']})" if missing else record["index"]
         lead = [record["fund"], index] if with_index else [record["fund"]]
@@ -71,6 +75,7 @@ def comparison_table(comparison: Comparison, *, plain: bool = False, width: int 
             _pct(record["loss_weight"]),
             _pe(record["median_pe"]),
             _signed_pct(record["earnings_growth"], plain=True),
+            *([_pe(record["reported_pe_trailing"], absent="-")] if with_reported else []),
         )
     return table
 
@@ -87,6 +92,8 @@ def caption(comparison: Comparison) -> str:
         f"Discount = 1 - P/E fund / P/E {comparison.benchmark} (positive = cheaper).",
         "Coverage = fund weight with price and trailing EPS; loss-makers = covered weight with EPS <= 0.",
     ]
+    if any(r["reported_pe_trailing"] is not None for r in records):
+        lines.append("Yahoo P/E = the fund's trailing P/E as Yahoo reports it, a cross-check computed by Yahoo's own method.")
     missing = [f"{r['fund']} ({r['status_reason']})" for r in records if r["status"] != "ok"]
     if missing:
         lines.append("Missing: " + ", ".join(missing) + ".")
@@ -96,8 +103,8 @@ def caption(comparison: Comparison) -> str:
     return "\n".join(lines)
 
 
-def _pe(value: float | None) -> str:
-    return "n/m" if value is None else f"{value:.1f}x"
+def _pe(value: float | None, absent: str = "n/m") -> str:
+    return absent if value is None else f"{value:.1f}x"
 
 
 def _pct(value: float | None) -> str:

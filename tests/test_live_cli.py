@@ -93,6 +93,8 @@ def test_unplugged_network_falls_back_to_the_newest_snapshot_and_says_so(net, ho
     assert offline.returncode == 0, offline.stderr
     assert "no live data" in offline.stderr and "live data of" in offline.stderr
     assert by_fund(offline.stdout)["IWM"]["data_source"].startswith("live data of")
+    table = run("compare", "IWM", "SPY", "--offline", env=homes)
+    assert "Yahoo" in table.stdout and f"{REPORTED_PE['IWM']:.1f}x" in table.stdout, table.stdout
 
 
 def test_unplugged_network_with_live_is_exit_5(homes):
