@@ -82,56 +82,93 @@ def compare(
 
     if offline and live:
         raise typer.BadParameter("choose one of --offline and --live")
-    if output is not None and not output.parent.is_dir():
-        from .errors import OutputError
-
-        raise OutputError(f"cannot write {output}: folder {output.parent} does not exist; create it or choose another path")
-    mode = "offline" if offline else "live" if live else "auto"
+    _check_output(output)
+    from . import render
     from .cache import Cache
+    from .comparison import compare as run_compare
     from .progress import LiveFetch
+    from .store import Store
 
+    mode = "offline" if offline else "live" if live else "auto"
     with Cache(cache_dir, refresh=refresh) as cache:
         live_fetch = LiveFetch(cache, show=not quiet)
         result = run_compare(funds, benchmark=benchmark, negative=negative.value, data=mode, store=Store.open(data_dir), fetch=live_fetch)
     if not quiet:
         for note in [*live_fetch.summary(), *result.notes]:
             _stderr(note)
-    _emit(result, output_format, output)
-
-
-def _emit(result, output_format: Format, output: Optional[Path]) -> None:
-    from . import render
-
     if output_format is Format.json:
-        text = render.to_json(result)
+        _write(render.to_json(result), output)
     elif output_format is Format.csv:
-        text = render.to_csv(result)
+        _write(render.to_csv(result), output)
     else:
-        text = None
-    if output is not None:
-        from .output import write_atomically
+        _print_table(lambda plain, width: render.comparison_table(result, plain=plain, width=width), output)
 
-        write_atomically(output, text if text is not None else _table_text(result))
-    elif text is not None:
+
+def _check_output(output: Optional[Path]) -> None:
+    """Fail before any work when the output file cannot be created."""
+    if output is not None and not output.parent.is_dir():
+        from .errors import OutputError
+
+        raise OutputError(f"cannot write {output}: folder {output.parent} does not exist; create it or choose another path")
+
+
+def _write(text: str, output: Optional[Path]) -> None:
+    if output is None:
         sys.stdout.write(text)
-    else:
-        from rich.console import Console
+        return
+    from .output import write_atomically
 
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=max(console.width, 200))  # piped: let lines run long rather than wrap
-        plain = not console.is_terminal or console.no_color
-        console.print(render.comparison_table(result, plain=plain, width=console.width))
+    write_atomically(output, text)
 
 
-def _table_text(result) -> str:
+def _print_table(make_table, output: Optional[Path]) -> None:
+    """Print the table ``make_table(plain, width)`` builds: styled on a terminal, plain when piped
+    or NO_COLOR is set, and as plain text into ``output``."""
     from rich.console import Console
 
-    from . import render
+    if output is not None:
+        console = Console(file=open(os.devnull, "w"), record=True, width=200, color_system=None)
+        console.print(make_table(True, console.width))
+        _write(console.export_text(), output)
+        return
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=max(console.width, 200))  # piped: let lines run long rather than wrap
+    console.print(make_table(not console.is_terminal or console.no_color, console.width))
 
-    console = Console(file=open(os.devnull, "w"), record=True, width=200, color_system=None)
-    console.print(render.comparison_table(result, plain=True))
-    return console.export_text()
+
+@app.command()
+def holdings(
+    fund: str = typer.Argument(..., help="A fund ticker or the path of a holdings file."),
+    negative: Negative = typer.Option(Negative.exclude, "--negative", "-n", help="Negative-earnings policy, as for compare."),
+    top: int = typer.Option(25, "--top", help="Show the largest N holdings in the table (0: all). CSV and JSON always have all."),
+    output_format: Format = typer.Option(Format.table, "--format", "-f", help="table, csv or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    offline: bool = typer.Option(False, "--offline", help="Use only local data."),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", envvar="SMALLCAP_SCREEN_DATA_DIR", help="Where snapshots are kept."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="SMALLCAP_SCREEN_CACHE_DIR", help=CACHE_DIR_HELP),
+) -> None:
+    """Show every holding behind a fund's P/E: weight, price, EPS, P/E and whether it counted.
+
+    Example: smallcap-screen holdings IWM --offline --top 10
+    """
+    from . import render
+    from .cache import Cache
+    from .comparison import breakdown
+    from .progress import LiveFetch
+    from .store import Store
+
+    _check_output(output)
+    with Cache(cache_dir) as cache:
+        result = breakdown(fund, negative=negative.value, data="offline" if offline else "auto", store=Store.open(data_dir), fetch=LiveFetch(cache))
+    for note in result.notes:
+        _stderr(note)
+    if output_format is Format.json:
+        _write(render.breakdown_json(result), output)
+    elif output_format is Format.csv:
+        _write(render.breakdown_csv(result), output)
+    else:
+        _print_table(lambda plain, width: render.breakdown_table(result, top=top or None, plain=plain), output)
 
 
 @app.command()

@@ -14,14 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal, Sequence
+from typing import TYPE_CHECKING, Callable, Literal, Sequence
 
-from .errors import NetworkError, UnknownFundError
+from .errors import DataError, NetworkError, UnknownFundError
 from .metrics import FundValuation, NegativePolicy, fund_valuation, versus_benchmark
 from .model import Holdings
 from .registry import FUNDS, Fund, get_fund
 from .snapshot import Snapshot, bundled_snapshot
 from .store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DataMode = Literal["auto", "live", "offline"]
 
@@ -100,8 +103,7 @@ def compare(
     ``snapshot`` pins the data (no fetching, no store); otherwise ``data`` decides, see the module
     docstring. ``fetch`` replaces the live fetch (used by the CLI to attach progress reporting).
     """
-    files = {f: _read_file(f) for f in funds if _is_file(f)}
-    registered = [get_fund(f) for f in funds if f not in files]
+    files, registered = _resolve(funds)
     bench = get_fund(benchmark)
     notes: list[str] = []
     if snapshot is None:
@@ -126,6 +128,42 @@ def compare(
             valuation = versus_benchmark(valuation, bench_value)
         rows.append(FundRow(holdings.fund, label, index, valuation, reported=snapshot.reported.get(holdings.fund, {})))
     return Comparison(rows, bench.ticker, negative, snapshot.label, snapshot.fundamentals.forward_horizon, snapshot.fundamentals.as_of, notes)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One fund holding by holding: the table behind its P/E (see metrics.holding_breakdown)."""
+
+    fund: str
+    table: "pd.DataFrame"
+    valuation: FundValuation
+    data_source: str
+    notes: list[str] = field(default_factory=list)
+
+
+def breakdown(
+    fund: str,
+    *,
+    negative: NegativePolicy = "exclude",
+    data: DataMode = "auto",
+    snapshot: Snapshot | None = None,
+    store: Store | None = None,
+    fetch: Callable[[list[Fund], list[Holdings]], Snapshot] | None = None,
+) -> Breakdown:
+    """Every holding of ``fund`` (a registry ticker or a holdings-file path) with its price, EPS,
+    P/E and whether it entered the fund P/E; data chosen as for :func:`compare`."""
+    from .metrics import holding_breakdown
+
+    files, registered = _resolve([fund])
+    notes: list[str] = []
+    if snapshot is None:
+        snapshot = _choose_snapshot(registered, list(files.values()), data, store, fetch, notes)
+    holdings = files[fund] if fund in files else snapshot.holdings.get(registered[0].ticker)
+    if holdings is None:
+        raise DataError(f"{registered[0].ticker} is not in {snapshot.label}: run with live data or pick a fund it holds")
+    table = holding_breakdown(holdings, snapshot.fundamentals, negative=negative)
+    valuation = fund_valuation(holdings, snapshot.fundamentals, negative=negative)
+    return Breakdown(holdings.fund, table, valuation, snapshot.label, notes)
 
 
 def offline_snapshot(store: Store | None = None) -> Snapshot:
@@ -156,6 +194,12 @@ def _choose_snapshot(funds: list[Fund], files: list[Holdings], data: DataMode, s
     return snapshot
 
 
+def _resolve(funds: Sequence[str]) -> tuple[dict[str, Holdings], list[Fund]]:
+    """Split names into parsed holdings files and registry funds (UnknownFundError for neither)."""
+    files = {f: _read_file(f) for f in funds if _is_file(f)}
+    return files, [get_fund(f) for f in funds if f not in files]
+
+
 def _is_file(name: str) -> bool:
     return name.upper() not in FUNDS and (Path(name).suffix != "" or Path(name).exists())
 
@@ -170,4 +214,4 @@ def _unique(funds: list[Fund]) -> list[Fund]:
     return list(dict.fromkeys(funds))
 
 
-__all__ = ["Comparison", "FundRow", "RECORD_FIELDS", "UnknownFundError", "compare", "offline_snapshot"]
+__all__ = ["Breakdown", "Comparison", "FundRow", "RECORD_FIELDS", "UnknownFundError", "breakdown", "compare", "offline_snapshot"]

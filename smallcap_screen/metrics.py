@@ -27,9 +27,12 @@ NegativePolicy = Literal["exclude", "include"]
 NEGATIVE_POLICIES: tuple[str, ...] = ("exclude", "include")
 HORIZONS = {"trailing": "eps_trailing", "forward": "eps_forward"}
 
-#: |E/P| above this (|P/E| under 1) is taken for a data error — e.g. EPS not adjusted after a
-#: reverse split — and the holding is left out of that horizon rather than trusted.
-MAX_ABS_EARNINGS_YIELD = 1.0
+#: Earnings yields outside this band are taken for data errors and the holding is left out of that
+#: horizon rather than trusted: a P/E under 1, or a yearly loss over ten times the share price (EPS
+#: not adjusted after a reverse split, e.g. -1006 on a $38 stock). Distressed small caps do lose
+#: more than their share price in a year (E/P of -1 to -8 is common in the Russell 2000), so the
+#: lower bound is wide.
+EARNINGS_YIELD_BAND = (-10.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -106,10 +109,38 @@ def holdings_frame(holdings: Holdings, fundamentals: Fundamentals) -> pd.DataFra
     out = pd.DataFrame({"ticker": frame["ticker"], "weight": frame["weight"].astype("float64"), "price": price})
     for horizon, column in HORIZONS.items():
         ey = pd.to_numeric(frame[column], errors="coerce") / price
-        out[f"yield_{horizon}"] = ey.where(ey.abs() <= MAX_ABS_EARNINGS_YIELD)
+        out[f"yield_{horizon}"] = ey.where(ey.between(*EARNINGS_YIELD_BAND))
     out["book_yield"] = pd.to_numeric(frame["book_per_share"], errors="coerce") / price
     out["flags"] = frame["flags"].fillna("")
     return out
+
+
+def holding_breakdown(holdings: Holdings, fundamentals: Fundamentals, *, negative: NegativePolicy = "exclude") -> pd.DataFrame:
+    """The numbers behind a fund P/E, one row per holding, heaviest first.
+
+    Columns: ticker, name, sector, weight, price, eps_trailing, eps_forward, pe_trailing,
+    pe_forward, trailing (whether and why the holding entered the trailing P/E), flags.
+    """
+    _check_policy(negative)
+    frame = holdings_frame(holdings, fundamentals)
+    known = holdings.equities["ticker"].isin(fundamentals.table.index)
+    joined = holdings.equities[["ticker", "name", "sector", "weight"]].join(
+        fundamentals.table[["price", "eps_trailing", "eps_forward"]], on="ticker"
+    )
+    yt = frame["yield_trailing"]
+    loss = "loss, excluded" if negative == "exclude" else "loss, included"
+    trailing = np.select(
+        [~known, frame["price"].isna(), joined["eps_trailing"].isna(), yt.isna(), yt <= 0],
+        ["no data", "no price", "no EPS", "implausible E/P", loss],
+        "included",
+    )
+    out = joined.assign(
+        pe_trailing=1.0 / yt,
+        pe_forward=1.0 / frame["yield_forward"],
+        trailing=trailing,
+        flags=frame["flags"],
+    )
+    return out.sort_values("weight", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def fund_valuation(

@@ -158,3 +158,28 @@ def test_funds_lists_the_registry():
     assert result.returncode == 0
     for ticker in ("IWM", "IJR", "IJS", "SPY", "IVV"):
         assert ticker in result.stdout
+
+
+def test_holdings_shows_the_numbers_behind_the_fund_pe(data_dir):
+    result = run("holdings", "IWM", "--offline", "--top", "5", "--data-dir", data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "IWM: 1,956 holdings" in result.stdout and "BLOOM ENERGY" in result.stdout
+    assert "1,951 smaller holdings not shown" in result.stdout
+
+
+def test_holdings_json_lists_every_holding_with_its_status(data_dir):
+    result = run("holdings", "IWM", "--offline", "-f", "json", "--data-dir", data_dir)
+    rows = json.loads(result.stdout)
+    assert len(rows) == 1956
+    assert sum(r["weight"] for r in rows) == pytest.approx(1.0)
+    statuses = {r["trailing"] for r in rows}
+    assert {"included", "loss, excluded", "no data"} <= statuses
+    included = [r for r in rows if r["trailing"] == "included"]
+    by_hand = sum(r["weight"] for r in included) / sum(r["weight"] / r["pe_trailing"] for r in included)
+    compared = json.loads(run("compare", "IWM", "--offline", "-f", "json", "--data-dir", data_dir).stdout)[0]
+    assert by_hand == pytest.approx(compared["pe_trailing"], rel=1e-9)
+
+
+def test_holdings_of_a_fund_missing_from_the_snapshot_is_exit_3(data_dir):
+    result = run("holdings", "IJS", "--offline", "--data-dir", data_dir)
+    assert_one_line_error(result, 3, "IJS", "not in")

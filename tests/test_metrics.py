@@ -106,6 +106,14 @@ def test_absurd_earnings_yield_is_treated_as_missing():
     assert value.coverage == pytest.approx(0.5)
 
 
+def test_distressed_losses_larger_than_the_price_still_count():
+    # PLUG lost $2.12 a share at $1.66: real, and part of the aggregate "include" earnings.
+    holdings, fundamentals = make_fund({"OK": (0.5, 100.0, 10.0, 10.0), "PLUG": (0.5, 1.66, -2.12, np.nan)})
+    value = fund_valuation(holdings, fundamentals, negative="include")
+    assert value.coverage == pytest.approx(1.0)
+    assert value.pe_trailing is None
+
+
 def test_growth_compares_the_same_holdings_across_horizons():
     holdings, fundamentals = make_fund({"A": (0.5, 100.0, 5.0, 6.0), "B": (0.5, 100.0, 5.0, np.nan)})
     value = fund_valuation(holdings, fundamentals)
@@ -178,7 +186,7 @@ def test_fund_pe_does_not_depend_on_holding_order(rows, rnd):
 @settings(max_examples=100, deadline=None)
 @given(funds, st.floats(min_value=0.5, max_value=10.0))
 def test_scaling_all_prices_scales_the_pe(rows, factor):
-    # factor >= 0.5 keeps |E/P| <= 1, inside the band the metrics trust (MAX_ABS_EARNINGS_YIELD).
+    # factor >= 0.5 keeps |E/P| <= 1, inside the band the metrics trust (EARNINGS_YIELD_BAND).
     tickers = {f"T{i}": (w, 10.0, 10.0 * y, 10.0 * y) for i, (w, y) in enumerate(rows)}
     scaled = {t: (w, p * factor, e, f) for t, (w, p, e, f) in tickers.items()}
     base = fund_valuation(*make_fund(tickers)).pe_trailing

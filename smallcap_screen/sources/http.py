@@ -24,6 +24,7 @@ from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from ..errors import DataError, NetworkError
+from .parsing import looks_like_html
 
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
 
@@ -79,12 +80,6 @@ class _Retryable(Exception):
     def __init__(self, reason: str, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
-
-
-def looks_like_html(body: bytes) -> bool:
-    """True if the body starts like a web page rather than CSV, xlsx or JSON."""
-    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
