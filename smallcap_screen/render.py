@@ -123,7 +123,7 @@ def _signed_pct(value: float | None, plain: bool) -> str:
 
 
 def breakdown_json(breakdown: Breakdown) -> str:
-    return breakdown.table.to_json(orient="records", indent=2) + "\n"
+    return breakdown.table.to_json(orient="records", indent=2, double_precision=15) + "\n"
 
 
 def breakdown_csv(breakdown: Breakdown) -> str:
