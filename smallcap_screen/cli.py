@@ -172,6 +172,39 @@ def holdings(
 
 
 @app.command()
+def history(
+    funds: List[str] = typer.Argument(..., help="Fund tickers or holdings-file paths."),
+    benchmark: str = typer.Option("SPY", "--benchmark", "-b", help="Fund to measure the discount against."),
+    negative: Negative = typer.Option(Negative.exclude, "--negative", "-n", help="Negative-earnings policy, as for compare."),
+    output_format: Format = typer.Option(Format.table, "--format", "-f", help="table, csv or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", envvar="SMALLCAP_SCREEN_DATA_DIR", help="Where snapshots are kept."),
+) -> None:
+    """Recompute the comparison on every stored snapshot: P/E and discount over time.
+
+    Snapshots are kept by every live `compare`; a weekly cron job builds the series.
+
+    Example: smallcap-screen history IWM IJR --negative include -f csv -o history.csv
+    """
+    from . import render
+    from .comparison import RECORD_FIELDS
+    from .comparison import history as run_history
+    from .store import Store
+
+    _check_output(output)
+    store = Store.open(data_dir)
+    records = run_history(funds, benchmark=benchmark, negative=negative.value, store=store)
+    if not records:
+        _stderr(f"no snapshots holding {', '.join(funds)} in {store.snapshots_dir}: live `compare` runs keep them")
+    if output_format is Format.json:
+        _write(render.records_json(records), output)
+    elif output_format is Format.csv:
+        _write(render.records_csv(records, ["snapshot", *RECORD_FIELDS]), output)
+    else:
+        _print_table(lambda plain, width: render.history_table(records, benchmark=benchmark.upper(), plain=plain), output)
+
+
+@app.command()
 def funds() -> None:
     """List the funds this tool can download, with issuer, index and role."""
     from rich.console import Console

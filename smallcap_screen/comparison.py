@@ -166,6 +166,26 @@ def breakdown(
     return Breakdown(holdings.fund, table, valuation, snapshot.label, notes)
 
 
+def history(
+    funds: Sequence[str], *, benchmark: str = "SPY", negative: NegativePolicy = "exclude", store: Store | None = None
+) -> list[dict]:
+    """The comparison recomputed on every snapshot in the store, oldest first: a time series.
+
+    One record per fund and snapshot, with the fields of :data:`RECORD_FIELDS` plus ``snapshot``
+    (the snapshot's name); funds a snapshot lacks are left out. Damaged snapshots are skipped.
+    """
+    store = store or Store.open()
+    out = []
+    for name in store.names():
+        try:
+            snapshot = store.load(name)
+        except DataError:
+            continue
+        result = compare(funds, benchmark=benchmark, negative=negative, snapshot=snapshot)
+        out.extend({"snapshot": name, **record} for record in result.records() if record["status"] == "ok")
+    return out
+
+
 def offline_snapshot(store: Store | None = None) -> Snapshot:
     """The newest snapshot in the local store, else the bundled reference snapshot."""
     latest = (store or Store.open()).latest()
@@ -214,4 +234,4 @@ def _unique(funds: list[Fund]) -> list[Fund]:
     return list(dict.fromkeys(funds))
 
 
-__all__ = ["Breakdown", "Comparison", "FundRow", "RECORD_FIELDS", "UnknownFundError", "breakdown", "compare", "offline_snapshot"]
+__all__ = ["Breakdown", "Comparison", "FundRow", "RECORD_FIELDS", "UnknownFundError", "breakdown", "compare", "history", "offline_snapshot"]

@@ -17,15 +17,40 @@ POLICY_TEXT = {
 
 
 def to_json(comparison: Comparison) -> str:
-    return json.dumps(comparison.records(), indent=2, allow_nan=False) + "\n"
+    return records_json(comparison.records())
 
 
 def to_csv(comparison: Comparison) -> str:
+    return records_csv(comparison.records(), RECORD_FIELDS)
+
+
+def records_json(records: list[dict]) -> str:
+    return json.dumps(records, indent=2, allow_nan=False) + "\n"
+
+
+def records_csv(records: list[dict], fields: list[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=RECORD_FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(comparison.records())
+    writer.writerows(records)
     return buffer.getvalue()
+
+
+def history_table(records: list[dict], *, benchmark: str, plain: bool = False):
+    """One row per fund and snapshot, oldest first: how P/E and the discount moved."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=f"Valuation history (discount vs {benchmark})", box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold")
+    for header in ("Snapshot", "Fund", "Holdings as of", "Prices as of", "Coverage", "P/E trail", "P/E fwd", "Disc. trail", "Disc. fwd"):
+        table.add_column(header, justify="left" if header in ("Snapshot", "Fund") else "right", no_wrap=True)
+    for r in records:
+        table.add_row(
+            r["snapshot"], r["fund"], r["as_of_holdings"] or "-", r["as_of_prices"] or "-", _pct(r["coverage"]),
+            _pe(r["pe_trailing"]), _pe(r["pe_forward"]),
+            _signed_pct(r["discount_trailing"], plain), _signed_pct(r["discount_forward"], plain),
+        )
+    return table
 
 
 #: Terminals narrower than this get the table without its Index column.

@@ -183,3 +183,28 @@ def test_holdings_json_lists_every_holding_with_its_status(data_dir):
 def test_holdings_of_a_fund_missing_from_the_snapshot_is_exit_3(data_dir):
     result = run("holdings", "IJS", "--offline", "--data-dir", data_dir)
     assert_one_line_error(result, 3, "IJS", "not in")
+
+
+def test_history_recomputes_every_stored_snapshot_oldest_first(tmp_path):
+    import dataclasses
+    import datetime as dt
+
+    from smallcap_screen import Store, bundled_snapshot
+
+    store = Store.open(tmp_path / "store")
+    reference = bundled_snapshot()
+    for day in (20, 13):
+        store.save(dataclasses.replace(reference, created=dt.datetime(2025, 11, day, tzinfo=dt.timezone.utc)))
+    result = run("history", "IWM", "IJS", "SPY", "-f", "json", "--data-dir", str(tmp_path / "store"))
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [(r["snapshot"], r["fund"]) for r in rows] == [
+        ("20251113T000000Z", "IWM"), ("20251113T000000Z", "SPY"), ("20251120T000000Z", "IWM"), ("20251120T000000Z", "SPY"),
+    ]
+    assert rows[0]["discount_trailing"] == pytest.approx(1 - rows[0]["pe_trailing"] / rows[1]["pe_trailing"])
+
+
+def test_history_without_snapshots_says_how_to_get_them(data_dir):
+    result = run("history", "IWM", "--data-dir", data_dir)
+    assert result.returncode == 0
+    assert "live `compare` runs keep them" in result.stderr
