@@ -20,11 +20,29 @@ app = typer.Typer(
     name="smallcap-screen",
     help="Small-cap valuation screener: fund P/E computed bottom-up from full ETF holdings, "
     "and the small-cap discount versus the S&P 500.",
+    epilog="Start with: smallcap-screen compare IWM IJR IJS SPY. Exit codes: 0 ok, 2 usage, 3 bad data, "
+    "4 unknown fund, 5 network unavailable (--live), 6 output not written, 1 internal error.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"smallcap-screen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Small-cap valuation screener: fund P/E computed bottom-up from full ETF holdings, and the
+    small-cap discount versus the S&P 500."""
 reference_app = typer.Typer(help="Build the bundled reference snapshot from raw issuer downloads.", no_args_is_help=True)
 app.add_typer(reference_app, name="reference")
 cache_app = typer.Typer(help="Inspect or empty the download cache (holdings: 1 day, quotes: 6 hours).", no_args_is_help=True)
@@ -77,9 +95,6 @@ def compare(
 
       smallcap-screen compare my_portfolio.csv IWM --offline
     """
-    from .comparison import compare as run_compare
-    from .store import Store
-
     if offline and live:
         raise typer.BadParameter("choose one of --offline and --live")
     _check_output(output)
