@@ -80,10 +80,7 @@ class Comparison:
             )
             if row.valuation:
                 values["benchmark"] = row.valuation.benchmark
-            record = {name: values.get(name) for name in RECORD_FIELDS}
-            for key in ("as_of_holdings", "as_of_prices"):
-                if isinstance(record[key], dt.date):
-                    record[key] = record[key].isoformat()
+            record = {name: _plain(values.get(name)) for name in RECORD_FIELDS}
             out.append(record)
         return out
 
@@ -212,6 +209,15 @@ def _choose_snapshot(funds: list[Fund], files: list[Holdings], data: DataMode, s
     prices = snapshot.fundamentals.as_of.isoformat() if snapshot.fundamentals.as_of else "unknown date"
     notes.append(f"{fallback}using {snapshot.label} (prices as of {prices})")
     return snapshot
+
+
+def _plain(value):
+    """A record value as JSON and CSV take it: dates as ISO text, NaN (never a figure) as None."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
 
 
 def _resolve(funds: Sequence[str]) -> tuple[dict[str, Holdings], list[Fund]]:

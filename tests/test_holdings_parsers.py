@@ -266,3 +266,11 @@ def test_every_parser_returns_the_documented_columns(iwm) -> None:
     assert list(iwm.equities.columns) == EQUITY_COLUMNS
     assert list(iwm.set_aside.columns) == SET_ASIDE_COLUMNS
     assert isinstance(iwm.equities, pd.DataFrame)
+
+
+def test_semicolon_portfolio_is_read_with_decimal_commas():
+    from smallcap_screen.sources.user_csv import parse_user_csv
+
+    holdings = parse_user_csv(b"ticker;weight\nAAPL;1,5\nMSFT;1.498,5\n")
+    weights = dict(zip(holdings.equities["ticker"], holdings.equities["weight"]))
+    assert weights == pytest.approx({"AAPL": 0.001, "MSFT": 0.999})

@@ -34,11 +34,18 @@ _CASH_NAME = re.compile(
 _SYMBOL = re.compile(r"^[A-Z][A-Z0-9]{0,5}(?:[.\-][A-Z]{1,2})?$")
 
 
-def to_numbers(values: pd.Series) -> pd.Series:
-    """Numbers from issuer text: ``"1,234.50"`` → 1234.5, ``"0.83%"`` → 0.0083, ``"-"``/blank → NaN."""
+def to_numbers(values: pd.Series, *, decimal_comma: bool = False) -> pd.Series:
+    """Numbers from issuer text: ``"1,234.50"`` → 1234.5, ``"0.83%"`` → 0.0083, ``"-"``/blank → NaN.
+
+    With ``decimal_comma`` the European spelling is read instead: ``"1.234,50"`` → 1234.5.
+    """
     if pd.api.types.is_numeric_dtype(values):
         return values.astype("float64")
-    text = values.astype("string").str.strip().str.replace(",", "", regex=False)
+    text = values.astype("string").str.strip()
+    if decimal_comma:
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        text = text.str.replace(",", "", regex=False)
     percent = text.str.endswith("%", na=False)
     numbers = pd.to_numeric(text.str.rstrip("%"), errors="coerce").astype("float64")
     return numbers.where(~percent, numbers / 100)
@@ -108,13 +115,13 @@ def build_holdings(
     market_value = equities["market_value"]
     use_value = use_market_values and market_value.notna().all() and market_value.sum() > 0
     basis = market_value if use_value else equities["weight"]
-    bad = basis.isna() | (basis < 0)
+    bad = ~np.isfinite(basis) | (basis < 0)
     if bad.any():
         ticker = equities.loc[bad.idxmax(), "issuer_ticker"]
         raise DataError(f"{what}: holding {ticker!r} has no usable weight; fix or remove that line")
     total = basis.sum()
-    if total <= 0:
-        raise DataError(f"{what}: equity weights sum to zero; check the weight column")
+    if not 0 < total < np.inf:
+        raise DataError(f"{what}: equity weights sum to {total}; check the weight column")
     equities = equities.assign(ticker=to_yahoo_series(equities["issuer_ticker"]), weight=basis / total)
     set_aside = lines.loc[~is_equity, SET_ASIDE_COLUMNS].reset_index(drop=True)
     return Holdings(

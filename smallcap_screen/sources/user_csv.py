@@ -2,7 +2,8 @@
 
 Required columns: ``ticker`` (or ``symbol``) and ``weight``; optional ``name``, ``sector`` and
 ``market_value`` (or ``value``). Other columns (``shares``, notes) are ignored. Column names are
-matched case-insensitively; the delimiter (comma, semicolon, tab) is detected.
+matched case-insensitively; the delimiter (comma, semicolon, tab) is detected. A semicolon file
+is read with the decimal comma that spreadsheets in most of Europe write there (``1.234,5``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataError
@@ -38,7 +40,7 @@ def parse_user_csv(content: bytes, *, fund: str | None = None, source: str = "")
     """
     what = source or "portfolio CSV"
     reject_unusable(content, what)
-    table = _read(decode_text(content), what)
+    table, delimiter = _read(decode_text(content), what)
     columns = {key: _find(table, spellings) for key, spellings in COLUMN_NAMES.items()}
     missing = [key for key in ("ticker", "weight") if columns[key] is None]
     if missing:
@@ -47,9 +49,10 @@ def parse_user_csv(content: bytes, *, fund: str | None = None, source: str = "")
             "a portfolio CSV needs 'ticker' and 'weight'"
         )
     ticker = table[columns["ticker"]].fillna("").astype(str).str.strip().str.upper()
-    weight = to_numbers(table[columns["weight"]])
+    decimal_comma = delimiter == ";"
+    weight = to_numbers(table[columns["weight"]], decimal_comma=decimal_comma)
     _reject_rows(table, ticker == "", "has no ticker", what)
-    _reject_rows(table, weight.isna() | (weight < 0), "has a weight that is not a non-negative number", what)
+    _reject_rows(table, ~np.isfinite(weight) | (weight < 0), "has a weight that is not a non-negative number", what)
     lines = pd.DataFrame(
         {
             "issuer_ticker": ticker,
@@ -57,7 +60,7 @@ def parse_user_csv(content: bytes, *, fund: str | None = None, source: str = "")
             "sector": _text(table, columns["sector"]),
             "asset_class": "",
             "weight": weight,
-            "market_value": to_numbers(table[columns["market_value"]]) if columns["market_value"] else float("nan"),
+            "market_value": to_numbers(table[columns["market_value"]], decimal_comma=decimal_comma) if columns["market_value"] else float("nan"),
             "reason": "",
         }
     )
@@ -66,16 +69,17 @@ def parse_user_csv(content: bytes, *, fund: str | None = None, source: str = "")
     )
 
 
-def _read(text: str, what: str) -> pd.DataFrame:
+def _read(text: str, what: str) -> tuple[pd.DataFrame, str]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
     try:
-        return pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skipinitialspace=True)
+        table = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise DataError(f"{what} is not a readable CSV ({str(error).splitlines()[0]})") from None
+    return table, delimiter
 
 
 def _reject_rows(table: pd.DataFrame, bad: pd.Series, problem: str, what: str) -> None:
