@@ -12,7 +12,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, Callable, List, Optional
 
 import typer
 
@@ -27,28 +27,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-
-def _version(value: bool) -> None:
-    if value:
-        from . import __version__
-
-        typer.echo(f"smallcap-screen {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _options(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
-) -> None:
-    """Small-cap valuation screener: fund P/E computed bottom-up from full ETF holdings, and the
-    small-cap discount versus the S&P 500."""
 reference_app = typer.Typer(help="Build the bundled reference snapshot from raw issuer downloads.", no_args_is_help=True)
 app.add_typer(reference_app, name="reference")
 cache_app = typer.Typer(help="Inspect or empty the download cache (holdings: 1 day, quotes: 6 hours).", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
-
-CACHE_DIR_HELP = "Download cache folder (default: the user cache directory)."
 
 
 class Negative(str, Enum):
@@ -62,6 +44,44 @@ class Format(str, Enum):
     json = "json"
 
 
+# Options several commands share, declared once.
+BenchmarkOption = Annotated[str, typer.Option("--benchmark", "-b", help="Fund to measure the discount against.")]
+NegativeOption = Annotated[
+    Negative,
+    typer.Option(
+        "--negative",
+        "-n",
+        help="Negative-earnings policy: 'exclude' drops loss-makers (iShares/FTSE Russell convention); "
+        "'include' keeps them (aggregate earnings).",
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: a table for people, csv or json for programs.")]
+OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output (atomically).")]
+OfflineOption = Annotated[bool, typer.Option("--offline", help="Use only local data: the newest stored snapshot, else the bundled reference snapshot.")]
+DataDirOption = Annotated[
+    Optional[Path], typer.Option("--data-dir", envvar="SMALLCAP_SCREEN_DATA_DIR", help="Where snapshots are kept (default: the user data directory).")
+]
+CacheDirOption = Annotated[
+    Optional[Path], typer.Option("--cache-dir", envvar="SMALLCAP_SCREEN_CACHE_DIR", help="Download cache folder (default: the user cache directory).")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"smallcap-screen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Small-cap valuation screener: fund P/E computed bottom-up from full ETF holdings, and the
+    small-cap discount versus the S&P 500."""
+
+
 def _stderr(message: str) -> None:
     from rich.console import Console
 
@@ -70,17 +90,17 @@ def _stderr(message: str) -> None:
 
 @app.command()
 def compare(
-    funds: List[str] = typer.Argument(..., help="Fund tickers (see `smallcap-screen funds`) or paths to holdings files (iShares CSV, SSGA xlsx, or a CSV with ticker,weight columns)."),
-    benchmark: str = typer.Option("SPY", "--benchmark", "-b", help="Fund to measure the discount against."),
-    negative: Negative = typer.Option(Negative.exclude, "--negative", "-n", help="Negative-earnings policy: 'exclude' drops loss-makers (iShares/FTSE Russell convention); 'include' keeps them (aggregate earnings)."),
-    output_format: Format = typer.Option(Format.table, "--format", "-f", help="Output format: a table for people, csv or json for programs."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output (written atomically)."),
-    offline: bool = typer.Option(False, "--offline", help="Use only local data: the newest stored snapshot, else the bundled reference snapshot."),
-    live: bool = typer.Option(False, "--live", help="Require live data: fail (exit 5) instead of falling back when the network is unreachable."),
-    refresh: bool = typer.Option(False, "--refresh", help="Ignore cached downloads and quotes and fetch everything anew."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display and no summary on standard error."),
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir", envvar="SMALLCAP_SCREEN_DATA_DIR", help="Where snapshots are kept (default: the user data directory)."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="SMALLCAP_SCREEN_CACHE_DIR", help=CACHE_DIR_HELP),
+    funds: Annotated[List[str], typer.Argument(help="Fund tickers (see `smallcap-screen funds`) or paths to holdings files (iShares CSV, SSGA xlsx, or a CSV with ticker,weight columns).")],
+    benchmark: BenchmarkOption = "SPY",
+    negative: NegativeOption = Negative.exclude,
+    output_format: FormatOption = Format.table,
+    output: OutputOption = None,
+    offline: OfflineOption = False,
+    live: Annotated[bool, typer.Option("--live", help="Require live data: fail (exit 5) instead of falling back when the network is unreachable.")] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Ignore cached downloads and quotes and fetch everything anew.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display and no summary on standard error.")] = False,
+    data_dir: DataDirOption = None,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Compare funds' trailing and forward P/E and their discount to a benchmark.
 
@@ -111,12 +131,13 @@ def compare(
     if not quiet:
         for note in [*live_fetch.summary(), *result.notes]:
             _stderr(note)
-    if output_format is Format.json:
-        _write(render.to_json(result), output)
-    elif output_format is Format.csv:
-        _write(render.to_csv(result), output)
-    else:
-        _print_table(lambda plain, width: render.comparison_table(result, plain=plain, width=width), output)
+    _emit(
+        output_format,
+        output,
+        json=lambda: render.to_json(result),
+        csv=lambda: render.to_csv(result),
+        table=lambda plain, width: render.comparison_table(result, plain=plain, width=width),
+    )
 
 
 def _check_output(output: Optional[Path]) -> None:
@@ -125,6 +146,14 @@ def _check_output(output: Optional[Path]) -> None:
         from .errors import OutputError
 
         raise OutputError(f"cannot write {output}: folder {output.parent} does not exist; create it or choose another path")
+
+
+def _emit(output_format: Format, output: Optional[Path], *, json: Callable[[], str], csv: Callable[[], str], table) -> None:
+    """Write the result in the chosen format; ``table(plain, width)`` builds the Rich table."""
+    if output_format is Format.table:
+        _print_table(table, output)
+    else:
+        _write((json if output_format is Format.json else csv)(), output)
 
 
 def _write(text: str, output: Optional[Path]) -> None:
@@ -154,14 +183,14 @@ def _print_table(make_table, output: Optional[Path]) -> None:
 
 @app.command()
 def holdings(
-    fund: str = typer.Argument(..., help="A fund ticker or the path of a holdings file."),
-    negative: Negative = typer.Option(Negative.exclude, "--negative", "-n", help="Negative-earnings policy, as for compare."),
-    top: int = typer.Option(25, "--top", help="Show the largest N holdings in the table (0: all). CSV and JSON always have all."),
-    output_format: Format = typer.Option(Format.table, "--format", "-f", help="table, csv or json."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
-    offline: bool = typer.Option(False, "--offline", help="Use only local data."),
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir", envvar="SMALLCAP_SCREEN_DATA_DIR", help="Where snapshots are kept."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="SMALLCAP_SCREEN_CACHE_DIR", help=CACHE_DIR_HELP),
+    fund: Annotated[str, typer.Argument(help="A fund ticker or the path of a holdings file.")],
+    negative: NegativeOption = Negative.exclude,
+    top: Annotated[int, typer.Option("--top", help="Show the largest N holdings in the table (0: all). CSV and JSON always have all.")] = 25,
+    output_format: FormatOption = Format.table,
+    output: OutputOption = None,
+    offline: OfflineOption = False,
+    data_dir: DataDirOption = None,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Show every holding behind a fund's P/E: weight, price, EPS, P/E and whether it counted.
 
@@ -178,22 +207,23 @@ def holdings(
         result = breakdown(fund, negative=negative.value, data="offline" if offline else "auto", store=Store.open(data_dir), fetch=LiveFetch(cache))
     for note in result.notes:
         _stderr(note)
-    if output_format is Format.json:
-        _write(render.breakdown_json(result), output)
-    elif output_format is Format.csv:
-        _write(render.breakdown_csv(result), output)
-    else:
-        _print_table(lambda plain, width: render.breakdown_table(result, top=top or None, plain=plain), output)
+    _emit(
+        output_format,
+        output,
+        json=lambda: render.breakdown_json(result),
+        csv=lambda: render.breakdown_csv(result),
+        table=lambda plain, width: render.breakdown_table(result, top=top or None, plain=plain),
+    )
 
 
 @app.command()
 def history(
-    funds: List[str] = typer.Argument(..., help="Fund tickers or holdings-file paths."),
-    benchmark: str = typer.Option("SPY", "--benchmark", "-b", help="Fund to measure the discount against."),
-    negative: Negative = typer.Option(Negative.exclude, "--negative", "-n", help="Negative-earnings policy, as for compare."),
-    output_format: Format = typer.Option(Format.table, "--format", "-f", help="table, csv or json."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir", envvar="SMALLCAP_SCREEN_DATA_DIR", help="Where snapshots are kept."),
+    funds: Annotated[List[str], typer.Argument(help="Fund tickers or holdings-file paths.")],
+    benchmark: BenchmarkOption = "SPY",
+    negative: NegativeOption = Negative.exclude,
+    output_format: FormatOption = Format.table,
+    output: OutputOption = None,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Recompute the comparison on every stored snapshot: P/E and discount over time.
 
@@ -211,12 +241,13 @@ def history(
     records = run_history(funds, benchmark=benchmark, negative=negative.value, store=store)
     if not records:
         _stderr(f"no snapshots holding {', '.join(funds)} in {store.snapshots_dir}: live `compare` runs keep them")
-    if output_format is Format.json:
-        _write(render.records_json(records), output)
-    elif output_format is Format.csv:
-        _write(render.records_csv(records, ["snapshot", *RECORD_FIELDS]), output)
-    else:
-        _print_table(lambda plain, width: render.history_table(records, benchmark=benchmark.upper(), plain=plain), output)
+    _emit(
+        output_format,
+        output,
+        json=lambda: render.records_json(records),
+        csv=lambda: render.records_csv(records, ["snapshot", *RECORD_FIELDS]),
+        table=lambda plain, width: render.history_table(records, benchmark=benchmark.upper(), plain=plain),
+    )
 
 
 @app.command()
@@ -236,9 +267,7 @@ def funds() -> None:
 
 
 @app.command()
-def snapshots(
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir", envvar="SMALLCAP_SCREEN_DATA_DIR", help="Where snapshots are kept."),
-) -> None:
+def snapshots(data_dir: DataDirOption = None) -> None:
     """List the snapshots kept in the local store, oldest first."""
     from .store import Store
 
@@ -252,7 +281,7 @@ def snapshots(
 
 
 @cache_app.command("info")
-def cache_info(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="SMALLCAP_SCREEN_CACHE_DIR", help=CACHE_DIR_HELP)) -> None:
+def cache_info(cache_dir: CacheDirOption = None) -> None:
     """Show where the cache is and what it holds."""
     from .cache import Cache
 
@@ -267,8 +296,8 @@ def cache_info(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", env
 
 @cache_app.command("clear")
 def cache_clear(
-    kind: Optional[str] = typer.Argument(None, help="'holdings' or 'quotes'; both when left out."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="SMALLCAP_SCREEN_CACHE_DIR", help=CACHE_DIR_HELP),
+    kind: Annotated[Optional[str], typer.Argument(help="'holdings' or 'quotes'; both when left out.")] = None,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Delete cached downloads (snapshots in the store are kept)."""
     from .cache import KINDS, Cache
@@ -282,9 +311,9 @@ def cache_clear(
 
 @reference_app.command("build")
 def reference_build(
-    raw_dir: Path = typer.Argument(..., help="Folder with the raw downloads listed in smallcap_screen/reference.py."),
-    out: Path = typer.Option(Path("data/reference"), "--out", help="Snapshot folder to (re)write."),
-    aliases: Path = typer.Option(Path("data/ticker_aliases.csv"), "--aliases", help="Ticker alias table to (re)write from the fundamentals universe."),
+    raw_dir: Annotated[Path, typer.Argument(help="Folder with the raw downloads listed in smallcap_screen/reference.py.")],
+    out: Annotated[Path, typer.Option("--out", help="Snapshot folder to (re)write.")] = Path("data/reference"),
+    aliases: Annotated[Path, typer.Option("--aliases", help="Ticker alias table to (re)write from the fundamentals universe.")] = Path("data/ticker_aliases.csv"),
 ) -> None:
     """Rebuild the bundled reference snapshot and the ticker alias table from raw files."""
     import shutil
