@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/run.py            # everything (the .info loop takes minutes)
     .venv/bin/python benchmarks/run.py --info-sample 200   # time the .info loop on 200 symbols only
 
-Measures, each as the median of several runs where cheap:
+Measures (local timings as the fastest of several interleaved runs):
 1. `smallcap-screen --help` wall time (target < 0.3 s);
 2. `compare IWM IJR IJS SPY --offline` on the bundled snapshot, against `python -c "import pandas"`
    (target: within 1.5x of it) and its peak memory (target < 250 MB);
@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,9 +45,16 @@ def timed(command: list[str], env: dict | None = None) -> float:
     return time.perf_counter() - start
 
 
-def median_time(command: list[str], runs: int, env: dict | None = None) -> float:
-    timed(command, env)  # warm the OS file cache
-    return statistics.median(timed(command, env) for _ in range(runs))
+def fastest_times(commands: dict[str, list[str]], runs: int, env: dict | None = None) -> dict[str, float]:
+    """The fastest of ``runs`` wall times per command, the commands taking turns so that a busy
+    spell of the machine hits them alike (as timeit advises, the minimum: noise only adds time)."""
+    for command in commands.values():
+        timed(command, env)  # warm the OS file cache
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            times[name].append(timed(command, env))
+    return {name: min(values) for name, values in times.items()}
 
 
 def peak_mb(command: list[str]) -> float:
@@ -61,13 +67,12 @@ def local(runs: int) -> dict:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "SMALLCAP_SCREEN_DATA_DIR": home}
         compare = [*cli, "compare", "IWM", "IJR", "IJS", "SPY", "--offline"]
-        pandas = median_time([sys.executable, "-c", "import pandas"], runs)
-        offline = median_time(compare, runs, env)
+        fastest = fastest_times({"help": [*cli, "--help"], "pandas": [sys.executable, "-c", "import pandas"], "compare": compare}, runs, env)
         return {
-            "help_s": median_time([*cli, "--help"], runs),
-            "import_pandas_s": pandas,
-            "compare_offline_s": offline,
-            "compare_offline_vs_pandas": offline / pandas,
+            "help_s": fastest["help"],
+            "import_pandas_s": fastest["pandas"],
+            "compare_offline_s": fastest["compare"],
+            "compare_offline_vs_pandas": fastest["compare"] / fastest["pandas"],
             "compare_offline_peak_mb": peak_mb([*compare, "--data-dir", home]),
         }
 
@@ -131,7 +136,7 @@ TARGETS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="repetitions for the local timings (median)")
+    parser.add_argument("--runs", type=int, default=15, help="repetitions for the local timings (the fastest counts)")
     parser.add_argument("--info-sample", type=int, default=None, help="time the .info loop on this many symbols and extrapolate")
     parser.add_argument("--skip-live", action="store_true", help="only the local measurements")
     args = parser.parse_args()

@@ -103,16 +103,37 @@ def holdings_frame(holdings: Holdings, fundamentals: Fundamentals) -> pd.DataFra
     Columns: ticker, weight, price, yield_trailing, yield_forward, book_yield, flags.
     """
     table = fundamentals.table
-    frame = holdings.equities[["ticker", "weight"]].join(table, on="ticker")
-    price = pd.to_numeric(frame["price"], errors="coerce")
-    price = price.where(price > 0)
-    out = pd.DataFrame({"ticker": frame["ticker"], "weight": frame["weight"].astype("float64"), "price": price})
-    for horizon, column in HORIZONS.items():
-        ey = pd.to_numeric(frame[column], errors="coerce") / price
-        out[f"yield_{horizon}"] = ey.where(ey.between(*EARNINGS_YIELD_BAND))
-    out["book_yield"] = pd.to_numeric(frame["book_per_share"], errors="coerce") / price
-    out["flags"] = frame["flags"].fillna("")
-    return out
+    if not table.index.is_unique:
+        table = table[~table.index.duplicated()]
+    at = table.index.get_indexer(holdings.equities["ticker"])  # -1: no fundamentals for it
+    known = at >= 0
+
+    def column(name: str) -> np.ndarray:
+        values = np.full(len(at), np.nan)
+        values[known] = pd.to_numeric(table[name], errors="coerce").to_numpy(dtype="float64")[at[known]]
+        return values
+
+    price = column("price")
+    price[~(price > 0)] = np.nan
+    low, high = EARNINGS_YIELD_BAND
+    yields = {}
+    for horizon, name in HORIZONS.items():
+        ey = column(name) / price
+        ey[~((ey >= low) & (ey <= high))] = np.nan
+        yields[f"yield_{horizon}"] = ey
+    flags = np.full(len(at), "", dtype=object)
+    flags[known] = table["flags"].fillna("").to_numpy(dtype=object)[at[known]]
+    return pd.DataFrame(
+        {
+            "ticker": holdings.equities["ticker"].to_numpy(),
+            "weight": holdings.equities["weight"].to_numpy(dtype="float64"),
+            "price": price,
+            **yields,
+            "book_yield": column("book_per_share") / price,
+            "flags": flags,
+        },
+        index=holdings.equities.index,
+    )
 
 
 def holding_breakdown(holdings: Holdings, fundamentals: Fundamentals, *, negative: NegativePolicy = "exclude") -> pd.DataFrame:
