@@ -34,6 +34,42 @@ def ishares_equity_weights(path) -> dict[str, float]:
     return {t: v / total for t, v in values.items()}
 
 
+def ssga_weights(path) -> dict[str, float]:
+    """SPY's xlsx: rows under the header row that has Ticker and Weight, until the first blank."""
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if "Ticker" in row and "Weight" in row)
+    ticker_at, weight_at = rows[start].index("Ticker"), rows[start].index("Weight")
+    weights: dict[str, float] = {}
+    for row in rows[start + 1 :]:
+        if not row or row[ticker_at] in (None, ""):
+            break
+        if row[ticker_at] in ("-", "CASH_USD") or not isinstance(row[weight_at], (int, float)):
+            continue
+        ticker = str(row[ticker_at]).replace(".", "-")  # SSGA writes BRK.B
+        weights[ticker] = weights.get(ticker, 0.0) + float(row[weight_at])
+    total = sum(weights.values())
+    return {t: w / total for t, w in weights.items()}
+
+
+def derived_weights(path) -> dict[str, float]:
+    """IJR's derived list: the JSON array inside the JS wrapper, cash and futures lines dropped.
+
+    Some tickers stand twice (once with weight 0.00): lines of one ticker add up.
+    """
+    import json
+    import re
+
+    lines = json.loads(re.search(r"=\s*(\[.*\])", path.read_text(encoding="utf-8"), re.S).group(1))
+    weights: dict[str, float] = {}
+    for r in lines:
+        if r["sector"] != "Cash and/or Derivatives" and r["ticker"] != "-":
+            weights[r["ticker"]] = weights.get(r["ticker"], 0.0) + r["weight"]
+    total = sum(weights.values())
+    return {t: w / total for t, w in weights.items()}
+
+
 def by_hand_pe(weights: dict[str, float], pes: dict[str, float]) -> float:
     def lookup(ticker: str) -> float | None:
         # iShares writes share classes concatenated (MOGA); finviz dashed (MOG-A).
@@ -46,7 +82,7 @@ def by_hand_pe(weights: dict[str, float], pes: dict[str, float]) -> float:
 
 @pytest.fixture(scope="module")
 def records():
-    result = compare(["IWM", "IVV"], benchmark="SPY", data="offline", snapshot=bundled_snapshot())
+    result = compare(["IWM", "IVV", "IJR", "SPY"], benchmark="SPY", data="offline", snapshot=bundled_snapshot())
     return {r["fund"]: r for r in result.records()}
 
 
@@ -60,6 +96,15 @@ def test_trailing_pe_matches_the_by_hand_harmonic_mean(raw_dir, records, fund, f
 def test_forward_pe_matches_the_by_hand_harmonic_mean(raw_dir, records, fund, file_name):
     expected = by_hand_pe(ishares_equity_weights(raw_dir / file_name), finviz_pe(raw_dir, "Forward P/E"))
     assert records[fund]["pe_forward"] == pytest.approx(expected, rel=0.005)
+
+
+@pytest.mark.parametrize("column,field", [("P/E", "pe_trailing"), ("Forward P/E", "pe_forward")])
+def test_spy_and_ijr_match_the_by_hand_harmonic_mean(raw_dir, records, column, field):
+    pes = finviz_pe(raw_dir, column)
+    spy = by_hand_pe(ssga_weights(raw_dir / "SPY_holdings-daily-us-en-spy_2025-11-18.xlsx"), pes)
+    ijr = by_hand_pe(derived_weights(raw_dir / "IJR_holdings_derived-portfolio-xray_2025-11.js"), pes)
+    assert records["SPY"][field] == pytest.approx(spy, rel=0.005)
+    assert records["IJR"][field] == pytest.approx(ijr, rel=0.005)
 
 
 def test_bundled_snapshot_carries_both_as_of_dates(records):

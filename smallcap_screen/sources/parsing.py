@@ -104,8 +104,10 @@ def build_holdings(
     """Split ``lines`` into equities and set-aside lines and renormalise equity weights to sum 1.
 
     With ``use_market_values``, weights come from market values when every equity line has one
-    (published weights are rounded to 0.01%); otherwise from the ``weight`` column. Raises
-    DataError when no equity line is left or a weight is missing or negative.
+    (published weights are rounded to 0.01%); otherwise from the ``weight`` column. Lines of one
+    holding (the same Yahoo ticker, e.g. a 0.00% second line in a derived list, or BRK.B and BRK-B
+    in a user file) become one. Raises DataError when no equity line is left or a weight is
+    missing or negative.
     """
     lines = lines[LINE_COLUMNS]
     is_equity = lines["reason"] == ""
@@ -122,7 +124,8 @@ def build_holdings(
     total = basis.sum()
     if not 0 < total < np.inf:
         raise DataError(f"{what}: equity weights sum to {total}; check the weight column")
-    equities = equities.assign(ticker=to_yahoo_series(equities["issuer_ticker"]), weight=basis / total)
+    equities = _one_line_per_ticker(equities.assign(ticker=to_yahoo_series(equities["issuer_ticker"]), weight=basis))
+    equities["weight"] = equities["weight"] / equities["weight"].sum()  # the merged sum: exactly 1 after
     set_aside = lines.loc[~is_equity, SET_ASIDE_COLUMNS].reset_index(drop=True)
     return Holdings(
         fund=fund,
@@ -132,6 +135,19 @@ def build_holdings(
         set_aside=set_aside,
         fund_name=fund_name,
     )
+
+
+def _one_line_per_ticker(equities: pd.DataFrame) -> pd.DataFrame:
+    """Weights and market values of a ticker's lines summed; name and sector of its first line."""
+    if not equities["ticker"].duplicated().any():
+        return equities
+    grouped = equities.groupby("ticker", sort=False)
+    merged = grouped.first()
+    merged["weight"] = grouped["weight"].sum()
+    # A holding's market value is known only when every one of its lines gives one.
+    complete = grouped["market_value"].count() == grouped.size()
+    merged["market_value"] = grouped["market_value"].sum().where(complete)
+    return merged.reset_index()
 
 
 def fund_from_name(fund_name: str) -> str:

@@ -16,7 +16,6 @@ import pandas as pd
 
 from ..errors import DataError
 from ..model import Holdings
-from ..tickers import to_yahoo_series
 from .parsing import build_holdings, decode_text, reject_unusable, to_numbers
 
 #: Accepted spellings of each column, lower-case, first match wins.
@@ -65,7 +64,7 @@ def parse_user_csv(content: bytes, *, fund: str | None = None, source: str = "")
         }
     )
     return build_holdings(
-        _merge_duplicates(lines), fund=fund or "", as_of=None, source=source, what=what, use_market_values=False
+        lines, fund=fund or "", as_of=None, source=source, what=what, use_market_values=False
     )
 
 
@@ -98,20 +97,3 @@ def _find(table: pd.DataFrame, spellings: tuple[str, ...]) -> str | None:
 
 def _text(table: pd.DataFrame, column: str | None) -> pd.Series | str:
     return table[column].fillna("").astype(str).str.strip() if column else ""
-
-
-def _merge_duplicates(lines: pd.DataFrame) -> pd.DataFrame:
-    """One line per ticker: weights and market values summed, name and sector of the first line.
-
-    Tickers are compared in Yahoo form so ``BRK.B`` and ``BRK-B`` are the same holding.
-    """
-    key = to_yahoo_series(lines["issuer_ticker"])
-    if not key.duplicated().any():
-        return lines
-    grouped = lines.groupby(key, sort=False)
-    merged = grouped.first()
-    merged["weight"] = grouped["weight"].sum()
-    # A holding's market value is known only when every one of its lines gives one.
-    complete = grouped["market_value"].count() == grouped.size()
-    merged["market_value"] = grouped["market_value"].sum().where(complete)
-    return merged.reset_index(drop=True)
