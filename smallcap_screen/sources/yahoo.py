@@ -16,7 +16,6 @@ symbols; a run that cannot get a single answer raises ``NetworkError``.
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import logging
 import math
 import random
@@ -31,7 +30,7 @@ import pandas as pd
 
 from ..errors import NetworkError
 from ..model import FLOAT_FUNDAMENTALS, FUNDAMENTAL_COLUMNS, Fundamentals
-from .http import new_session
+from .http import new_session, parse_retry_after
 
 QUOTE_URL = "https://query1.finance.yahoo.com/v7/finance/quote"
 SUMMARY_URL = "https://query2.finance.yahoo.com/v10/finance/quoteSummary/{}"
@@ -281,7 +280,7 @@ class _Client:
             raise _RequestFailed(_one_line(exc), "unreachable") from None
         status = response.status_code
         if status == 429:
-            raise _RequestFailed("HTTP 429 Too Many Requests", "throttled", _retry_after(response.headers.get("Retry-After")))
+            raise _RequestFailed("HTTP 429 Too Many Requests", "throttled", parse_retry_after(response.headers.get("Retry-After")))
         if status in (401, 403):
             self._forget_crumb(crumb)
             raise _RequestFailed(f"HTTP {status}, session cookie or crumb refused", "refused")
@@ -375,21 +374,6 @@ class _Batcher:
         wanted = set(symbols)
         result = ((answer or {}).get("quoteResponse") or {}).get("result") or []
         return {q["symbol"]: q for q in result if isinstance(q, dict) and q.get("symbol") in wanted}
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header: a number or an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
 
 
 def _one_line(exc: Exception) -> str:
