@@ -12,17 +12,17 @@ the next answers misbehave the way the real sites do, and read ``log`` to see wh
 from __future__ import annotations
 
 import re
-import sys
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Mapping, TypeVar
+from typing import Mapping
 from urllib.parse import parse_qs, urlsplit
 
 from smallcap_screen.registry import FUNDS
+from tests.standins.server import BackgroundServer
 
 ROUTES = {
     "ajax": re.compile(r"^/us/products/(?P<id>\d+)/[\w-]+/1467271812596\.ajax$"),
@@ -33,16 +33,6 @@ ROUTES = {
 }
 CONTENT_TYPES = {".csv": "text/csv; charset=utf-8", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 TICKER_BY_PRODUCT_ID = {f.product_id: f.ticker for f in FUNDS.values() if f.product_id}
-
-
-class QuietServer(ThreadingHTTPServer):
-    """A threaded server for which a client hanging up mid-answer (a timeout test) is no error to print."""
-
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
 
 
 @dataclass(frozen=True)
@@ -81,46 +71,6 @@ class Request:
     path: str
     query: dict[str, str]
     headers: dict[str, str] = field(repr=False)
-
-
-Server = TypeVar("Server", bound="BackgroundServer")
-
-
-class BackgroundServer:
-    """A threaded HTTP server on 127.0.0.1, serving from a daemon thread while the ``with`` lasts.
-
-    Handlers reach the object that owns them as ``self.server.owner``.
-    """
-
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self._server = QuietServer(("127.0.0.1", 0), handler)
-        self._server.owner = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def address(self) -> tuple[str, int]:
-        """(host, port), e.g. for routing a proxy to this server."""
-        host, port = self._server.server_address[:2]
-        return host, port
-
-    @property
-    def url(self) -> str:
-        host, port = self.address
-        return f"http://{host}:{port}"
-
-    def start(self: Server) -> Server:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self: Server) -> Server:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 class IssuerStandIn(BackgroundServer):

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import trustme
 
-from tests.standins.issuers import BackgroundServer
+from tests.standins.server import BackgroundServer
 
 #: Headers that describe one connection, not the message, and so are not passed on.
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"}

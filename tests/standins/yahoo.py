@@ -22,12 +22,13 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 
 from smallcap_screen.sources.http import new_session
+from tests.standins.server import QuietServer
 
 #: Resolves to 127.0.0.1 without DNS; it must contain "yahoo", else yfinance does not find
 #: its cookie in the jar and fetches a new one before every call.
@@ -147,7 +148,7 @@ class YahooStandIn:
         self._accepted: collections.deque[float] = collections.deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server = QuietServer(("127.0.0.1", 0), _Handler)
         self._server.standin = self
         self.port = self._server.server_address[1]
         self.url = f"http://{STANDIN_HOST}:{self.port}"
@@ -377,18 +378,10 @@ _CONSENT_FORM = """<html><body><form method="post" action="/v2/collectConsent">
 <button name="agree" value="agree">Accept all</button></form></body></html>"""
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    standin: YahooStandIn
-
-    def handle_error(self, request, client_address) -> None:
-        pass  # clients that time out or hang up mid-answer are part of the tests
-
-
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as yfinance's curl session expects
     disable_nagle_algorithm = True  # else every keep-alive answer stalls ~40 ms
-    server: _Server
+    server: QuietServer
 
     def do_GET(self) -> None:
         # yfinance sends the consent form data with a GET too; a body left unread would
