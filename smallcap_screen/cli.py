@@ -119,17 +119,23 @@ def compare(
         raise typer.BadParameter("choose one of --offline and --live")
     _check_output(output)
     from . import render
-    from .cache import Cache
     from .comparison import compare as run_compare
-    from .progress import LiveFetch
     from .store import Store
 
-    mode = "offline" if offline else "live" if live else "auto"
-    with Cache(cache_dir, refresh=refresh) as cache:
-        live_fetch = LiveFetch(cache, show=not quiet)
-        result = run_compare(funds, benchmark=benchmark, negative=negative.value, data=mode, store=Store.open(data_dir), fetch=live_fetch)
+    store = Store.open(data_dir)
+    summary: list[str] = []
+    if offline:  # no cache, no fetch machinery to load
+        result = run_compare(funds, benchmark=benchmark, negative=negative.value, data="offline", store=store)
+    else:
+        from .cache import Cache
+        from .progress import LiveFetch
+
+        with Cache(cache_dir, refresh=refresh) as cache:
+            live_fetch = LiveFetch(cache, show=not quiet)
+            result = run_compare(funds, benchmark=benchmark, negative=negative.value, data="live" if live else "auto", store=store, fetch=live_fetch)
+        summary = live_fetch.summary()
     if not quiet:
-        for note in [*live_fetch.summary(), *result.notes]:
+        for note in [*summary, *result.notes]:
             _stderr(note)
     _emit(
         output_format,
