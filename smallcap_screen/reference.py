@@ -8,12 +8,12 @@ Snapshot that ``smallcap-screen reference build`` writes into ``data/reference``
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DataError
 from .model import Fundamentals
-from .snapshot import Snapshot
+from .snapshot import Snapshot, snapshot_of
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,7 @@ def build_reference(raw_dir: Path, *, created: dt.datetime | None = None) -> Sna
         else:
             parsed = parse_xray_js(content, fund=ref.fund, source=source, as_of=ref.as_of)
         holdings[ref.fund] = parsed
-    held = sorted({t for h in holdings.values() for t in h.tickers} & set(fundamentals.table.index))
-    fundamentals = replace(fundamentals, table=fundamentals.table.loc[held])
-    return Snapshot(holdings, fundamentals, created or dt.datetime.now(dt.timezone.utc), LABEL)
+    return snapshot_of(holdings, fundamentals, LABEL, created=created)
 
 
 def _read(path: Path) -> bytes:

@@ -47,6 +47,13 @@ class Snapshot:
         return list(self.holdings)
 
 
+def snapshot_of(holdings: dict[str, Holdings], fundamentals: Fundamentals, label: str, *, created: dt.datetime | None = None) -> Snapshot:
+    """A snapshot of these holdings, keeping only the fundamentals of stocks they hold."""
+    held = sorted({t for h in holdings.values() for t in h.tickers} & set(fundamentals.table.index))
+    trimmed = Fundamentals(fundamentals.table.loc[held], fundamentals.as_of, fundamentals.source, fundamentals.forward_horizon)
+    return Snapshot(holdings, trimmed, created or dt.datetime.now(dt.timezone.utc), label)
+
+
 def write_snapshot(snapshot: Snapshot, directory: Path) -> Path:
     """Write ``snapshot`` as the folder ``directory`` (which must not exist yet), atomically."""
     directory = Path(directory)

@@ -207,3 +207,27 @@ def test_history_without_snapshots_says_how_to_get_them(data_dir):
     result = run("history", "IWM", "--data-dir", data_dir)
     assert result.returncode == 0
     assert "live `compare` runs keep them" in result.stderr
+
+
+def test_import_of_a_finviz_export_becomes_the_newest_snapshot(raw_dir, data_dir):
+    result = run(
+        "import", str(raw_dir / "fundamentals_finviz_2025-08-19.csv"), "--as-of", "2025-08-19",
+        "--holdings", str(raw_dir / "IWM_holdings_2026-04-10.csv"), "--data-dir", data_dir,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "IWM 1930" in result.stderr
+    records = {r["fund"]: r for r in json.loads(run("compare", "IWM", "SPY", "--offline", "-f", "json", "--data-dir", data_dir).stdout)}
+    assert records["IWM"]["data_source"] == "finviz import fundamentals_finviz_2025-08-19.csv"
+    assert (records["IWM"]["as_of_holdings"], records["IWM"]["as_of_prices"]) == ("2026-04-10", "2025-08-19")
+    assert records["SPY"]["as_of_holdings"] == "2025-11-18"  # kept from the bundled snapshot
+
+
+def test_import_of_something_that_is_not_a_finviz_export_is_exit_3(tmp_path, data_dir):
+    bogus = tmp_path / "export.csv"
+    bogus.write_text("Symbol,Last\nAAPL,230\n")
+    assert_one_line_error(run("import", str(bogus), "--data-dir", data_dir), 3, "finviz")
+
+
+def test_import_with_a_bad_date_is_a_usage_error(raw_dir, data_dir):
+    result = run("import", str(raw_dir / "fundamentals_finviz_2025-08-19.csv"), "--as-of", "19/08/2025", "--data-dir", data_dir)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
