@@ -17,6 +17,8 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "compare": "comparison",
+    "breakdown": "comparison",
+    "history": "comparison",
     "Comparison": "comparison",
     "offline_snapshot": "comparison",
     "fund_valuation": "metrics",
@@ -32,6 +34,7 @@ _EXPORTS = {
     "get_fund": "registry",
     "read_holdings_file": "sources.holdings_file",
     "parse_finviz_csv": "sources.finviz",
+    "snapshot_from_finviz": "importing",
 }
 
 __all__ = sorted(_EXPORTS)
