@@ -100,7 +100,8 @@ def harmonic_pe(weights: np.ndarray, earnings_yield: np.ndarray, policy: Negativ
 def holdings_frame(holdings: Holdings, fundamentals: Fundamentals) -> pd.DataFrame:
     """Holdings joined to fundamentals, with earnings yields; unusable values become NaN.
 
-    Columns: ticker, weight, price, yield_trailing, yield_forward, book_yield, flags.
+    Columns: ticker, weight, known (has a fundamentals row), price, eps_trailing, eps_forward
+    (as given), yield_trailing, yield_forward, book_yield, flags.
     """
     table = fundamentals.table
     if not table.index.is_unique:
@@ -116,9 +117,10 @@ def holdings_frame(holdings: Holdings, fundamentals: Fundamentals) -> pd.DataFra
     price = column("price")
     price[~(price > 0)] = np.nan
     low, high = EARNINGS_YIELD_BAND
+    eps = {name: column(name) for name in HORIZONS.values()}
     yields = {}
     for horizon, name in HORIZONS.items():
-        ey = column(name) / price
+        ey = eps[name] / price
         ey[~((ey >= low) & (ey <= high))] = np.nan
         yields[f"yield_{horizon}"] = ey
     flags = np.full(len(at), "", dtype=object)
@@ -127,7 +129,9 @@ def holdings_frame(holdings: Holdings, fundamentals: Fundamentals) -> pd.DataFra
         {
             "ticker": holdings.equities["ticker"].to_numpy(),
             "weight": holdings.equities["weight"].to_numpy(dtype="float64"),
+            "known": known,
             "price": price,
+            **eps,
             **yields,
             "book_yield": column("book_per_share") / price,
             "flags": flags,
@@ -144,18 +148,17 @@ def holding_breakdown(holdings: Holdings, fundamentals: Fundamentals, *, negativ
     """
     _check_policy(negative)
     frame = holdings_frame(holdings, fundamentals)
-    known = holdings.equities["ticker"].isin(fundamentals.table.index)
-    joined = holdings.equities[["ticker", "name", "sector", "weight"]].join(
-        fundamentals.table[["price", "eps_trailing", "eps_forward"]], on="ticker"
-    )
     yt = frame["yield_trailing"]
     loss = "loss, excluded" if negative == "exclude" else "loss, included"
     trailing = np.select(
-        [~known, frame["price"].isna(), joined["eps_trailing"].isna(), yt.isna(), yt <= 0],
+        [~frame["known"], frame["price"].isna(), frame["eps_trailing"].isna(), yt.isna(), yt <= 0],
         ["no data", "no price", "no EPS", "implausible E/P", loss],
         "included",
     )
-    out = joined.assign(
+    out = holdings.equities[["ticker", "name", "sector", "weight"]].assign(
+        price=frame["price"],
+        eps_trailing=frame["eps_trailing"],
+        eps_forward=frame["eps_forward"],
         pe_trailing=1.0 / yt,
         pe_forward=1.0 / frame["yield_forward"],
         trailing=trailing,
