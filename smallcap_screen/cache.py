@@ -24,18 +24,19 @@ import json
 import os
 import re
 import sqlite3
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from .errors import OutputError
+from .output import write_atomically
 
 CACHE_DIR_VARIABLE = "SMALLCAP_SCREEN_CACHE_DIR"
 HOLDINGS_TTL = dt.timedelta(days=1)
 QUOTES_TTL = dt.timedelta(hours=6)
 KINDS = ("holdings", "quotes")
+WRITE_ADVICE = f"free some space or set {CACHE_DIR_VARIABLE} to another folder"
 
 _QUOTES_DB = "quotes.sqlite3"
 _SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -128,7 +129,12 @@ class Cache:
             "sha256": hashlib.sha256(body).hexdigest(),
         }
         data = json.dumps(header).encode() + b"\n" + body
-        _write_atomically(self._holdings_path(fund, as_of), data)
+        path = self._holdings_path(fund, as_of)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError(_write_failure(path, error)) from None
+        write_atomically(path, data, what="the cache file ", advice=WRITE_ADVICE)
 
     # -- quotes -----------------------------------------------------------------------------
 
@@ -271,26 +277,9 @@ def _read_entry(path: Path) -> CachedBody | None:
         return None
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
-    temporary: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except OSError as error:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-        raise OutputError(_write_failure(path, error)) from None
-
-
 def _write_failure(path: Path, error: Exception) -> str:
     reason = getattr(error, "strerror", None) or str(error)
-    return f"cannot write the cache file {path}: {reason}; free some space or set {CACHE_DIR_VARIABLE} to another folder"
+    return f"cannot write the cache file {path}: {reason}; {WRITE_ADVICE}"
 
 
 def _json_object(text: str) -> dict[str, Any] | None:

@@ -9,18 +9,27 @@ from pathlib import Path
 from .errors import OutputError
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename it."""
+def write_atomically(
+    path: Path,
+    data: str | bytes,
+    *,
+    what: str = "",
+    advice: str = "check the folder exists, is writable and has free space",
+) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` through a temporary file in the same folder, then
+    rename it into place; on failure raise OutputError "cannot write {what}{path}: ...; {advice}"
+    and leave neither a partial file nor the temporary one."""
     path = Path(path)
-    tmp_name = None
+    content = data.encode("utf-8") if isinstance(data, str) else data
+    temporary: str | None = None
     try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent or ".", prefix=f".{path.name}.", delete=False) as tmp:
-            tmp_name = tmp.name
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
     except OSError as exc:
-        if tmp_name:
-            Path(tmp_name).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; check the folder exists, is writable and has free space") from exc
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {what}{path}: {exc.strerror or exc}; {advice}") from exc
