@@ -5,8 +5,9 @@
 >>> result.records()[0]["pe_trailing"]          # doctest: +SKIP
 
 ``data`` chooses where prices and holdings come from: ``"live"`` (issuer downloads and Yahoo, an
-error when the network is unreachable), ``"offline"`` (newest snapshot in the local store, else the
-bundled reference snapshot) or ``"auto"`` (live, falling back to offline with a note).
+error when the network is unreachable), ``"offline"`` (newest snapshot in the ``store`` passed, else
+the bundled reference snapshot) or ``"auto"`` (live, falling back to offline with a warning). Only a
+``store`` passed in is read or written: without one, nothing touches the disk but the bundled data.
 """
 
 from __future__ import annotations
@@ -14,23 +15,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Literal, Sequence
+from typing import Callable, Literal, Sequence
+
+import pandas as pd
 
 from .errors import DataError, NetworkError, UnknownFundError
-from .metrics import FundValuation, NegativePolicy, fund_valuation, versus_benchmark
-from .model import Holdings
+from .metrics import NEGATIVE_POLICIES, FundValuation, NegativePolicy, fund_valuation, versus_benchmark
+from .model import Fundamentals, Holdings
+from .reference import LABEL as REFERENCE_LABEL
 from .registry import FUNDS, Fund, get_fund
-from .snapshot import Snapshot, bundled_snapshot
-from .store import Store
-
-if TYPE_CHECKING:
-    import pandas as pd
+from .snapshot import Snapshot, bundled_snapshot, snapshot_of
+from .store import Saved, Store
 
 DataMode = Literal["auto", "live", "offline"]
+DATA_MODES = ("auto", "live", "offline")
 
 #: Field order of ``Comparison.records()`` — the stable CSV/JSON names scripts depend on.
 RECORD_FIELDS = [
-    "fund", "name", "index", "status", "status_reason",
+    "fund", "name", "index", "status", "status_reason", "holdings_source",
     "holdings", "coverage", "coverage_forward",
     "pe_trailing", "pe_trailing_reason", "pe_forward", "pe_forward_reason",
     "benchmark", "discount_trailing", "discount_forward", "relative_pe_trailing", "relative_pe_forward",
@@ -38,6 +40,11 @@ RECORD_FIELDS = [
     "set_aside_weight", "flagged_holdings", "reported_pe_trailing", "reported_pe_forward",
     "negative_policy", "forward_horizon", "as_of_holdings", "as_of_prices", "data_source",
 ]
+
+
+#: Where a fund's holdings came from (``holdings_source``): downloaded today (or from the download
+#: cache), the newest stored snapshot, the bundled reference snapshot, or the user's own file.
+HOLDINGS_SOURCES = ("live", "store", "bundled", "file")
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class FundRow:
     status_reason: str = ""
     #: The fund's own figures as Yahoo reports them (live data only), shown as a cross-check.
     reported: dict = field(default_factory=dict)
+    holdings_source: str = ""
 
     @property
     def status(self) -> str:
@@ -66,6 +74,13 @@ class Comparison:
     forward_horizon: str
     as_of_prices: dt.date | None
     notes: list[str] = field(default_factory=list)
+    #: What a user must hear even with --quiet: the data is not (all) live.
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        """Live data was asked for and some fund's holdings are not live (or missing)."""
+        return any(row.holdings_source not in ("live", "file") for row in self.rows)
 
     def records(self) -> list[dict]:
         """One flat dict per fund with the fields of RECORD_FIELDS; dates as ISO text."""
@@ -74,6 +89,7 @@ class Comparison:
             values = row.valuation.to_dict() if row.valuation else {}
             values.update(
                 fund=row.fund, name=row.name, index=row.index, status=row.status, status_reason=row.status_reason,
+                holdings_source=row.holdings_source,
                 negative_policy=self.negative_policy, forward_horizon=self.forward_horizon,
                 as_of_prices=self.as_of_prices, data_source=self.data_source,
                 reported_pe_trailing=row.reported.get("trailing_pe"), reported_pe_forward=row.reported.get("forward_pe"),
@@ -83,6 +99,16 @@ class Comparison:
             record = {name: _plain(values.get(name)) for name in RECORD_FIELDS}
             out.append(record)
         return out
+
+
+@dataclass(frozen=True)
+class _Data:
+    """The snapshot a comparison computes from, and for each fund where its holdings came from."""
+
+    snapshot: Snapshot
+    sources: dict[str, tuple[str, str]]  # fund -> (holdings_source, status_reason)
+    notes: list[str]
+    warnings: list[str]
 
 
 def compare(
@@ -98,33 +124,61 @@ def compare(
     """Value ``funds`` (registry tickers or holdings-file paths) against ``benchmark``.
 
     ``snapshot`` pins the data (no fetching, no store); otherwise ``data`` decides, see the module
-    docstring. ``fetch`` replaces the live fetch (used by the CLI to attach progress reporting).
+    docstring. ``store`` is read for offline data and fallbacks and receives what was fetched live
+    (with the figures); without one nothing is read or written but the bundled snapshot.
+    ``fetch`` replaces the live fetch (used by the CLI to attach progress reporting).
+
+    A fund whose download fails (HTTP error, web page, timeout) takes its newest stored holdings,
+    else the bundled ones, priced live; its row says so (``holdings_source``, ``status_reason``).
     """
     files, registered = _resolve(funds)
     bench = get_fund(benchmark)
-    notes: list[str] = []
-    if snapshot is None:
-        snapshot = _choose_snapshot(_unique([*registered, bench]), list(files.values()), data, store, fetch, notes)
+    if snapshot is not None:
+        chosen = _Data(snapshot, {}, [], [])
+    else:
+        chosen = _choose_data(_unique([*registered, bench]), files, data, store, fetch)
+    result = _compare_on(chosen, funds, files, bench, negative)
+    if store is not None and data != "offline" and snapshot is None:
+        live = {f: h for f, h in chosen.snapshot.holdings.items() if chosen.sources.get(f, ("live",))[0] == "live"}
+        if live and chosen.snapshot.store_id is None:
+            keep = snapshot_of(live, chosen.snapshot.fundamentals, chosen.snapshot.label, created=chosen.snapshot.created, reported=chosen.snapshot.reported)
+            store.save(keep, origin="live", results=results_of(keep, bench.ticker))
+    return result
 
+
+def _compare_on(chosen: _Data, funds: Sequence[str], files: dict[str, Holdings], bench: Fund, negative: NegativePolicy) -> Comparison:
+    snapshot = chosen.snapshot
+    notes = list(chosen.notes)
     bench_holdings = snapshot.holdings.get(bench.ticker)
     bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, negative=negative) if bench_holdings else None
     if bench_value is None:
         notes.append(f"benchmark {bench.ticker} is not in this snapshot: no discounts computed")
+    default_source = ("store", "") if snapshot.store_id is not None else ("bundled", "") if snapshot.label == REFERENCE_LABEL else ("live", "")
     rows = []
     for name in funds:
         if name in files:
-            holdings, label, index = files[name], Path(name).name, "own holdings file"
+            holdings, label, index, source = files[name], Path(name).name, "own holdings file", ("file", "")
         else:
             fund = get_fund(name)
             holdings, label, index = snapshot.holdings.get(fund.ticker), fund.name, fund.index
+            source = chosen.sources.get(fund.ticker, default_source)
         if holdings is None:
-            rows.append(FundRow(fund.ticker, label, index, None, "not in this snapshot"))
+            rows.append(FundRow(fund.ticker, label, index, None, source[1] or "not in this snapshot", holdings_source=source[0] if source[1] else ""))
             continue
         valuation = fund_valuation(holdings, snapshot.fundamentals, negative=negative)
         if bench_value is not None:
             valuation = versus_benchmark(valuation, bench_value)
-        rows.append(FundRow(holdings.fund, label, index, valuation, reported=snapshot.reported.get(holdings.fund, {})))
-    return Comparison(rows, bench.ticker, negative, snapshot.label, snapshot.fundamentals.forward_horizon, snapshot.fundamentals.as_of, notes)
+        rows.append(FundRow(holdings.fund, label, index, valuation, source[1], snapshot.reported.get(holdings.fund, {}), source[0]))
+    return Comparison(rows, bench.ticker, negative, snapshot.label, snapshot.fundamentals.forward_horizon, snapshot.fundamentals.as_of, notes, list(chosen.warnings))
+
+
+def results_of(snapshot: Snapshot, benchmark: str) -> list[dict]:
+    """The records of every fund of ``snapshot`` under each negative-earnings policy against
+    ``benchmark``: what the store keeps beside a snapshot so that history need not recompute."""
+    bench = get_fund(benchmark)
+    chosen = _Data(snapshot, {}, [], [])
+    funds = [f for f in snapshot.holdings if f.upper() in FUNDS]
+    return [record for policy in NEGATIVE_POLICIES for record in _compare_on(chosen, funds, {}, bench, policy).records()]
 
 
 @dataclass(frozen=True)
@@ -148,13 +202,15 @@ def breakdown(
     fetch: Callable[[list[Fund], list[Holdings]], Snapshot] | None = None,
 ) -> Breakdown:
     """Every holding of ``fund`` (a registry ticker or a holdings-file path) with its price, EPS,
-    P/E and whether it entered the fund P/E; data chosen as for :func:`compare`."""
+    P/E and whether it entered the fund P/E; data chosen as for :func:`compare` (nothing is
+    written to ``store``)."""
     from .metrics import holding_breakdown
 
     files, registered = _resolve([fund])
     notes: list[str] = []
     if snapshot is None:
-        snapshot = _choose_snapshot(registered, list(files.values()), data, store, fetch, notes)
+        chosen = _choose_data(registered, files, data, store, fetch)
+        snapshot, notes = chosen.snapshot, [*chosen.warnings, *chosen.notes]
     holdings = files[fund] if fund in files else snapshot.holdings.get(registered[0].ticker)
     if holdings is None:
         raise DataError(f"{registered[0].ticker} is not in {snapshot.label}: run with live data or pick a fund it holds")
@@ -163,52 +219,206 @@ def breakdown(
     return Breakdown(holdings.fund, table, valuation, snapshot.label, notes)
 
 
-def history(
-    funds: Sequence[str], *, benchmark: str = "SPY", negative: NegativePolicy = "exclude", store: Store | None = None
-) -> list[dict]:
-    """The comparison recomputed on every snapshot in the store, oldest first: a time series.
+@dataclass(frozen=True)
+class History:
+    """The fund-level figures of every stored snapshot, ordered by data date.
 
-    One record per fund and snapshot, with the fields of :data:`RECORD_FIELDS` plus ``snapshot``
-    (the snapshot's name); funds a snapshot lacks are left out. Damaged snapshots are skipped.
+    ``records`` have the fields of RECORD_FIELDS plus ``snapshot`` (its id) and ``data_date``;
+    ``damaged`` names snapshots that failed their checksum and were left out (exit 3 in the CLI);
+    ``recomputed`` counts snapshots whose figures were not stored under this policy and benchmark.
     """
-    store = store or Store.open()
-    out = []
-    for name in store.names():
-        try:
-            snapshot = store.load(name)
-        except DataError:
+
+    records: list[dict]
+    funds: list[str]
+    benchmark: str
+    negative_policy: str
+    damaged: list[str] = field(default_factory=list)
+    recomputed: int = 0
+
+
+def history(
+    funds: Sequence[str],
+    *,
+    benchmark: str = "SPY",
+    negative: NegativePolicy = "exclude",
+    store: Store | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> History:
+    """Each fund's figures on every stored snapshot (``store``, default the user's store) between
+    ``since`` and ``until`` (data dates, inclusive), read as stored; figures for a policy or
+    benchmark not stored are computed from the snapshot's inputs (and not written)."""
+    store = store if store is not None else Store.open()
+    bench = get_fund(benchmark).ticker
+    wanted = [f.upper() for f in funds]
+    damaged: list[str] = []
+    stored = store.results(negative, bench, damaged=damaged)
+    known = {f for s in stored for f in s.info.fund_names}
+    for name in wanted:
+        if name not in known and name not in FUNDS:
+            get_fund(name)  # raises UnknownFundError naming the known funds
+    records, recomputed = [], 0
+    for entry in stored:
+        info = entry.info
+        if (since and info.data_date < since) or (until and info.data_date > until):
             continue
-        result = compare(funds, benchmark=benchmark, negative=negative, snapshot=snapshot)
-        out.extend({"snapshot": name, **record} for record in result.records() if record["status"] == "ok")
-    return out
+        held = [f for f in wanted if f in info.fund_names]
+        if not held:
+            continue
+        found = entry.records
+        if any(f not in found for f in held):
+            try:
+                snapshot = store.load(info.id)
+            except DataError as exc:
+                damaged.append(str(exc))
+                continue
+            recomputed += 1
+            found = {r["fund"]: r for r in _compare_on(_Data(snapshot, {}, [], []), held, {}, get_fund(bench), negative).records()}
+        for fund in held:
+            record = found.get(fund)
+            if record and record.get("status") == "ok":
+                records.append({"snapshot": info.id, "data_date": info.data_date.isoformat(), **record})
+    return History(records, wanted, bench, negative, damaged, recomputed)
 
 
-def offline_snapshot(store: Store | None = None) -> Snapshot:
-    """The newest snapshot in the local store, else the bundled reference snapshot."""
-    latest = (store or Store.open()).latest()
+@dataclass(frozen=True)
+class SnapshotRun:
+    """What :func:`take_snapshot` did: what was kept, and what keeps it from being complete."""
+
+    saved: Saved | None
+    comparison: Comparison | None
+    #: fund -> why its holdings could not be downloaded.
+    failed: dict[str, str]
+    #: fund -> trailing coverage, for funds under the coverage threshold.
+    low_coverage: dict[str, float]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Every fund live with coverage at or above the threshold (exit 0)."""
+        return self.saved is not None and not self.failed and not self.low_coverage
+
+
+#: Below this trailing coverage (weight with price and EPS) a snapshot run is reported partial.
+COVERAGE_THRESHOLD = 0.9
+
+
+def take_snapshot(
+    funds: Sequence[str],
+    *,
+    store: Store,
+    benchmark: str = "SPY",
+    coverage_threshold: float = COVERAGE_THRESHOLD,
+    fetch: Callable[[list[Fund], list[Holdings]], Snapshot] | None = None,
+) -> SnapshotRun:
+    """Fetch ``funds`` (and the benchmark) live, compute their figures under every policy, and
+    keep both in ``store`` in one transaction. Never keeps fallback data: a fund whose download
+    failed is named in ``failed`` and left out. An unreachable network raises NetworkError and
+    keeps nothing; so does a run where no fund could be downloaded (DataError)."""
+    registered = [get_fund(f) for f in funds]
+    bench = get_fund(benchmark)
+    if fetch is None:
+        from .live import fetch_snapshot as fetch
+    fetched = fetch(_unique([*registered, bench]), [])
+    failed = {f.ticker: _short_reason(fetched.failed.get(f.ticker, "no holdings")) for f in _unique([*registered, bench]) if f.ticker not in fetched.holdings}
+    if not fetched.holdings:
+        reasons = "; ".join(f"{f}: {r}" for f, r in failed.items())
+        return SnapshotRun(None, None, failed, {}, [f"nothing kept: no fund's holdings could be downloaded ({reasons})"])
+    keep = snapshot_of(dict(fetched.holdings), fetched.fundamentals, fetched.label, created=fetched.created, reported=fetched.reported)
+    results = results_of(keep, bench.ticker)
+    saved = store.save(keep, origin="live", results=results)
+    comparison = _compare_on(_Data(keep, {}, [], []), [f for f in keep.holdings if f.upper() in FUNDS], {}, bench, "exclude")
+    low = {r.fund: r.valuation.coverage for r in comparison.rows if r.valuation and r.valuation.coverage < coverage_threshold}
+    return SnapshotRun(saved, comparison, failed, low)
+
+
+def offline_snapshot(store: Store | None = None, *, skipped: list[str] | None = None) -> Snapshot:
+    """The newest intact snapshot in ``store``, else the bundled reference snapshot."""
+    latest = store.latest(skipped=skipped) if store is not None else None
     return latest if latest is not None else bundled_snapshot()
 
 
-def _choose_snapshot(funds: list[Fund], files: list[Holdings], data: DataMode, store: Store | None, fetch, notes: list[str]) -> Snapshot:
-    if data not in ("auto", "live", "offline"):
-        raise ValueError(f"data must be 'auto', 'live' or 'offline', not {data!r}")
-    fallback = ""
+def _choose_data(funds: list[Fund], files: dict[str, Holdings], data: DataMode, store: Store | None, fetch) -> _Data:
+    if data not in DATA_MODES:
+        raise ValueError(f"data must be one of {', '.join(DATA_MODES)}, not {data!r}")
     if data != "offline":
         if fetch is None:
             from .live import fetch_snapshot as fetch
         try:
-            snapshot = fetch(funds, files)
+            fetched = fetch(funds, list(files.values()))
         except NetworkError as exc:
             if data == "live":
                 raise
-            fallback = f"no live data ({exc}); "
-        else:
-            (store or Store.open()).save(snapshot)
-            return snapshot
-    snapshot = offline_snapshot(store)
+            return _offline(store, f"no live data ({exc}); ")
+        failed = [f for f in funds if f.ticker not in fetched.holdings]
+        if funds and len(failed) == len(funds):
+            reasons = "; ".join(f"{f.ticker}: {_short_reason(fetched.failed.get(f.ticker, 'no holdings'))}" for f in failed)
+            return _offline(store, f"no fund's holdings could be downloaded ({reasons}); ")
+        if not failed:
+            return _Data(fetched, {}, [], [])
+        return _with_fallback_holdings(fetched, failed, store, fetch)
+    return _offline(store, "")
+
+
+def _offline(store: Store | None, why: str) -> _Data:
+    """The newest stored snapshot, else the bundled one. ``why`` says why live data is not used:
+    falling back from live data is a warning (shown even with --quiet); choosing offline is a note."""
+    skipped: list[str] = []  # damaged snapshots passed over: never silently
+    snapshot = offline_snapshot(store, skipped=skipped)
     prices = snapshot.fundamentals.as_of.isoformat() if snapshot.fundamentals.as_of else "unknown date"
-    notes.append(f"{fallback}using {snapshot.label} (prices as of {prices})")
-    return snapshot
+    message = f"{why}using {snapshot.label} (prices as of {prices})"
+    if why:
+        return _Data(snapshot, {}, [], [*skipped, message])
+    return _Data(snapshot, {}, [message], skipped)
+
+
+def _with_fallback_holdings(fetched: Snapshot, failed: list[Fund], store: Store | None, fetch) -> _Data:
+    """The live snapshot plus, for each fund whose download failed, its newest stored holdings (else
+    the bundled ones), with live prices for the stocks they add."""
+    holdings = dict(fetched.holdings)
+    sources: dict[str, tuple[str, str]] = {}
+    warnings: list[str] = []
+    skipped: list[str] = []
+    bundled = None
+    for fund in failed:
+        why = f"live download failed ({_short_reason(fetched.failed.get(fund.ticker, 'no holdings'))})"
+        found = store.latest_holdings(fund.ticker, skipped=skipped) if store is not None else None
+        if found is not None:
+            chosen, info = found
+            where = ("store", f"{why}; holdings of {_day(chosen.as_of)} from stored snapshot {info.id}")
+        else:
+            bundled = bundled or bundled_snapshot()
+            chosen = bundled.holdings.get(fund.ticker)
+            where = ("bundled", f"{why}; holdings of {_day(chosen.as_of)} from the bundled snapshot") if chosen is not None else ("", f"{why}; no stored or bundled holdings")
+        if chosen is not None:
+            holdings[fund.ticker] = chosen
+        sources[fund.ticker] = where
+        warnings.append(f"{fund.ticker}: {where[1]}")
+    extra = [h for f, h in holdings.items() if f not in fetched.holdings]
+    fundamentals = fetched.fundamentals
+    missing = sorted({t for h in extra for t in h.tickers} - set(fundamentals.table.index))
+    if missing:
+        priced = fetch([], extra)  # quotes already fetched come from the cache
+        table = pd.concat([fundamentals.table, priced.fundamentals.table.loc[priced.fundamentals.table.index.difference(fundamentals.table.index)]])
+        fundamentals = Fundamentals(table, fundamentals.as_of, fundamentals.source, fundamentals.forward_horizon)
+    snapshot = Snapshot(holdings, fundamentals, fetched.created, fetched.label, fetched.reported, failed=fetched.failed)
+    return _Data(snapshot, sources, [], [*skipped, *warnings])
+
+
+def _short_reason(message: str) -> str:
+    """"HTTP 404", "a web page instead of the file" or the message itself: why a download failed."""
+    import re
+
+    status = re.search(r"HTTP (\d{3})", message)
+    if status:
+        return f"HTTP {status.group(1)}"
+    if "web page" in message:
+        return "a web page instead of the file"
+    return message
+
+
+def _day(value: dt.date | None) -> str:
+    return value.isoformat() if value else "an unknown date"
 
 
 def _plain(value):
@@ -240,4 +450,7 @@ def _unique(funds: list[Fund]) -> list[Fund]:
     return list(dict.fromkeys(funds))
 
 
-__all__ = ["Breakdown", "Comparison", "FundRow", "RECORD_FIELDS", "UnknownFundError", "breakdown", "compare", "history", "offline_snapshot"]
+__all__ = [
+    "Breakdown", "Comparison", "FundRow", "History", "RECORD_FIELDS", "SnapshotRun", "UnknownFundError",
+    "breakdown", "compare", "history", "offline_snapshot", "results_of", "take_snapshot",
+]

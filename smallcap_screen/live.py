@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .cache import Cache
-from .errors import DataError
+from .errors import DataError, NetworkError
 from .model import Fundamentals, Holdings
 from .registry import Fund
 from .snapshot import Snapshot
@@ -64,8 +64,9 @@ def fetch_snapshot(
     issuer host) while this thread fetches the quotes of each fund as soon as its holdings are in,
     so quote batches overlap the pauses between downloads.
 
-    A fund whose file cannot be had (HTML only, empty answer) is left out and named in
-    ``report.failed``; an unreachable network raises NetworkError so the caller can fall back.
+    A fund whose file cannot be had (HTTP error, HTML only, empty answer, timeouts) is left out and
+    named in ``report.failed`` and ``Snapshot.failed``; an unreachable network raises NetworkError
+    so the caller can fall back.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -85,8 +86,10 @@ def fetch_snapshot(
             for fund, future in pending:
                 try:
                     fetched, was_cached = future.result()
-                except DataError as exc:
-                    report.failed[fund.ticker] = str(exc)
+                except (DataError, NetworkError) as exc:
+                    if _unreachable(exc):
+                        raise
+                    report.failed[fund.ticker] = str(exc)  # a 404, a web page, a timeout: this fund only
                     continue
                 holdings[fund.ticker] = fetched
                 (report.cached if was_cached else report.downloaded).append(fund.ticker)
@@ -99,7 +102,13 @@ def fetch_snapshot(
     today = dt.date.today()
     fundamentals = Fundamentals(quotes_table(usable), today, QUOTE_SOURCE, forward_horizon="FY2")
     created = dt.datetime.now(dt.timezone.utc)
-    return Snapshot(holdings, fundamentals, created, f"live data of {created:%Y-%m-%d %H:%M} UTC", reported=reported)
+    label = f"live data of {created:%Y-%m-%d %H:%M} UTC"
+    return Snapshot(holdings, fundamentals, created, label, reported=reported, failed=dict(report.failed))
+
+
+def _unreachable(error: Exception) -> bool:
+    """The network (or proxy) cannot be reached at all, as opposed to one fund's file failing."""
+    return isinstance(error, NetworkError) and "cannot reach" in str(error)
 
 
 def _download(fund: Fund, client, cache: Cache, progress: Progress) -> tuple[Holdings, bool]:

@@ -1,0 +1,639 @@
+"""The local store: one SQLite database keeping every snapshot and the figures computed from it.
+
+Where: ``SMALLCAP_SCREEN_DB`` (or ``Store.open(path)``), else ``snapshots.sqlite3`` in the data
+folder (``SMALLCAP_SCREEN_DATA_DIR``, else the platform's user data folder). Schema: schema.py.
+
+Guarantees:
+- Every write is one ``BEGIN IMMEDIATE`` transaction: a crash or ``kill -9`` at any moment leaves
+  the store as it was or with the whole write (SQLite's WAL journal rolls back the rest when the
+  next connection opens it). Writers queue behind each other for up to ``busy_timeout`` seconds,
+  then get StoreBusyError; nobody's result is lost.
+- Identical inputs are stored once (``snapshot.content_hash``): saving them again changes nothing.
+- A live snapshot replaces, fund by fund, what another snapshot of the same data date holds, so a
+  re-run on the same day never duplicates history.
+- Every read verifies what it reads against the checksums written with it; a damaged snapshot
+  raises DataError (exit 3) naming it, and never stops the others from being read.
+- Nothing is created on disk until the first write: reading a store that does not exist finds it
+  empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from ..errors import DataError, OutputError
+from ..model import Holdings
+from ..snapshot import Snapshot
+from . import rows as R
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+DB_VARIABLE = "SMALLCAP_SCREEN_DB"
+DATA_DIR_VARIABLE = "SMALLCAP_SCREEN_DATA_DIR"
+DB_NAME = "snapshots.sqlite3"
+#: Seconds a writer waits for another writer before giving up with StoreBusyError.
+BUSY_TIMEOUT = 60.0
+_CHUNK = 500  # bound parameters per statement, far below SQLite's limit
+
+
+class StoreBusyError(OutputError):
+    """Another process kept the store locked for longer than the busy timeout."""
+
+
+def default_data_dir() -> Path:
+    """``SMALLCAP_SCREEN_DATA_DIR`` if set, else the platform's user data folder."""
+    configured = os.environ.get(DATA_DIR_VARIABLE)
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("smallcap-screen", appauthor=False))
+
+
+def default_db_path(data_dir: Path | str | None = None) -> Path:
+    """``SMALLCAP_SCREEN_DB`` if set, else ``snapshots.sqlite3`` in ``data_dir`` (default: the data folder)."""
+    configured = os.environ.get(DB_VARIABLE)
+    if configured and data_dir is None:
+        return Path(configured).expanduser()
+    return Path(data_dir).expanduser() / DB_NAME if data_dir else default_data_dir() / DB_NAME
+
+
+@dataclass(frozen=True)
+class FundEntry:
+    """One fund of a stored snapshot: its holdings' date and source."""
+
+    fund: str
+    as_of: dt.date | None
+    source: str
+    lines: int
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """What ``smallcap-screen snapshots`` lists about one stored snapshot."""
+
+    id: int
+    data_date: dt.date
+    taken_at: dt.datetime
+    origin: str
+    label: str
+    prices_as_of: dt.date | None
+    prices_source: str
+    forward_horizon: str
+    funds: list[FundEntry]
+    stocks: int
+
+    @property
+    def fund_names(self) -> list[str]:
+        return [f.fund for f in self.funds]
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "data_date": self.data_date.isoformat(),
+            "taken_at": self.taken_at.isoformat(),
+            "origin": self.origin,
+            "label": self.label,
+            "prices_as_of": _iso(self.prices_as_of),
+            "prices_source": self.prices_source,
+            "forward_horizon": self.forward_horizon,
+            "funds": {f.fund: {"as_of": _iso(f.as_of), "source": f.source, "holdings": f.lines} for f in self.funds},
+            "stocks": self.stocks,
+        }
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save did: ``status`` is "added", or "unchanged" when identical inputs were stored already."""
+
+    snapshot_id: int
+    status: str
+    #: Snapshots of the same data date whose funds this one replaced (removed when emptied).
+    replaced: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredResults:
+    """The fund-level records stored for one snapshot under one policy and benchmark."""
+
+    info: SnapshotInfo
+    records: dict[str, dict]
+
+
+class Store:
+    """The SQLite store. Open with ``Store.open()``; use as a context manager to close it."""
+
+    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT) -> None:
+        self.path = Path(path).expanduser()
+        self.busy_timeout = busy_timeout
+        #: Things a front end should tell the user (a migration that happened, damaged leftovers).
+        self.notes: list[str] = []
+        self._db: sqlite3.Connection | None = None
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, data_dir: Path | str | None = None, busy_timeout: float = BUSY_TIMEOUT) -> "Store":
+        """The store at ``path``, else ``SMALLCAP_SCREEN_DB``, else in ``data_dir`` / the data folder."""
+        return cls(Path(path).expanduser() if path else default_db_path(data_dir), busy_timeout=busy_timeout)
+
+    # -- connection -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def legacy_dir(self) -> Path:
+        """Where versions before the SQLite store kept one folder per snapshot."""
+        return self.path.parent / "snapshots"
+
+    def _connection(self, *, create: bool) -> sqlite3.Connection | None:
+        """The open connection; None when the store does not exist and ``create`` is false."""
+        if self._db is not None:
+            return self._db
+        from .legacy import has_legacy_snapshots, migrate_legacy_snapshots
+
+        legacy = has_legacy_snapshots(self.legacy_dir)
+        if not self.path.exists() and not (create or legacy):
+            return None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"cannot open the store {self.path}: {exc}; set {DB_VARIABLE} or --db to a writable place") from exc
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            self._db = db
+            self._migrate(db)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            self._db = None
+            raise self._damaged(exc) from exc
+        except BaseException:
+            db.close()
+            self._db = None
+            raise
+        if legacy:
+            self.notes.extend(migrate_legacy_snapshots(self, self.legacy_dir))
+        return db
+
+    def _damaged(self, exc: Exception) -> Exception:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return StoreBusyError(f"the store {self.path} stayed locked by another run for {self.busy_timeout:.0f} s; try again when it has finished")
+        return DataError(f"the store {self.path} is not a readable SQLite database ({exc}); move it away to start a new one")
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise DataError(f"the store {self.path} has schema version {version}, newer than this smallcap-screen knows ({SCHEMA_VERSION}); upgrade smallcap-screen")
+        if version == SCHEMA_VERSION:
+            return
+        if db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+            raise DataError(f"the store {self.path} cannot use SQLite's WAL journal (a network file system?); put it on a local disk")
+        with self._transaction(db):
+            version = db.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated meanwhile
+            for number in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[number]):
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def _transaction(self, db: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken before any read (BEGIN IMMEDIATE) so writers queue, not fail."""
+        db = db or self._connection(create=True)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._damaged(exc) from exc
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        try:
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            db.execute("ROLLBACK")
+            raise OutputError(f"cannot write to the store {self.path}: {exc}; free some space or move it with --db") from exc
+
+    def _read(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        db = self._connection(create=False)
+        if db is None:
+            return []
+        try:
+            return db.execute(sql, parameters).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from exc
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def save(
+        self,
+        snapshot: Snapshot,
+        *,
+        origin: str = "live",
+        results: Sequence[dict] = (),
+        replace_same_day: bool = True,
+    ) -> Saved:
+        """Keep ``snapshot`` and the fund-level ``results`` computed from it, in one transaction.
+
+        ``results`` are records of ``Comparison.records()`` (keyed by fund, negative_policy and
+        benchmark). Identical inputs already stored are not stored again (status "unchanged";
+        the results are still added). With ``replace_same_day`` the funds of this snapshot are
+        removed from other snapshots of the same data date first.
+        """
+        if not snapshot.holdings:
+            raise DataError("nothing to keep: the snapshot holds no fund")
+        prepared = _Prepared.of(snapshot, origin)
+        with self._transaction() as db:
+            found = db.execute("SELECT id FROM snapshot WHERE content_hash = ?", (prepared.content_hash,)).fetchone()
+            if found:
+                self._put_results(db, found[0], results)
+                return Saved(found[0], "unchanged")
+            replaced = self._replace_same_day(db, prepared) if replace_same_day else []
+            snapshot_id = self._insert(db, prepared)
+            self._put_results(db, snapshot_id, results)
+            self._drop_orphans(db)
+        return Saved(snapshot_id, "added", replaced)
+
+    def put_results(self, snapshot_id: int, results: Sequence[dict]) -> None:
+        """Add (or replace) computed records for a stored snapshot."""
+        with self._transaction() as db:
+            self._put_results(db, snapshot_id, results)
+
+    def remove(self, snapshot_ids: Sequence[int]) -> list[int]:
+        """Delete these snapshots (unknown ids raise DataError before anything is deleted)."""
+        with self._transaction() as db:
+            known = {r[0] for r in db.execute(f"SELECT id FROM snapshot WHERE id IN ({_marks(snapshot_ids)})", list(snapshot_ids))}
+            unknown = sorted(set(snapshot_ids) - known)
+            if unknown:
+                raise DataError(f"no snapshot with id {', '.join(map(str, unknown))}; see `smallcap-screen snapshots`")
+            db.executemany("DELETE FROM snapshot WHERE id = ?", [(i,) for i in snapshot_ids])
+            self._drop_orphans(db)
+        return sorted(known)
+
+    def prune_weekly(self, keep_weeks: int) -> list[int]:
+        """Keep, for each of the newest ``keep_weeks`` weeks (ISO weeks of the data date), the newest
+        snapshot of each fund; remove every other snapshot. Returns the removed ids."""
+        if keep_weeks < 1:
+            raise ValueError("keep_weeks must be at least 1")
+        infos = self.snapshots()
+        weeks = sorted({_week(i.data_date) for i in infos}, reverse=True)[:keep_weeks]
+        kept: set[int] = set()
+        newest: dict[tuple, int] = {}
+        for info in infos:  # oldest first: later ones overwrite
+            if _week(info.data_date) in weeks:
+                for fund in info.fund_names:
+                    newest[(_week(info.data_date), fund)] = info.id
+        kept.update(newest.values())
+        doomed = [i.id for i in infos if i.id not in kept]
+        return self.remove(doomed) if doomed else []
+
+    def _insert(self, db: sqlite3.Connection, p: "_Prepared") -> int:
+        security_ids = self._security_ids(db, {line[:4] for lines in p.lines.values() for line in lines})
+        cursor = db.execute(
+            "INSERT INTO snapshot (data_date, taken_at, origin, label, prices_as_of, prices_source, forward_horizon, content_hash, checksum)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (p.data_date, p.taken_at, p.origin, p.label, p.prices_as_of, p.prices_source, p.forward_horizon, p.content_hash, p.checksum),
+        )
+        snapshot_id = cursor.lastrowid
+        for fund, meta in p.funds.items():
+            holdings_id = self._holdings_id(db, fund, meta, p.lines[fund], p.set_aside[fund], security_ids)
+            db.execute("INSERT INTO snapshot_fund (snapshot_id, fund, holdings_id, reported) VALUES (?, ?, ?, ?)", (snapshot_id, fund, holdings_id, meta["reported"]))
+        facts_ids = self._facts_ids(db, [R.fact_part(s) for s in p.stocks])
+        db.executemany(
+            "INSERT INTO quote (snapshot_id, ticker, price, market_cap, facts_id) VALUES (?, ?, ?, ?, ?)",
+            [(snapshot_id, s[0], s[1], s[2], facts_ids[R.fact_part(s)]) for s in p.stocks],
+        )
+        return snapshot_id
+
+    def _security_ids(self, db: sqlite3.Connection, securities: set[tuple]) -> dict[tuple, int]:
+        ids: dict[tuple, int] = {}
+        tickers = sorted({s[0] for s in securities})
+        for chunk in _chunks(tickers):
+            for row in db.execute(f"SELECT id, ticker, issuer_ticker, name, sector FROM security WHERE ticker IN ({_marks(chunk)})", chunk):
+                ids[tuple(row[1:])] = row[0]
+        for security in sorted(securities - ids.keys()):
+            ids[security] = db.execute("INSERT INTO security (ticker, issuer_ticker, name, sector) VALUES (?, ?, ?, ?)", security).lastrowid
+        return ids
+
+    def _holdings_id(self, db, fund: str, meta: dict, lines: list[tuple], set_aside: list[tuple], security_ids: dict) -> int:
+        found = db.execute("SELECT id FROM holdings WHERE content_hash = ?", (meta["digest"],)).fetchone()
+        if found:
+            return found[0]
+        holdings_id = db.execute(
+            "INSERT INTO holdings (fund, fund_name, as_of, source, lines, content_hash) VALUES (?, ?, ?, ?, ?, ?)",
+            (fund, meta["fund_name"], meta["as_of"], meta["source"], len(lines), meta["digest"]),
+        ).lastrowid
+        db.executemany(
+            "INSERT INTO holding (holdings_id, line, security_id, weight, market_value, shares) VALUES (?, ?, ?, ?, ?, ?)",
+            [(holdings_id, n, security_ids[line[:4]], *line[4:]) for n, line in enumerate(lines)],
+        )
+        db.executemany(
+            "INSERT INTO set_aside (holdings_id, line, issuer_ticker, name, asset_class, weight, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(holdings_id, n, *line) for n, line in enumerate(set_aside)],
+        )
+        return holdings_id
+
+    def _facts_ids(self, db: sqlite3.Connection, facts: list[tuple]) -> dict[tuple, int]:
+        """Ids of these stock facts, inserting those not stored yet (matched by value, via a digest)."""
+        by_digest: dict[int, list[tuple]] = {}
+        for fact in facts:
+            by_digest.setdefault(R.short_digest(list(fact)), []).append(fact)
+        ids: dict[tuple, int] = {}
+        digests = list(by_digest)
+        for chunk in _chunks(digests):
+            for row in db.execute(f"SELECT id, ticker, {', '.join(R.FACT_NUMBERS + R.FACT_TEXTS)} FROM stock_facts WHERE digest IN ({_marks(chunk)})", chunk):
+                ids.setdefault(tuple(row[1:]), row[0])
+        insert = "INSERT INTO stock_facts (ticker, {0}, digest) VALUES (?, {1}, ?)".format(
+            ", ".join(R.FACT_NUMBERS + R.FACT_TEXTS), ", ".join("?" * len(R.FACT_NUMBERS + R.FACT_TEXTS))
+        )
+        for value, group in by_digest.items():
+            for fact in group:
+                if fact not in ids:
+                    ids[fact] = db.execute(insert, (*fact, value)).lastrowid
+        return ids
+
+    def _put_results(self, db: sqlite3.Connection, snapshot_id: int, results: Sequence[dict]) -> None:
+        rows = []
+        for record in results:
+            text = R.record_json(record)
+            rows.append((
+                snapshot_id, record["fund"], record["negative_policy"], record.get("benchmark") or "",
+                *(record.get(k) for k in RESULT_COLUMNS), text, R.digest(["result", text]),
+            ))
+        db.executemany(
+            f"INSERT OR REPLACE INTO result (snapshot_id, fund, negative_policy, benchmark, {', '.join(RESULT_COLUMNS)}, record, checksum)"
+            f" VALUES ({_marks(range(6 + len(RESULT_COLUMNS)))})",
+            rows,
+        )
+
+    def _replace_same_day(self, db: sqlite3.Connection, p: "_Prepared") -> list[int]:
+        """Remove ``p``'s funds from other snapshots of its data date; drop those left empty."""
+        funds = list(p.funds)
+        hits = db.execute(
+            f"SELECT DISTINCT s.id FROM snapshot s JOIN snapshot_fund f ON f.snapshot_id = s.id WHERE s.data_date = ? AND f.fund IN ({_marks(funds)})",
+            [p.data_date, *funds],
+        ).fetchall()
+        replaced = []
+        for (snapshot_id,) in hits:
+            replaced.append(snapshot_id)
+            db.execute(f"DELETE FROM snapshot_fund WHERE snapshot_id = ? AND fund IN ({_marks(funds)})", [snapshot_id, *funds])
+            db.execute(f"DELETE FROM result WHERE snapshot_id = ? AND fund IN ({_marks(funds)})", [snapshot_id, *funds])
+            if db.execute("SELECT COUNT(*) FROM snapshot_fund WHERE snapshot_id = ?", (snapshot_id,)).fetchone()[0] == 0:
+                db.execute("DELETE FROM snapshot WHERE id = ?", (snapshot_id,))
+            else:
+                self._reseal(db, snapshot_id)
+        return replaced
+
+    def _reseal(self, db: sqlite3.Connection, snapshot_id: int) -> None:
+        """Recompute the content hash and checksum of a snapshot whose fund list was changed on purpose."""
+        meta = self._meta(db, snapshot_id)
+        funds = db.execute("SELECT f.fund, h.content_hash, f.reported FROM snapshot_fund f JOIN holdings h ON h.id = f.holdings_id WHERE f.snapshot_id = ?", (snapshot_id,)).fetchall()
+        content_hash = R.snapshot_digest(meta["prices_as_of"], meta["prices_source"], meta["forward_horizon"], [list(f) for f in funds], self._stocks(db, snapshot_id))
+        if db.execute("SELECT 1 FROM snapshot WHERE content_hash = ? AND id != ?", (content_hash, snapshot_id)).fetchone():
+            db.execute("DELETE FROM snapshot WHERE id = ?", (snapshot_id,))  # now the same as another one
+            return
+        checksum = R.snapshot_checksum(content_hash, meta["data_date"], meta["taken_at"], meta["origin"], meta["label"])
+        db.execute("UPDATE snapshot SET content_hash = ?, checksum = ? WHERE id = ?", (content_hash, checksum, snapshot_id))
+
+    def _drop_orphans(self, db: sqlite3.Connection) -> None:
+        db.execute("DELETE FROM holdings WHERE id NOT IN (SELECT holdings_id FROM snapshot_fund)")
+        db.execute("DELETE FROM stock_facts WHERE id NOT IN (SELECT facts_id FROM quote)")
+        db.execute("DELETE FROM security WHERE id NOT IN (SELECT security_id FROM holding)")
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        """Every stored snapshot, ordered by data date (then by when it was taken)."""
+        metas = self._read(f"SELECT {', '.join(_META)} FROM snapshot ORDER BY data_date, taken_at, id")
+        funds: dict[int, list[FundEntry]] = {}
+        for snapshot_id, fund, as_of, source, lines in self._read(
+            "SELECT f.snapshot_id, f.fund, h.as_of, h.source, h.lines FROM snapshot_fund f JOIN holdings h ON h.id = f.holdings_id"
+        ):
+            funds.setdefault(snapshot_id, []).append(FundEntry(fund, _date(as_of), source, lines))
+        stocks = dict(self._read("SELECT snapshot_id, COUNT(*) FROM quote GROUP BY snapshot_id"))
+        return [_info(dict(zip(_META, m)), funds.get(m[0], []), stocks.get(m[0], 0)) for m in metas]
+
+    def info(self, snapshot_id: int) -> SnapshotInfo:
+        for info in self.snapshots():
+            if info.id == snapshot_id:
+                return info
+        raise DataError(f"no snapshot with id {snapshot_id}; see `smallcap-screen snapshots`")
+
+    def load(self, snapshot_id: int) -> Snapshot:
+        """The stored snapshot, verified against its checksum (DataError if damaged or unknown)."""
+        db = self._connection(create=False)
+        if db is None:
+            raise DataError(f"no snapshot with id {snapshot_id}: the store {self.path} is empty")
+        try:
+            return self._load(db, snapshot_id)
+        except sqlite3.DatabaseError as exc:
+            raise DataError(f"snapshot {snapshot_id} in {self.path} cannot be read ({exc}); remove it with `smallcap-screen snapshots rm {snapshot_id}`") from exc
+
+    def latest(self, *, skipped: list[str] | None = None) -> Snapshot | None:
+        """The newest intact snapshot by data date; damaged ones are named in ``skipped``."""
+        for info in reversed(self.snapshots()):
+            try:
+                return self.load(info.id)
+            except DataError as exc:
+                if skipped is not None:
+                    skipped.append(str(exc))
+        return None
+
+    def latest_holdings(self, fund: str, *, skipped: list[str] | None = None) -> tuple[Holdings, SnapshotInfo] | None:
+        """The newest intact stored holdings of ``fund`` (by the snapshots' data date), and where from."""
+        for info in reversed(self.snapshots()):
+            if fund not in info.fund_names:
+                continue
+            try:
+                return self._load_holdings(self._connection(create=False), info.id, fund), info
+            except (DataError, sqlite3.DatabaseError) as exc:
+                if skipped is not None:
+                    skipped.append(str(exc))
+        return None
+
+    def results(self, negative_policy: str, benchmark: str, *, damaged: list[str] | None = None) -> list[StoredResults]:
+        """Per snapshot (by data date) the stored records under this policy and benchmark, verified.
+
+        A snapshot whose records fail their checksum is left out and named in ``damaged``.
+        """
+        infos = self.snapshots()
+        by_snapshot: dict[int, dict[str, dict]] = {}
+        bad: set[int] = set()
+        for snapshot_id, fund, record, checksum in self._read(
+            "SELECT snapshot_id, fund, record, checksum FROM result WHERE negative_policy = ? AND benchmark = ?", (negative_policy, benchmark)
+        ):
+            parsed = None
+            if R.digest(["result", record]) == checksum:
+                try:
+                    parsed = json.loads(record)
+                except ValueError:
+                    parsed = None
+            if not isinstance(parsed, dict) or parsed.get("fund") != fund:
+                bad.add(snapshot_id)
+                continue
+            by_snapshot.setdefault(snapshot_id, {})[fund] = parsed
+        out = []
+        for info in infos:
+            if info.id in bad:
+                if damaged is not None:
+                    damaged.append(f"snapshot {info.id} of {info.data_date} has damaged results (checksum mismatch); remove it with `smallcap-screen snapshots rm {info.id}`")
+                continue
+            out.append(StoredResults(info, by_snapshot.get(info.id, {})))
+        return out
+
+    def integrity_check(self) -> str:
+        """SQLite's own ``PRAGMA integrity_check`` answer ("ok" when the file is sound)."""
+        rows = self._read("PRAGMA integrity_check")
+        return "; ".join(r[0] for r in rows) if rows else "ok"
+
+    def _meta(self, db: sqlite3.Connection, snapshot_id: int) -> dict:
+        row = db.execute(f"SELECT {', '.join(_META)} FROM snapshot WHERE id = ?", (snapshot_id,)).fetchone()
+        if row is None:
+            raise DataError(f"no snapshot with id {snapshot_id}; see `smallcap-screen snapshots`")
+        return dict(zip(_META, row))
+
+    def _stocks(self, db: sqlite3.Connection, snapshot_id: int) -> list[list]:
+        columns = ", ".join(["q.ticker", "q.price", "q.market_cap", *(f"f.{c}" for c in R.FACT_NUMBERS + R.FACT_TEXTS)])
+        return [list(r) for r in db.execute(f"SELECT {columns} FROM quote q JOIN stock_facts f ON f.id = q.facts_id WHERE q.snapshot_id = ? ORDER BY q.ticker", (snapshot_id,))]
+
+    def _load_holdings(self, db: sqlite3.Connection, snapshot_id: int, fund: str) -> Holdings:
+        row = db.execute(
+            "SELECT h.id, h.fund_name, h.as_of, h.source, h.content_hash FROM snapshot_fund f JOIN holdings h ON h.id = f.holdings_id WHERE f.snapshot_id = ? AND f.fund = ?",
+            (snapshot_id, fund),
+        ).fetchone()
+        if row is None:
+            raise DataError(f"snapshot {snapshot_id} holds no {fund}")
+        holdings_id, fund_name, as_of, source, content_hash = row
+        lines = [tuple(r) for r in db.execute(
+            "SELECT s.ticker, s.issuer_ticker, s.name, s.sector, l.weight, l.market_value, l.shares FROM holding l JOIN security s ON s.id = l.security_id WHERE l.holdings_id = ? ORDER BY l.line",
+            (holdings_id,),
+        )]
+        aside = [tuple(r) for r in db.execute(
+            "SELECT issuer_ticker, name, asset_class, weight, reason FROM set_aside WHERE holdings_id = ? ORDER BY line", (holdings_id,)
+        )]
+        if R.holdings_digest(fund, fund_name, as_of, source, [list(x) for x in lines], [list(x) for x in aside]) != content_hash:
+            raise DataError(f"the {fund} holdings of snapshot {snapshot_id} are damaged (checksum mismatch); remove it with `smallcap-screen snapshots rm {snapshot_id}`")
+        return R.holdings_from_lines(fund, fund_name, _date(as_of), source, lines, aside)
+
+    def _load(self, db: sqlite3.Connection, snapshot_id: int) -> Snapshot:
+        meta = self._meta(db, snapshot_id)
+        damaged = f"snapshot {snapshot_id} of {meta['data_date']} is damaged (checksum mismatch); remove it with `smallcap-screen snapshots rm {snapshot_id}`"
+        funds = db.execute("SELECT f.fund, h.content_hash, f.reported FROM snapshot_fund f JOIN holdings h ON h.id = f.holdings_id WHERE f.snapshot_id = ? ORDER BY f.fund", (snapshot_id,)).fetchall()
+        stocks = self._stocks(db, snapshot_id)
+        content_hash = R.snapshot_digest(meta["prices_as_of"], meta["prices_source"], meta["forward_horizon"], [list(f) for f in funds], stocks)
+        checksum = R.snapshot_checksum(content_hash, meta["data_date"], meta["taken_at"], meta["origin"], meta["label"])
+        if content_hash != meta["content_hash"] or checksum != meta["checksum"] or not funds:
+            raise DataError(damaged)
+        holdings = {}
+        for fund, _, _ in funds:
+            try:
+                holdings[fund] = self._load_holdings(db, snapshot_id, fund)
+            except DataError:
+                raise DataError(damaged) from None
+        try:
+            reported = {fund: json.loads(text) for fund, _, text in funds if text not in ("", "{}")}
+        except ValueError:
+            raise DataError(damaged) from None
+        fundamentals = R.fundamentals_from_rows([tuple(s) for s in stocks], _date(meta["prices_as_of"]), meta["prices_source"], meta["forward_horizon"])
+        return Snapshot(holdings, fundamentals, dt.datetime.fromisoformat(meta["taken_at"]), meta["label"], reported, store_id=snapshot_id, data_date=_date(meta["data_date"]))
+
+
+#: Record fields kept as columns of ``result`` (besides the key), for querying without JSON.
+RESULT_COLUMNS = ["pe_trailing", "pe_forward", "discount_trailing", "discount_forward", "loss_weight", "coverage"]
+_META = ["id", "data_date", "taken_at", "origin", "label", "prices_as_of", "prices_source", "forward_horizon", "content_hash", "checksum"]
+
+
+@dataclass
+class _Prepared:
+    """A snapshot turned into canonical rows and digests, computed before the write lock is taken."""
+
+    data_date: str
+    taken_at: str
+    origin: str
+    label: str
+    prices_as_of: str | None
+    prices_source: str
+    forward_horizon: str
+    funds: dict[str, dict]
+    lines: dict[str, list[tuple]]
+    set_aside: dict[str, list[tuple]]
+    stocks: list[tuple]
+    content_hash: str
+    checksum: str
+
+    @classmethod
+    def of(cls, snapshot: Snapshot, origin: str) -> "_Prepared":
+        f = snapshot.fundamentals
+        funds, lines, aside = {}, {}, {}
+        for fund, h in snapshot.holdings.items():
+            lines[fund] = R.holdings_lines(h)
+            aside[fund] = R.set_aside_lines(h)
+            meta = {"fund_name": h.fund_name or "", "as_of": _iso(h.as_of), "source": h.source or "", "reported": R.reported_json(snapshot.reported.get(fund, {}))}
+            meta["digest"] = R.holdings_digest(fund, meta["fund_name"], meta["as_of"], meta["source"], [list(x) for x in lines[fund]], [list(x) for x in aside[fund]])
+            funds[fund] = meta
+        stocks = R.stock_rows(f)
+        data_date = snapshot.data_date or f.as_of or max((h.as_of for h in snapshot.holdings.values() if h.as_of), default=None) or snapshot.created.date()
+        content_hash = R.snapshot_digest(
+            _iso(f.as_of), f.source, f.forward_horizon, [[fund, m["digest"], m["reported"]] for fund, m in funds.items()], [list(s) for s in stocks]
+        )
+        taken_at = snapshot.created.astimezone(dt.timezone.utc).isoformat() if snapshot.created.tzinfo else snapshot.created.isoformat()
+        data_text = data_date.isoformat()
+        return cls(
+            data_text, taken_at, origin, snapshot.label, _iso(f.as_of), f.source, f.forward_horizon, funds, lines, aside, stocks,
+            content_hash, R.snapshot_checksum(content_hash, data_text, taken_at, origin, snapshot.label),
+        )
+
+
+def _info(meta: dict, funds: list[FundEntry], stocks: int) -> SnapshotInfo:
+    return SnapshotInfo(
+        meta["id"], _date(meta["data_date"]), dt.datetime.fromisoformat(meta["taken_at"]), meta["origin"], meta["label"],
+        _date(meta["prices_as_of"]), meta["prices_source"], meta["forward_horizon"], sorted(funds, key=lambda f: f.fund), stocks,
+    )
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (executed one by one inside our transaction;
+    ``executescript`` would commit it)."""
+    out, current = [], []
+    for line in script.splitlines():
+        current.append(line)
+        if sqlite3.complete_statement("\n".join(current)):
+            out.append("\n".join(current).strip())
+            current = []
+    return [s for s in out if s]
+
+
+def _chunks(values: list) -> Iterator[list]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start:start + _CHUNK]
+
+
+def _marks(values) -> str:
+    return ", ".join("?" * len(list(values)))
+
+
+def _week(day: dt.date) -> tuple[int, int]:
+    year, week, _ = day.isocalendar()
+    return (year, week)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None

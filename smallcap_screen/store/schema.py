@@ -1,0 +1,157 @@
+"""The store's SQL schema, as a list of migrations: ``MIGRATIONS[n]`` takes a database from
+schema version ``n`` (``PRAGMA user_version``) to ``n + 1``.
+
+A released migration is never edited: a change to the schema is a new entry at the end. Record
+fields added later (new ``FundValuation`` figures) need no migration, since ``result.record`` keeps
+the whole record as JSON; only the columns one queries by are columns.
+
+The tables, for SQL, pandas, sqlite-utils and Datasette users (README, "The store"):
+
+- ``snapshot``: one row per snapshot: ``data_date`` (what it describes: the prices' date; history
+  is ordered by it), ``taken_at`` (UTC time it was recorded), ``origin`` (live, import, migrated),
+  prices' date, source and forward horizon, ``content_hash`` (identical inputs are stored once) and
+  ``checksum`` (verified on every read).
+- ``snapshot_fund``: the funds of a snapshot, each pointing at the ``holdings`` it used, with the
+  fund's own Yahoo-reported figures (JSON).
+- ``holdings`` + ``holding`` + ``set_aside``: one fund's holdings file (as-of date, source) and its
+  lines. A file that did not change is stored once and shared by the snapshots that used it.
+- ``security``: ticker, issuer ticker, name and sector, stored once and referenced by ``holding``.
+- ``quote`` + ``stock_facts``: per snapshot and held stock the price and market cap; the slower
+  facts (EPS, book value, sales, shares, currencies, flags) are stored once per distinct value.
+- ``result``: the computed fund-level figures per snapshot, fund, negative-earnings policy and
+  benchmark: the key figures as columns, the full record (README, "Output formats") as JSON.
+- Views ``fundamentals``, ``fund_holdings`` and ``fund_history`` join these back into the shapes
+  the tool works with.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the first SQLite store (replacing one folder of CSV files per snapshot).
+    """
+    CREATE TABLE snapshot (
+        id              INTEGER PRIMARY KEY,
+        data_date       TEXT NOT NULL,
+        taken_at        TEXT NOT NULL,
+        origin          TEXT NOT NULL,
+        label           TEXT NOT NULL,
+        prices_as_of    TEXT,
+        prices_source   TEXT NOT NULL,
+        forward_horizon TEXT NOT NULL,
+        content_hash    TEXT NOT NULL UNIQUE,
+        checksum        TEXT NOT NULL
+    );
+    CREATE INDEX snapshot_by_data_date ON snapshot (data_date, taken_at);
+
+    CREATE TABLE security (
+        id            INTEGER PRIMARY KEY,
+        ticker        TEXT NOT NULL,
+        issuer_ticker TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        sector        TEXT NOT NULL,
+        UNIQUE (ticker, issuer_ticker, name, sector)
+    );
+
+    CREATE TABLE holdings (
+        id           INTEGER PRIMARY KEY,
+        fund         TEXT NOT NULL,
+        fund_name    TEXT NOT NULL,
+        as_of        TEXT,
+        source       TEXT NOT NULL,
+        lines        INTEGER NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE
+    );
+
+    CREATE TABLE holding (
+        holdings_id  INTEGER NOT NULL REFERENCES holdings (id) ON DELETE CASCADE,
+        line         INTEGER NOT NULL,
+        security_id  INTEGER NOT NULL REFERENCES security (id),
+        weight       REAL,
+        market_value REAL,
+        shares       REAL,
+        PRIMARY KEY (holdings_id, line)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE set_aside (
+        holdings_id   INTEGER NOT NULL REFERENCES holdings (id) ON DELETE CASCADE,
+        line          INTEGER NOT NULL,
+        issuer_ticker TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        asset_class   TEXT NOT NULL,
+        weight        REAL,
+        reason        TEXT NOT NULL,
+        PRIMARY KEY (holdings_id, line)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE snapshot_fund (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshot (id) ON DELETE CASCADE,
+        fund        TEXT NOT NULL,
+        holdings_id INTEGER NOT NULL REFERENCES holdings (id),
+        reported    TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (snapshot_id, fund)
+    ) WITHOUT ROWID;
+    CREATE INDEX snapshot_fund_by_holdings ON snapshot_fund (holdings_id);
+    CREATE INDEX snapshot_fund_by_fund ON snapshot_fund (fund);
+
+    CREATE TABLE stock_facts (
+        id                 INTEGER PRIMARY KEY,
+        ticker             TEXT NOT NULL,
+        shares             REAL,
+        eps_trailing       REAL,
+        eps_forward        REAL,
+        eps_fy1            REAL,
+        book_per_share     REAL,
+        sales              REAL,
+        currency           TEXT NOT NULL,
+        financial_currency TEXT NOT NULL,
+        flags              TEXT NOT NULL,
+        digest             INTEGER NOT NULL
+    );
+    CREATE INDEX stock_facts_by_digest ON stock_facts (digest);
+
+    CREATE TABLE quote (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshot (id) ON DELETE CASCADE,
+        ticker      TEXT NOT NULL,
+        price       REAL,
+        market_cap  REAL,
+        facts_id    INTEGER NOT NULL REFERENCES stock_facts (id),
+        PRIMARY KEY (snapshot_id, ticker)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE result (
+        snapshot_id       INTEGER NOT NULL REFERENCES snapshot (id) ON DELETE CASCADE,
+        fund              TEXT NOT NULL,
+        negative_policy   TEXT NOT NULL,
+        benchmark         TEXT NOT NULL,
+        pe_trailing       REAL,
+        pe_forward        REAL,
+        discount_trailing REAL,
+        discount_forward  REAL,
+        loss_weight       REAL,
+        coverage          REAL,
+        record            TEXT NOT NULL,
+        checksum          TEXT NOT NULL,
+        PRIMARY KEY (snapshot_id, fund, negative_policy, benchmark)
+    ) WITHOUT ROWID;
+
+    CREATE VIEW fundamentals AS
+        SELECT q.snapshot_id, q.ticker, q.price, f.shares, q.market_cap, f.eps_trailing, f.eps_forward,
+               f.eps_fy1, f.book_per_share, f.sales, f.currency, f.financial_currency, f.flags
+        FROM quote q JOIN stock_facts f ON f.id = q.facts_id;
+
+    CREATE VIEW fund_holdings AS
+        SELECT sf.snapshot_id, sf.fund, h.as_of, l.line, s.ticker, s.issuer_ticker, s.name, s.sector,
+               l.weight, l.market_value, l.shares
+        FROM snapshot_fund sf
+        JOIN holdings h ON h.id = sf.holdings_id
+        JOIN holding l ON l.holdings_id = h.id
+        JOIN security s ON s.id = l.security_id;
+
+    CREATE VIEW fund_history AS
+        SELECT s.data_date, s.id AS snapshot_id, r.fund, r.negative_policy, r.benchmark, r.pe_trailing,
+               r.pe_forward, r.discount_trailing, r.discount_forward, r.loss_weight, r.coverage
+        FROM result r JOIN snapshot s ON s.id = r.snapshot_id;
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
