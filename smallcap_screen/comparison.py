@@ -25,6 +25,7 @@ from .model import Fundamentals, Holdings
 from .reference import LABEL as REFERENCE_LABEL
 from .registry import FUNDS, Fund, get_fund
 from .snapshot import Snapshot, bundled_snapshot, snapshot_of
+from .vocabulary import HISTORY_METRICS
 from .store import Saved, Store
 
 DataMode = Literal["auto", "live", "offline"]
@@ -235,6 +236,45 @@ class History:
     damaged: list[str] = field(default_factory=list)
     recomputed: int = 0
 
+    def trends(self, metric: str = "pe") -> list["Trend"]:
+        """Per fund (in the order asked) the series of one metric (see vocabulary.HISTORY_METRICS)
+        with its latest value, range and the latest value's percentile in the fund's own history."""
+        column = HISTORY_METRICS[metric]
+        out = []
+        for fund in self.funds:
+            points = [(dt.date.fromisoformat(r["data_date"]), r[column]) for r in self.records if r["fund"] == fund]
+            if points:
+                out.append(Trend.of(fund, metric, points))
+        return out
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One fund's series of one metric, oldest first; ``values`` hold None where not meaningful."""
+
+    fund: str
+    metric: str
+    dates: list[dt.date]
+    values: list[float | None]
+    latest: float | None
+    minimum: float | None
+    maximum: float | None
+    #: Share (0-1) of the fund's observations below the latest value (ties count half).
+    percentile: float | None
+
+    @classmethod
+    def of(cls, fund: str, metric: str, points: list[tuple[dt.date, float | None]]) -> "Trend":
+        dates = [d for d, _ in points]
+        values = [v for _, v in points]
+        known = [v for v in values if v is not None]
+        latest = values[-1]
+        percentile = None
+        if latest is not None and known:
+            below = sum(v < latest for v in known)
+            same = sum(v == latest for v in known)
+            percentile = (below + 0.5 * same) / len(known)
+        return cls(fund, metric, dates, values, latest, min(known, default=None), max(known, default=None), percentile)
+
 
 def history(
     funds: Sequence[str],
@@ -279,6 +319,57 @@ def history(
             if record and record.get("status") == "ok":
                 records.append({"snapshot": info.id, "data_date": info.data_date.isoformat(), **record})
     return History(records, wanted, bench, negative, damaged, recomputed)
+
+
+#: Columns of :func:`holdings_history` (``export --what holdings``), in order.
+HOLDINGS_HISTORY_COLUMNS = [
+    "data_date", "snapshot", "fund", "as_of_holdings", "as_of_prices",
+    "ticker", "issuer_ticker", "name", "sector", "weight", "market_value", "shares_held",
+    "price", "market_cap", "shares_outstanding", "eps_trailing", "eps_forward", "eps_fy1",
+    "book_per_share", "sales", "currency", "financial_currency", "flags",
+]
+
+
+@dataclass(frozen=True)
+class HoldingsHistory:
+    """Every stored holding of the funds asked for, with its price and earnings, by data date;
+    ``damaged`` names snapshots left out because they failed their checksum."""
+
+    table: "pd.DataFrame"
+    damaged: list[str] = field(default_factory=list)
+
+
+def holdings_history(
+    funds: Sequence[str] | None = None, *, store: Store, since: dt.date | None = None, until: dt.date | None = None
+) -> HoldingsHistory:
+    """The inputs behind :func:`history`: one row per snapshot, fund and holding (columns
+    HOLDINGS_HISTORY_COLUMNS), each snapshot verified as it is read."""
+    wanted = {f.upper() for f in funds} if funds else None
+    frames, damaged = [], []
+    for info in store.snapshots():
+        if (since and info.data_date < since) or (until and info.data_date > until):
+            continue
+        held = [f for f in info.fund_names if wanted is None or f in wanted]
+        if not held:
+            continue
+        try:
+            snapshot = store.load(info.id)
+        except DataError as exc:
+            damaged.append(str(exc))
+            continue
+        prices = snapshot.fundamentals.table.rename(columns={"shares": "shares_outstanding"})
+        prices = prices[~prices.index.duplicated()]
+        for fund in held:
+            holdings = snapshot.holdings[fund]
+            frame = holdings.equities.rename(columns={"shares": "shares_held"}).join(prices, on="ticker")
+            frame.insert(0, "data_date", info.data_date.isoformat())
+            frame.insert(1, "snapshot", info.id)
+            frame.insert(2, "fund", fund)
+            frame.insert(3, "as_of_holdings", holdings.as_of.isoformat() if holdings.as_of else None)
+            frame.insert(4, "as_of_prices", info.prices_as_of.isoformat() if info.prices_as_of else None)
+            frames.append(frame.reindex(columns=HOLDINGS_HISTORY_COLUMNS))
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=HOLDINGS_HISTORY_COLUMNS)
+    return HoldingsHistory(table, damaged)
 
 
 @dataclass(frozen=True)
@@ -452,5 +543,6 @@ def _unique(funds: list[Fund]) -> list[Fund]:
 
 __all__ = [
     "Breakdown", "Comparison", "FundRow", "History", "RECORD_FIELDS", "SnapshotRun", "UnknownFundError",
-    "breakdown", "compare", "history", "offline_snapshot", "results_of", "take_snapshot",
+    "HOLDINGS_HISTORY_COLUMNS", "HoldingsHistory", "Trend", "breakdown", "compare", "history", "holdings_history",
+    "offline_snapshot", "results_of", "take_snapshot",
 ]

@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     UNKNOWN_FUND = 4
     NETWORK_UNAVAILABLE = 5
     OUTPUT_NOT_WRITTEN = 6
+    PARTIAL = 7
     INTERRUPTED = 130
 
     @property
@@ -34,6 +35,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.UNKNOWN_FUND: "unknown fund",
     ExitCode.NETWORK_UNAVAILABLE: "network unavailable and live data was required (--live)",
     ExitCode.OUTPUT_NOT_WRITTEN: "output could not be written (bad path, permissions, full disk); nothing half-written is left",
+    ExitCode.PARTIAL: "partial live data: some fund's download failed (its row or the summary names the failure and the fallback) or coverage was under the threshold; what was fetched is kept",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C); what was fetched is kept for the next run",
 }
 
@@ -66,3 +68,9 @@ class OutputError(ScreenError):
     """The result could not be written (bad path, full disk, permissions)."""
 
     exit_code = ExitCode.OUTPUT_NOT_WRITTEN
+
+
+class MissingExtraError(ScreenError):
+    """An optional dependency is needed for what was asked (e.g. pyarrow for Parquet)."""
+
+    exit_code = ExitCode.USAGE

@@ -16,3 +16,13 @@ DATA_MODES: tuple[str, ...] = ("auto", "live", "offline")
 
 #: Output formats every result command writes. ``table`` is for people; the rest for programs.
 OUTPUT_FORMATS: tuple[str, ...] = ("table", "csv", "json")
+
+#: What ``history --metric`` can follow, and the record field each one reads.
+HISTORY_METRICS: dict[str, str] = {
+    "pe": "pe_trailing",
+    "fwd_pe": "pe_forward",
+    "discount": "discount_trailing",
+    "fwd_discount": "discount_forward",
+    "loss_weight": "loss_weight",
+    "coverage": "coverage",
+}

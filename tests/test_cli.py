@@ -184,21 +184,18 @@ def test_holdings_of_a_fund_missing_from_the_snapshot_is_exit_3(data_dir):
     assert_one_line_error(result, 3, "IJS", "not in")
 
 
-def test_history_recomputes_every_stored_snapshot_oldest_first(tmp_path):
-    import dataclasses
-    import datetime as dt
+def test_history_reads_every_stored_snapshot_by_data_date(tmp_path):
+    from smallcap_screen import Store
+    from tests.test_store import dated
 
-    from smallcap_screen import Store, bundled_snapshot
-
-    store = Store.open(tmp_path / "store")
-    reference = bundled_snapshot()
-    for day in (20, 13):
-        store.save(dataclasses.replace(reference, created=dt.datetime(2025, 11, day, tzinfo=dt.timezone.utc)))
+    with Store.open(data_dir=tmp_path / "store") as store:
+        for day in (20, 13):  # stored newest first: the order must come from the data dates
+            store.save(dated(day))
     result = run("history", "IWM", "IJS", "SPY", "-f", "json", "--data-dir", str(tmp_path / "store"))
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert [(r["snapshot"], r["fund"]) for r in rows] == [
-        ("20251113T000000Z", "IWM"), ("20251113T000000Z", "SPY"), ("20251120T000000Z", "IWM"), ("20251120T000000Z", "SPY"),
+    assert [(r["data_date"], r["fund"]) for r in rows] == [
+        ("2025-11-13", "IWM"), ("2025-11-13", "SPY"), ("2025-11-20", "IWM"), ("2025-11-20", "SPY"),
     ]
     assert rows[0]["discount_trailing"] == pytest.approx(1 - rows[0]["pe_trailing"] / rows[1]["pe_trailing"])
 
@@ -206,7 +203,7 @@ def test_history_recomputes_every_stored_snapshot_oldest_first(tmp_path):
 def test_history_without_snapshots_says_how_to_get_them(data_dir):
     result = run("history", "IWM", "--data-dir", data_dir)
     assert result.returncode == 0
-    assert "live `compare` runs keep them" in result.stderr
+    assert "`smallcap-screen snapshot` keeps one" in result.stderr
 
 
 def test_import_of_a_finviz_export_becomes_the_newest_snapshot(raw_dir, data_dir):

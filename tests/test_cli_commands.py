@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -91,12 +92,15 @@ def test_snapshots_on_an_empty_store_explains_on_stderr_only(homes):
     assert "no snapshots" in result.stderr
 
 
-def test_snapshots_lists_a_saved_snapshot_by_name(tmp_path):
+def test_snapshots_lists_a_saved_snapshot_with_its_data_date_and_funds(tmp_path):
     store = tmp_path / "store"
-    saved = Store.open(store).save(bundled_snapshot())
-    result = run("snapshots", "--data-dir", str(store))
+    with Store.open(data_dir=store) as opened:
+        saved = opened.save(bundled_snapshot())
+    result = run("snapshots", "-f", "json", "--data-dir", str(store))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [saved.name]
+    [listed] = json.loads(result.stdout)
+    assert (listed["id"], listed["data_date"]) == (saved.snapshot_id, "2025-08-19")
+    assert listed["funds"]["IWM"] == {"as_of": "2025-11-05", "source": "ishares file IWM_holdings_2025-11-05.csv", "holdings": 1956}
 
 
 def words(result: subprocess.CompletedProcess) -> str:

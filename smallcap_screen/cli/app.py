@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Callable
+from pathlib import Path
+from typing import Annotated, Callable, Optional
 
 import typer
 
@@ -43,9 +44,16 @@ def _version(value: bool) -> None:
 @app.callback()
 def _global_options(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    config: Annotated[
+        Optional[Path],
+        typer.Option("--config", envvar="SMALLCAP_SCREEN_CONFIG", help="Settings file (TOML; default: config.toml in the user config folder). See `config show`."),
+    ] = None,
 ) -> None:
     """Small-cap valuation screener: fund P/E computed bottom-up from full ETF holdings, and the
     small-cap discount versus the S&P 500."""
+    from . import context
+
+    context.config_path = config
 
 
 def main() -> None:

@@ -6,15 +6,17 @@ from typing import Annotated, List
 
 import typer
 
+from ..errors import ExitCode
+from . import context
 from .app import app
 from .emit import check_output, emit, stderr
 from .options import (
     BenchmarkOption,
     CacheDirOption,
     DataDirOption,
+    DbOption,
     FormatOption,
     LiveOption,
-    Negative,
     NegativeOption,
     OfflineOption,
     OutputOption,
@@ -34,8 +36,8 @@ def compare(
             "(iShares CSV, SSGA xlsx, or a CSV with ticker,weight columns)."
         ),
     ],
-    benchmark: BenchmarkOption = "SPY",
-    negative: NegativeOption = Negative.exclude,
+    benchmark: BenchmarkOption = None,
+    negative: NegativeOption = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
     offline: OfflineOption = False,
@@ -43,12 +45,15 @@ def compare(
     refresh: RefreshOption = False,
     quiet: QuietOption = False,
     data_dir: DataDirOption = None,
+    db: DbOption = None,
     cache_dir: CacheDirOption = None,
 ) -> None:
     """Compare funds' trailing and forward P/E and their discount to a benchmark.
 
-    Live data is fetched (and cached) when the network is reachable; otherwise the newest stored
-    snapshot or the bundled reference snapshot is used, and stderr says so.
+    Live data is fetched (and cached) when the network is reachable, and kept in the store;
+    otherwise the newest stored snapshot or the bundled reference snapshot is used, and stderr
+    says so even with --quiet. A fund whose download fails takes its newest stored (else bundled)
+    holdings and its row says so; with --live that run exits 7 (partial).
 
     Examples:
 
@@ -62,20 +67,22 @@ def compare(
     check_output(output)
     from ..comparison import compare as run_compare
     from ..render import compare as render
-    from ..store import Store
 
-    store = Store.open(data_dir)
+    policy, bench = context.negative_policy(negative), context.benchmark(benchmark)
     summary: list[str] = []
-    if mode == "offline":  # no cache, no fetch machinery to load
-        result = run_compare(funds, benchmark=benchmark, negative=negative.value, data=mode, store=store)
-    else:
-        from ..cache import Cache
-        from ..progress import LiveFetch
+    with context.open_store(db, data_dir) as store:
+        if mode == "offline":  # no cache, no fetch machinery to load
+            result = run_compare(funds, benchmark=bench, negative=policy, data=mode, store=store)
+        else:
+            from ..progress import LiveFetch
 
-        with Cache(cache_dir, refresh=refresh) as cache:
-            live_fetch = LiveFetch(cache, show=not quiet)
-            result = run_compare(funds, benchmark=benchmark, negative=negative.value, data=mode, store=store, fetch=live_fetch)
-        summary = live_fetch.summary()
+            with context.open_cache(cache_dir, refresh=refresh) as cache:
+                live_fetch = LiveFetch(cache, show=not quiet)
+                result = run_compare(funds, benchmark=bench, negative=policy, data=mode, store=store, fetch=live_fetch)
+            summary = live_fetch.summary()
+        notes = store.notes
+    for warning in [*notes, *result.warnings]:  # never silenced: the data is not what was asked for
+        stderr(warning)
     if not quiet:
         for note in [*summary, *result.notes]:
             stderr(note)
@@ -86,3 +93,5 @@ def compare(
         csv=lambda: render.to_csv(result),
         table=lambda plain, width: render.comparison_table(result, plain=plain, width=width),
     )
+    if mode == "live" and result.partial:
+        raise typer.Exit(ExitCode.PARTIAL)

@@ -1,46 +1,92 @@
-"""``smallcap-screen history``: the comparison on every stored snapshot."""
+"""``smallcap-screen history``: each fund's figures over the stored snapshots."""
 
 from __future__ import annotations
 
-from typing import Annotated, List
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, List, Optional
 
 import typer
 
+from ..errors import ExitCode
+from ..vocabulary import HISTORY_METRICS
+from . import context
 from .app import app
-from .emit import check_output, emit, stderr
-from .options import BenchmarkOption, DataDirOption, FormatOption, Negative, NegativeOption, OutputOption
+from .emit import check_output, emit, resolve_format, stderr
+from .options import BenchmarkOption, DataDirOption, DbOption, Format, FormatOption, NegativeOption, OutputOption, QuietOption, parse_date
+
+Metric = Enum("Metric", [(m, m) for m in HISTORY_METRICS], type=str)
 
 
 @app.command()
 def history(
-    funds: Annotated[List[str], typer.Argument(metavar="FUND...", help="Fund tickers or holdings-file paths.")],
-    benchmark: BenchmarkOption = "SPY",
-    negative: NegativeOption = Negative.exclude,
+    funds: Annotated[
+        Optional[List[str]], typer.Argument(metavar="[FUND]...", help="Fund tickers (default: the config's funds, else IWM IJR IJS SPY).", show_default=False)
+    ] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="First data date, YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Last data date, YYYY-MM-DD.")] = None,
+    metric: Annotated[Metric, typer.Option("--metric", "-m", help="What the summary follows: trailing/forward P/E, discount, loss-maker weight, coverage.")] = Metric.pe,
+    table: Annotated[bool, typer.Option("--table", help="Print the full dated series instead of the per-fund summary.")] = False,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Also write a chart of P/E and discount: FILE.png or FILE.svg.")] = None,
+    benchmark: BenchmarkOption = None,
+    negative: NegativeOption = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
+    quiet: QuietOption = False,
     data_dir: DataDirOption = None,
+    db: DbOption = None,
 ) -> None:
-    """Recompute the comparison on every stored snapshot: P/E and discount over time.
+    """Each fund's P/E and discount over the stored snapshots, by data date.
 
-    Snapshots are kept by every live `compare`; a weekly cron job builds the series.
+    The table shows per fund the latest value of --metric, a sparkline of its series, its range
+    and the latest value's percentile within the fund's own history. Figures are read as stored
+    by `snapshot` (recomputed from the stored inputs for a policy or benchmark not stored).
+    A damaged snapshot is named on stderr and left out, and the command exits 3.
 
-    Example: smallcap-screen history IWM IJR --negative include -o history.csv
+    Examples:
+
+      smallcap-screen history IWM IJR SPY --since 2024-01-01
+
+      smallcap-screen history --metric discount --plot discount.png
+
+      smallcap-screen history IWM --table -o iwm_history.csv
     """
     check_output(output)
+    if plot is not None:
+        check_output(plot)
+        if plot.suffix.lower() not in (".png", ".svg"):
+            raise typer.BadParameter(f"{plot.name}: the chart is written as .png or .svg", param_hint="--plot")
+    first, last = parse_date(since, "--since"), parse_date(until, "--until")
     from ..comparison import RECORD_FIELDS
     from ..comparison import history as run_history
     from ..render import history as render
     from ..render.records import records_csv, records_json
-    from ..store import Store
 
-    store = Store.open(data_dir)
-    records = run_history(funds, benchmark=benchmark, negative=negative.value, store=store)
-    if not records:
-        stderr(f"no snapshots holding {', '.join(funds)} in {store.snapshots_dir}: live `compare` runs keep them")
+    names = funds or context.settings()["funds"]
+    with context.open_store(db, data_dir) as store:
+        result = run_history(names, benchmark=context.benchmark(benchmark), negative=context.negative_policy(negative), store=store, since=first, until=last)
+        notes, where = store.notes, store.path
+    for note in notes:
+        stderr(note)
+    if not result.records:
+        stderr(f"no stored snapshot holds {', '.join(result.funds)} in {where}: `smallcap-screen snapshot` keeps one each time it runs")
+    elif not quiet and result.recomputed:
+        stderr(f"figures under {result.negative_policy} vs {result.benchmark} were not stored for {result.recomputed} snapshot(s): computed from their inputs")
+    if plot is not None and result.records:
+        from ..render.chart import history_chart
+
+        history_chart(result, plot, forward=metric.value.startswith("fwd_"))
+        if not quiet:
+            stderr(f"wrote {plot}")
+    full = table or resolve_format(output_format, output) is not Format.table
     emit(
         output_format,
         output,
-        json=lambda: records_json(records),
-        csv=lambda: records_csv(records, ["snapshot", *RECORD_FIELDS]),
-        table=lambda plain, width: render.history_table(records, benchmark=benchmark.upper(), plain=plain, width=width),
+        json=lambda: records_json(result.records),
+        csv=lambda: records_csv(result.records, ["data_date", "snapshot", *RECORD_FIELDS]),
+        table=lambda plain, width: render.series_table(result, plain=plain, width=width) if full else render.trends_table(result, metric.value, plain=plain, width=width),
     )
+    for damaged in result.damaged:
+        stderr(f"error: {damaged}")
+    if result.damaged:
+        raise typer.Exit(ExitCode.BAD_DATA)

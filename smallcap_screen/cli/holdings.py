@@ -6,11 +6,13 @@ from typing import Annotated
 
 import typer
 
+from . import context
 from .app import app
 from .emit import check_output, emit, stderr
 from .options import (
     CacheDirOption,
     DataDirOption,
+    DbOption,
     FormatOption,
     LiveOption,
     Negative,
@@ -26,7 +28,7 @@ from .options import (
 @app.command()
 def holdings(
     fund: Annotated[str, typer.Argument(help="A fund ticker or index alias, or the path of a holdings file.")],
-    negative: NegativeOption = Negative.exclude,
+    negative: NegativeOption = None,
     top: Annotated[
         int, typer.Option("--top", min=0, help="Show the largest N holdings in the table (0: all). CSV and JSON always have all.")
     ] = 25,
@@ -37,6 +39,7 @@ def holdings(
     refresh: RefreshOption = False,
     quiet: QuietOption = False,
     data_dir: DataDirOption = None,
+    db: DbOption = None,
     cache_dir: CacheDirOption = None,
 ) -> None:
     """Show every holding behind a fund's P/E: weight, price, EPS, P/E and whether it counted.
@@ -49,15 +52,15 @@ def holdings(
     """
     mode = data_mode(offline, live)
     check_output(output)
-    from ..cache import Cache
     from ..comparison import breakdown
     from ..progress import LiveFetch
     from ..render import holdings as render
-    from ..store import Store
 
-    with Cache(cache_dir, refresh=refresh) as cache:
+    with context.open_cache(cache_dir, refresh=refresh) as cache, context.open_store(db, data_dir) as store:
         live_fetch = LiveFetch(cache, show=not quiet)
-        result = breakdown(fund, negative=negative.value, data=mode, store=Store.open(data_dir), fetch=live_fetch)
+        result = breakdown(fund, negative=context.negative_policy(negative), data=mode, store=store, fetch=live_fetch)
+    for warning in store.notes:
+        stderr(warning)
     if not quiet:
         for note in [*live_fetch.summary(), *result.notes]:
             stderr(note)

@@ -14,15 +14,17 @@ Negative = Enum("Negative", [(p, p) for p in NEGATIVE_POLICIES], type=str)
 Format = Enum("Format", [(f, f) for f in OUTPUT_FORMATS], type=str)
 
 BenchmarkOption = Annotated[
-    str, typer.Option("--benchmark", "-b", help="Fund to measure the discount against: a ticker or a holdings file.")
+    Optional[str],
+    typer.Option("--benchmark", "-b", help="Fund to measure the discount against: a ticker or a holdings file. Default: from the config, else SPY.", show_default=False),
 ]
 NegativeOption = Annotated[
-    Negative,
+    Optional[Negative],
     typer.Option(
         "--negative",
         "-n",
         help="Negative-earnings policy: 'exclude' drops loss-makers (iShares/FTSE Russell convention); "
-        "'include' keeps them (aggregate earnings).",
+        "'include' keeps them (aggregate earnings). Default: from the config, else exclude.",
+        show_default=False,
     ),
 ]
 FormatOption = Annotated[
@@ -50,6 +52,10 @@ DataDirOption = Annotated[
     Optional[Path],
     typer.Option("--data-dir", envvar="SMALLCAP_SCREEN_DATA_DIR", help="Where snapshots are kept (default: the user data directory)."),
 ]
+DbOption = Annotated[
+    Optional[Path],
+    typer.Option("--db", envvar="SMALLCAP_SCREEN_DB", help="The store's database file (default: snapshots.sqlite3 in the data directory)."),
+]
 CacheDirOption = Annotated[
     Optional[Path],
     typer.Option("--cache-dir", envvar="SMALLCAP_SCREEN_CACHE_DIR", help="Download cache folder (default: the user cache directory)."),
@@ -61,3 +67,15 @@ def data_mode(offline: bool, live: bool) -> str:
     if offline and live:
         raise typer.BadParameter("choose one of --offline and --live")
     return "offline" if offline else "live" if live else "auto"
+
+
+def parse_date(text: Optional[str], option: str):
+    """A YYYY-MM-DD option value as a date (None stays None); anything else is a usage error."""
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date like 2025-08-19", param_hint=option) from None

@@ -1,26 +1,118 @@
-"""``smallcap-screen snapshots``: what the local store keeps."""
+"""``smallcap-screen snapshots``: what the store keeps; show, remove and prune snapshots."""
 
 from __future__ import annotations
 
+from typing import Annotated, List
+
 import typer
 
+from . import context
 from .app import app
-from .emit import stderr
-from .options import DataDirOption
+from .emit import emit, stderr
+from .options import DataDirOption, DbOption, FormatOption, OutputOption
+
+snapshots_app = typer.Typer(
+    help="List the stored snapshots by data date; show, remove or prune them.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(snapshots_app, name="snapshots")
 
 
-@app.command()
-def snapshots(data_dir: DataDirOption = None) -> None:
-    """List the snapshots kept in the local store, oldest first.
+@snapshots_app.callback()
+def snapshots(
+    ctx: typer.Context,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
+    data_dir: DataDirOption = None,
+    db: DbOption = None,
+) -> None:
+    """List the stored snapshots by data date: funds and their holdings' dates, prices, size.
 
-    Example: smallcap-screen snapshots
+    Examples:
+
+      smallcap-screen snapshots
+
+      smallcap-screen snapshots -f json
+
+      smallcap-screen snapshots prune --keep-weekly 260
     """
-    from ..store import Store
-
-    store = Store.open(data_dir)
-    names = store.names()
-    if not names:
-        stderr(f"no snapshots in {store.snapshots_dir} yet: `compare` saves one each time it gets live data")
+    if ctx.invoked_subcommand is not None:
         return
-    for name in names:
-        typer.echo(name)
+    from ..render import snapshots as render
+    from ..render.records import records_csv
+
+    with context.open_store(db, data_dir) as store:
+        infos = store.snapshots()
+        for note in store.notes:
+            stderr(note)
+        where = store.path
+    if not infos:
+        stderr(f"no snapshots in {where} yet: `smallcap-screen snapshot` keeps one each time it runs")
+        return
+    rows = [{**i.to_dict(), "funds": " ".join(i.fund_names)} for i in infos]
+    emit(
+        output_format,
+        output,
+        json=lambda: render.snapshots_json(infos),
+        csv=lambda: records_csv(rows, list(rows[0])),
+        table=lambda plain, width: render.snapshots_table(infos, plain=plain, width=width),
+    )
+
+
+@snapshots_app.command("show")
+def show(
+    snapshot_id: Annotated[int, typer.Argument(metavar="ID", help="A snapshot id from `smallcap-screen snapshots`.")],
+    output_format: FormatOption = None,
+    output: OutputOption = None,
+    data_dir: DataDirOption = None,
+    db: DbOption = None,
+) -> None:
+    """Show one snapshot: dates, sources, funds, and whether its data is intact.
+
+    Example: smallcap-screen snapshots show 12
+    """
+    from ..render import snapshots as render
+
+    with context.open_store(db, data_dir) as store:
+        info = store.info(snapshot_id)
+        store.load(snapshot_id)  # verifies the checksum: a damaged snapshot is exit 3
+    emit(
+        output_format,
+        output,
+        json=lambda: render.snapshots_json([info]),
+        csv=lambda: render.snapshots_json([info]),
+        table=lambda plain, width: render.snapshot_detail(info, plain=plain, width=width),
+    )
+
+
+@snapshots_app.command("rm")
+def remove(
+    snapshot_ids: Annotated[List[int], typer.Argument(metavar="ID...", help="Snapshot ids from `smallcap-screen snapshots`.")],
+    data_dir: DataDirOption = None,
+    db: DbOption = None,
+) -> None:
+    """Remove snapshots from the store (with the figures computed from them).
+
+    Example: smallcap-screen snapshots rm 3 4
+    """
+    with context.open_store(db, data_dir) as store:
+        removed = store.remove(snapshot_ids)
+    stderr(f"removed snapshot(s) {', '.join(map(str, removed))}")
+
+
+@snapshots_app.command("prune")
+def prune(
+    keep_weekly: Annotated[int, typer.Option("--keep-weekly", min=1, help="Weeks to keep, newest first: per week and fund the newest snapshot stays.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be removed.")] = False,
+    data_dir: DataDirOption = None,
+    db: DbOption = None,
+) -> None:
+    """Thin the store to one snapshot per fund and week, for the newest N weeks.
+
+    Example: smallcap-screen snapshots prune --keep-weekly 260
+    """
+    with context.open_store(db, data_dir) as store:
+        doomed = store.prune_weekly(keep_weekly, dry_run=dry_run)
+    verb = "would remove" if dry_run else "removed"
+    stderr(f"{verb} {len(doomed)} snapshot(s)" + (f": {', '.join(map(str, doomed))}" if doomed else ""))

@@ -1,22 +1,89 @@
-"""The history of a comparison as a Rich table."""
+"""The history of a comparison for people: per fund a sparkline and where today stands, or the
+full dated series as a table."""
 
 from __future__ import annotations
 
 from . import pct, pe, signed_pct
 
+SPARK_LEVELS = "▁▂▃▄▅▆▇█"
+#: What each ``--metric`` is called in a title, and how its values are written.
+METRIC_TITLES = {
+    "pe": "Trailing P/E",
+    "fwd_pe": "Forward P/E",
+    "discount": "Trailing discount",
+    "fwd_discount": "Forward discount",
+    "loss_weight": "Weight of loss-makers",
+    "coverage": "Coverage",
+}
 
-def history_table(records: list[dict], *, benchmark: str, plain: bool = False, width: int = 200):
-    """One row per fund and snapshot, oldest first: how P/E and the discount moved."""
+
+def metric_text(metric: str, value: float | None, plain: bool = True) -> str:
+    if metric in ("pe", "fwd_pe"):
+        return pe(value, "-")
+    if metric in ("discount", "fwd_discount"):
+        return signed_pct(value, plain)
+    return pct(value)
+
+
+def sparkline(values: list[float | None], width: int) -> str:
+    """``values`` drawn in at most ``width`` characters (averaged in equal buckets when longer);
+    a blank where a bucket has no value."""
+    if len(values) > width:
+        buckets = [values[i * len(values) // width:(i + 1) * len(values) // width] for i in range(width)]
+        values = [_mean([v for v in b if v is not None]) for b in buckets]
+    known = [v for v in values if v is not None]
+    if not known:
+        return " " * len(values)
+    low, high = min(known), max(known)
+    span = high - low
+    top = len(SPARK_LEVELS) - 1
+    return "".join(" " if v is None else SPARK_LEVELS[round((v - low) / span * top) if span else top // 2] for v in values)
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def trends_table(history, metric: str, *, plain: bool = False, width: int = 80):
+    """One row per fund: latest value, sparkline, min, max, the latest value's percentile, count."""
     from rich import box
     from rich.table import Table
 
-    table = Table(title=f"Valuation history (discount vs {benchmark})", box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold")
-    for header in ("Snapshot", "Fund", "Holdings as of", "Prices as of", "Coverage", "P/E trail", "P/E fwd", "Disc. trail", "Disc. fwd"):
-        table.add_column(header, justify="left" if header in ("Snapshot", "Fund") else "right", no_wrap=True)
-    for r in records:
+    trends = history.trends(metric)
+    dates = sorted({d for t in trends for d in t.dates})
+    span = f"{dates[0]} .. {dates[-1]}" if dates else "no data"
+    versus = f" vs {history.benchmark}" if metric in ("discount", "fwd_discount") else ""
+    table = Table(
+        title=f"{METRIC_TITLES[metric]}{versus} ({history.negative_policy} negative earnings), {span}",
+        box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold",
+    )
+    spark_width = max(8, min(60, width - 46))
+    for header in ("Fund", "Latest", "Trend", "Min", "Max", "Pctile", "Obs"):
+        table.add_column(header, justify="left" if header in ("Fund", "Trend") else "right", no_wrap=True)
+    for t in trends:
         table.add_row(
-            r["snapshot"], r["fund"], r["as_of_holdings"] or "-", r["as_of_prices"] or "-", pct(r["coverage"]),
-            pe(r["pe_trailing"]), pe(r["pe_forward"]),
+            t.fund, metric_text(metric, t.latest, plain), sparkline(t.values, spark_width),
+            metric_text(metric, t.minimum), metric_text(metric, t.maximum),
+            "-" if t.percentile is None else f"{t.percentile:.0%}", str(len(t.values)),
+        )
+    return table
+
+
+def series_table(history, *, plain: bool = False, width: int = 200):
+    """Every fund on every data date: P/E, discount, coverage and loss weight."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title=f"Valuation history (discount vs {history.benchmark}, {history.negative_policy} negative earnings)",
+        box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold",
+    )
+    for header in ("Date", "Fund", "P/E trail", "P/E fwd", "Disc. trail", "Disc. fwd", "Coverage", "Loss wt"):
+        table.add_column(header, justify="left" if header in ("Date", "Fund") else "right", no_wrap=True)
+    for r in history.records:
+        table.add_row(
+            r["data_date"], r["fund"], pe(r["pe_trailing"]), pe(r["pe_forward"]),
             signed_pct(r["discount_trailing"], plain), signed_pct(r["discount_forward"], plain),
+            pct(r["coverage"]), pct(r["loss_weight"]),
         )
     return table

@@ -284,9 +284,10 @@ class Store:
             self._drop_orphans(db)
         return sorted(known)
 
-    def prune_weekly(self, keep_weeks: int) -> list[int]:
+    def prune_weekly(self, keep_weeks: int, *, dry_run: bool = False) -> list[int]:
         """Keep, for each of the newest ``keep_weeks`` weeks (ISO weeks of the data date), the newest
-        snapshot of each fund; remove every other snapshot. Returns the removed ids."""
+        snapshot of each fund; remove every other snapshot. Returns the removed ids (with
+        ``dry_run``: those it would remove)."""
         if keep_weeks < 1:
             raise ValueError("keep_weeks must be at least 1")
         infos = self.snapshots()
@@ -299,7 +300,7 @@ class Store:
                     newest[(_week(info.data_date), fund)] = info.id
         kept.update(newest.values())
         doomed = [i.id for i in infos if i.id not in kept]
-        return self.remove(doomed) if doomed else []
+        return self.remove(doomed) if doomed and not dry_run else doomed
 
     def _insert(self, db: sqlite3.Connection, p: "_Prepared") -> int:
         security_ids = self._security_ids(db, {line[:4] for lines in p.lines.values() for line in lines})

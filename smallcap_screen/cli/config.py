@@ -1,0 +1,63 @@
+"""``smallcap-screen config show``: the effective settings and where each came from."""
+
+from __future__ import annotations
+
+import typer
+
+from . import context
+from .app import app
+from .emit import emit
+from .options import FormatOption, OutputOption
+
+config_app = typer.Typer(help="Show the settings in effect (config file, environment, defaults).", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def show(output_format: FormatOption = None, output: OutputOption = None) -> None:
+    """Print every setting's effective value and where it came from.
+
+    The file is TOML (see the README, "Configuration"); --config or SMALLCAP_SCREEN_CONFIG names
+    another one.
+
+    Example: smallcap-screen config show
+    """
+    import json
+
+    from ..config import KEYS
+    from ..render.records import records_csv
+
+    config = context.settings()
+    rows = [
+        {"key": k.name, "section": k.section or "", "value": _text(config[k.name]), "from": config.origin(k.name), "meaning": k.help}
+        for k in KEYS.values()
+    ]
+    emit(
+        output_format,
+        output,
+        json=lambda: json.dumps({"config_file": str(config.path), "found": config.found, "settings": rows}, indent=2) + "\n",
+        csv=lambda: records_csv(rows, list(rows[0])),
+        table=lambda plain, width: _table(config, rows, plain),
+    )
+
+
+def _text(value) -> str:
+    if value is None:
+        return "(default place)"
+    if isinstance(value, list):
+        return " ".join(value)
+    return str(value)
+
+
+def _table(config, rows: list[dict], plain: bool):
+    from rich import box
+    from rich.table import Table
+
+    state = "" if config.found else " (not found: built-in defaults)"
+    table = Table(title=f"Settings; file {config.path}{state}", box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold")
+    for header in ("Key", "Value", "From"):
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        key = f"[{row['section']}] {row['key']}" if row["section"] else row["key"]
+        table.add_row(key, row["value"], row["from"])
+    return table

@@ -1,0 +1,85 @@
+"""``smallcap-screen export``: the stored history to CSV, JSON or Parquet, for other tools."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from ..errors import ExitCode
+from . import context
+from .app import app
+from .emit import check_output, is_stdout, stderr
+from .options import BenchmarkOption, DataDirOption, DbOption, NegativeOption, parse_date
+
+What = Enum("What", [("history", "history"), ("holdings", "holdings")], type=str)
+ExportFormat = Enum("ExportFormat", [(f, f) for f in ("csv", "json", "parquet")], type=str)
+
+
+@app.command()
+def export(
+    funds: Annotated[Optional[List[str]], typer.Argument(metavar="[FUND]...", help="Fund tickers (default: every stored fund).", show_default=False)] = None,
+    what: Annotated[What, typer.Option("--what", "-w", help="history: fund-level figures per data date; holdings: every holding with its price and earnings.")] = What.history,
+    output_format: Annotated[
+        Optional[ExportFormat], typer.Option("--format", "-f", help="csv, json or parquet (default: from the --output extension, else csv).", show_default=False)
+    ] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically); '-' or nothing: standard output.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="First data date, YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Last data date, YYYY-MM-DD.")] = None,
+    benchmark: BenchmarkOption = None,
+    negative: NegativeOption = None,
+    data_dir: DataDirOption = None,
+    db: DbOption = None,
+) -> None:
+    """Export the stored history: fund-level figures or holding-level inputs, by data date.
+
+    Columns are stable and documented in the README ("Exports"); dates are ISO; CSV text that a
+    spreadsheet would run as a formula is prefixed with '. Parquet needs the `parquet` extra.
+
+    Examples:
+
+      smallcap-screen export -o history.csv
+
+      smallcap-screen export IWM --what holdings --since 2025-01-01 -o iwm.parquet
+    """
+    check_output(output)
+    first, last = parse_date(since, "--since"), parse_date(until, "--until")
+    chosen = output_format.value if output_format else _format_of(output)
+    import pandas as pd
+
+    from ..comparison import RECORD_FIELDS, history, holdings_history
+    from ..render.export import export_csv, export_json, export_parquet
+
+    with context.open_store(db, data_dir) as store:
+        for note in store.notes:
+            stderr(note)
+        if what is What.history:
+            names = funds or sorted({f for i in store.snapshots() for f in i.fund_names})
+            result = history(names, benchmark=context.benchmark(benchmark), negative=context.negative_policy(negative), store=store, since=first, until=last)
+            frame = pd.DataFrame(result.records, columns=["data_date", "snapshot", *RECORD_FIELDS])
+        else:
+            result = holdings_history(funds, store=store, since=first, until=last)
+            frame = result.table
+    data = {"csv": export_csv, "json": export_json, "parquet": export_parquet}[chosen](frame)
+    if is_stdout(output):
+        import sys
+
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+    else:
+        from ..output import write_atomically
+
+        write_atomically(output, data)
+    for damaged in result.damaged:
+        stderr(f"error: {damaged}")
+    if result.damaged:
+        raise typer.Exit(ExitCode.BAD_DATA)
+
+
+def _format_of(output: Optional[Path]) -> str:
+    suffix = "" if is_stdout(output) else output.suffix.lower()
+    return {".json": "json", ".parquet": "parquet"}.get(suffix, "csv")

@@ -1,0 +1,105 @@
+"""``smallcap-screen snapshot``: fetch live data and keep it in the store, for a cron job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from ..errors import ExitCode
+from . import context
+from .app import app
+from .emit import stderr
+from .options import BenchmarkOption, CacheDirOption, DataDirOption, DbOption, QuietOption, RefreshOption
+
+
+@app.command()
+def snapshot(
+    funds: Annotated[
+        Optional[List[str]], typer.Argument(metavar="[FUND]...", help="Fund tickers (default: the config's funds, else IWM IJR IJS SPY).", show_default=False)
+    ] = None,
+    benchmark: BenchmarkOption = None,
+    log: Annotated[Optional[Path], typer.Option("--log", help="Append one line per run to this file (time, exit code, what was kept or why not).")] = None,
+    quiet: QuietOption = False,
+    refresh: RefreshOption = False,
+    data_dir: DataDirOption = None,
+    db: DbOption = None,
+    cache_dir: CacheDirOption = None,
+) -> None:
+    """Fetch live holdings and prices, compute every fund's figures, and keep both in the store.
+
+    Made for cron: everything is recorded in one transaction (a killed run leaves the store as it
+    was), a re-run on the same data date replaces rather than duplicates, identical data is not
+    stored twice, and fallback data is never recorded. Exit 0: every fund live with full coverage;
+    7: partial (a fund failed or coverage under the threshold; what was fetched is kept and the
+    failure named on stderr); 5: network unreachable (nothing kept). --quiet silences progress
+    and the summary, never a warning or an error.
+
+    Examples:
+
+      smallcap-screen snapshot
+
+      smallcap-screen snapshot IWM IJR SPY --quiet --log ~/smallcap.log
+    """
+    import datetime as dt
+
+    from ..errors import ScreenError
+
+    started = dt.datetime.now(dt.timezone.utc)
+    names = [f.upper() for f in funds] if funds else context.settings()["funds"]
+    try:
+        line, code = _run(names, benchmark, quiet, refresh, data_dir, db, cache_dir)
+    except ScreenError as exc:
+        _log(log, started, exc.exit_code, f"nothing kept: {exc}")
+        raise
+    except KeyboardInterrupt:
+        _log(log, started, ExitCode.INTERRUPTED, "interrupted: nothing kept")
+        raise
+    _log(log, started, code, line)
+    if code != ExitCode.OK:
+        raise typer.Exit(code)
+
+
+def _run(names: list[str], benchmark: Optional[str], quiet: bool, refresh: bool, data_dir, db, cache_dir) -> tuple[str, ExitCode]:
+    """Take the snapshot; say what happened; return the log line and the exit code."""
+    from ..comparison import take_snapshot
+    from ..progress import LiveFetch
+
+    threshold = context.settings()["coverage_threshold"]
+    with context.open_store(db, data_dir) as store, context.open_cache(cache_dir, refresh=refresh) as cache:
+        for note in store.notes:
+            stderr(note)
+        live_fetch = LiveFetch(cache, show=not quiet)
+        run = take_snapshot(names, store=store, benchmark=context.benchmark(benchmark), coverage_threshold=threshold, fetch=live_fetch)
+    if not quiet:
+        for note in live_fetch.summary():
+            stderr(note)
+    problems = [f"{fund}: live download failed ({reason}); not kept" for fund, reason in run.failed.items()]
+    problems += [f"{fund}: coverage {coverage:.1%} is under the threshold of {threshold:.0%}" for fund, coverage in run.low_coverage.items()]
+    for line in [*run.notes, *problems]:
+        stderr(f"warning: {line}")
+    if run.saved is None:
+        return "; ".join(run.notes), ExitCode.PARTIAL
+    kept = ", ".join(r.fund for r in run.comparison.rows)
+    if run.saved.status == "unchanged":
+        said = f"unchanged: the data is identical to snapshot {run.saved.snapshot_id} ({kept})"
+    else:
+        replaced = f", replacing snapshot(s) {', '.join(map(str, run.saved.replaced))} of the same date" if run.saved.replaced else ""
+        said = f"kept snapshot {run.saved.snapshot_id} ({kept}){replaced}"
+    if not quiet:
+        stderr(said)
+    code = ExitCode.OK if run.complete else ExitCode.PARTIAL
+    return "; ".join([said, *problems]), code
+
+
+def _log(path: Optional[Path], started, code: int, text: str) -> None:
+    """Append one line to --log; a log that cannot be written is a warning, not a failed run."""
+    if path is None:
+        return
+    line = f"{started:%Y-%m-%dT%H:%M:%SZ} exit={int(code)} {' '.join(text.split())}\n"
+    try:
+        with open(path.expanduser(), "a", encoding="utf-8") as file:
+            file.write(line)
+    except OSError as exc:
+        stderr(f"warning: cannot append to the log {path}: {exc.strerror}")

@@ -1,0 +1,214 @@
+"""The SQLite store: lossless, deduplicated, ordered by data date, checked on every read, safe
+with several writers, and the one-time move of the old snapshot folders into it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import multiprocessing
+import sqlite3
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from smallcap_screen.comparison import compare, history, results_of
+from smallcap_screen.errors import DataError
+from smallcap_screen.model import Fundamentals
+from smallcap_screen.snapshot import bundled_snapshot, read_snapshot, write_snapshot
+from smallcap_screen.store import SCHEMA_VERSION, Store
+
+REFERENCE = bundled_snapshot()
+
+
+def dated(day: int, *, funds: tuple[str, ...] | None = None, price_factor: float = 1.0, taken_hour: int = 22):
+    """The bundled snapshot as if its prices were of 2025-11-``day`` (so its inputs differ)."""
+    f = REFERENCE.fundamentals
+    table = f.table.copy()
+    table["price"] = table["price"] * price_factor
+    holdings = {k: v for k, v in REFERENCE.holdings.items() if funds is None or k in funds}
+    return dataclasses.replace(
+        REFERENCE,
+        holdings=holdings,
+        fundamentals=Fundamentals(table, dt.date(2025, 11, day), f.source, f.forward_horizon),
+        created=dt.datetime(2025, 11, day, taken_hour, tzinfo=dt.timezone.utc),
+    )
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "snapshots.sqlite3") as opened:
+        yield opened
+
+
+def assert_same_snapshot(expected, actual) -> None:
+    assert sorted(expected.holdings) == sorted(actual.holdings)
+    for fund, holdings in expected.holdings.items():
+        back = actual.holdings[fund]
+        pd.testing.assert_frame_equal(holdings.equities.reset_index(drop=True), back.equities)
+        pd.testing.assert_frame_equal(holdings.set_aside.reset_index(drop=True), back.set_aside, check_dtype=False)
+        assert (holdings.as_of, holdings.source, holdings.fund_name) == (back.as_of, back.source, back.fund_name)
+    pd.testing.assert_frame_equal(expected.fundamentals.table.sort_index(), actual.fundamentals.table)
+    assert (expected.fundamentals.as_of, expected.fundamentals.source) == (actual.fundamentals.as_of, actual.fundamentals.source)
+    assert expected.reported == actual.reported
+
+
+def test_a_snapshot_reads_back_exactly_as_it_was_saved(store):
+    saved = store.save(REFERENCE)
+    assert saved.status == "added"
+    assert_same_snapshot(REFERENCE, store.load(saved.snapshot_id))
+
+
+def test_the_schema_is_versioned_and_the_journal_is_wal(store):
+    store.save(REFERENCE)
+    db = sqlite3.connect(store.path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_store_written_by_a_newer_version_is_refused_with_exit_3(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    sqlite3.connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(DataError, match="newer"), Store.open(path) as newer:
+        newer.snapshots()
+
+
+def test_reading_a_store_that_does_not_exist_creates_nothing(tmp_path):
+    with Store.open(tmp_path / "none" / "snapshots.sqlite3") as empty:
+        assert empty.snapshots() == [] and empty.latest() is None
+    assert not (tmp_path / "none").exists()
+
+
+def test_identical_inputs_are_stored_once(store):
+    first = store.save(dated(13))
+    again = store.save(dataclasses.replace(dated(13), created=dt.datetime(2025, 11, 13, 23, tzinfo=dt.timezone.utc)))
+    assert (again.status, again.snapshot_id) == ("unchanged", first.snapshot_id)
+    assert len(store.snapshots()) == 1
+
+
+def test_unchanged_holdings_are_stored_once_across_snapshots(store):
+    store.save(dated(13))
+    store.save(dated(20, price_factor=1.01))
+    db = sqlite3.connect(store.path)
+    assert db.execute("SELECT COUNT(*) FROM holdings").fetchone()[0] == len(REFERENCE.holdings)
+    assert db.execute("SELECT COUNT(*) FROM quote").fetchone()[0] == 2 * len(REFERENCE.fundamentals.table)
+
+
+def test_order_is_by_data_date_never_by_when_it_was_stored(store):
+    store.save(dated(20))
+    backfill = store.save(dataclasses.replace(dated(6), created=dt.datetime(2025, 11, 21, tzinfo=dt.timezone.utc)), origin="import")
+    assert [i.data_date.day for i in store.snapshots()] == [6, 20]
+    assert store.latest().fundamentals.as_of == dt.date(2025, 11, 20)
+    assert store.snapshots()[0].id == backfill.snapshot_id
+
+
+def test_a_second_snapshot_of_the_same_data_date_replaces_the_funds_it_has(store):
+    morning = store.save(dated(13, taken_hour=9))
+    evening = store.save(dated(13, funds=("IWM", "SPY"), price_factor=1.01, taken_hour=20))
+    assert evening.replaced == [morning.snapshot_id]
+    by_id = {i.id: i.fund_names for i in store.snapshots()}
+    assert by_id == {morning.snapshot_id: ["IJR", "IVV"], evening.snapshot_id: ["IWM", "SPY"]}
+    store.load(morning.snapshot_id)  # still intact after losing two funds
+    full = store.save(dated(13, price_factor=1.02, taken_hour=21))
+    assert [i.id for i in store.snapshots()] == [full.snapshot_id]
+
+
+def test_damage_to_one_snapshot_is_reported_and_never_stops_the_others(store):
+    good = store.save(dated(13), results=results_of(dated(13), "SPY"))
+    bad = store.save(dated(20, price_factor=1.1), results=results_of(dated(20, price_factor=1.1), "SPY"))
+    db = sqlite3.connect(store.path)
+    with db:
+        db.execute("UPDATE quote SET price = price * 2 WHERE snapshot_id = ? AND ticker = 'AAPL'", (bad.snapshot_id,))
+    with pytest.raises(DataError, match=f"snapshot {bad.snapshot_id} .*damaged"):
+        store.load(bad.snapshot_id)
+    skipped: list[str] = []
+    assert store.latest(skipped=skipped).fundamentals.as_of == dt.date(2025, 11, 13)
+    assert "damaged" in skipped[0]
+    with db:  # the stored figures of the good one are tampered with too
+        db.execute("UPDATE result SET record = replace(record, '\"IWM\"', '\"IWM\" ') WHERE snapshot_id = ?", (good.snapshot_id,))
+    recomputed = history(["IWM"], store=store, benchmark="IVV")  # not stored against IVV: computed from the inputs
+    assert [r["data_date"] for r in recomputed.records] == ["2025-11-13"]
+    assert f"snapshot {bad.snapshot_id}" in recomputed.damaged[0]
+    stored = history(["IWM"], store=store)  # read as stored: each record has its own checksum
+    assert [r["data_date"] for r in stored.records] == ["2025-11-20"]
+    assert len(stored.damaged) == 1 and f"snapshot {good.snapshot_id}" in stored.damaged[0]
+
+
+def test_history_reads_stored_figures_and_computes_only_what_is_not_stored(store):
+    store.save(dated(13), results=results_of(dated(13), "SPY"))
+    store.save(dated(20), results=results_of(dated(20), "SPY"))
+    stored = history(["IWM", "SPY"], store=store)
+    assert stored.recomputed == 0
+    assert [(r["data_date"], r["fund"]) for r in stored.records] == [("2025-11-13", "IWM"), ("2025-11-13", "SPY"), ("2025-11-20", "IWM"), ("2025-11-20", "SPY")]
+    versus_ivv = history(["IWM"], store=store, benchmark="IVV")
+    assert versus_ivv.recomputed == 2
+    direct = compare(["IWM"], benchmark="IVV", snapshot=dated(13)).records()[0]
+    assert versus_ivv.records[0]["discount_trailing"] == pytest.approx(direct["discount_trailing"])
+    trend = stored.trends("pe")[0]
+    assert (trend.fund, len(trend.values), trend.latest) == ("IWM", 2, stored.records[2]["pe_trailing"])
+
+
+def test_prune_keeps_the_newest_snapshot_of_each_fund_per_week(store):
+    ids = {day: store.save(dated(day)).snapshot_id for day in (3, 4, 11, 18)}  # weeks 45, 45, 46, 47
+    iwm_only = store.save(dated(5, funds=("IWM",), price_factor=1.1)).snapshot_id
+    assert store.prune_weekly(2, dry_run=True) == [ids[3], ids[4], iwm_only]
+    assert store.prune_weekly(2) == [ids[3], ids[4], iwm_only]
+    assert [i.data_date.day for i in store.snapshots()] == [11, 18]
+    assert sqlite3.connect(store.path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _save_many(path: str, start: int) -> None:
+    with Store.open(path, busy_timeout=60) as store:
+        for day in range(start, start + 4):
+            store.save(dated(day, price_factor=1 + day / 100))
+
+
+def test_concurrent_writers_never_lose_a_snapshot(tmp_path):
+    path = str(tmp_path / "snapshots.sqlite3")
+    workers = [multiprocessing.get_context("spawn").Process(target=_save_many, args=(path, start)) for start in (1, 5, 9)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+        assert worker.exitcode == 0
+    with Store.open(path) as store:
+        assert [i.data_date.day for i in store.snapshots()] == list(range(1, 13))
+        assert store.integrity_check() == "ok"
+        for info in store.snapshots():
+            store.load(info.id)
+
+
+def test_old_snapshot_folders_move_into_the_store_once_and_losslessly(tmp_path):
+    folders = tmp_path / "snapshots"
+    write_snapshot(dated(13), folders / "20251113T220000Z")
+    write_snapshot(dated(20), folders / "20251120T220000Z")
+    write_snapshot(dated(20), folders / "20251120T220009Z")  # a warm re-run: identical inputs
+    (folders / ".20251121T220000Z.x8k2").mkdir()  # staging left by a killed run
+    (folders / "20251122T220000Z").mkdir()
+    (folders / "20251122T220000Z" / "manifest.json").write_text('{"format": 1}')  # damaged
+    originals = [read_snapshot(folders / name) for name in ("20251113T220000Z", "20251120T220000Z")]
+    with Store.open(data_dir=tmp_path) as store:
+        infos = store.snapshots()
+        notes = store.notes
+        assert [i.data_date.day for i in infos] == [13, 20]
+        assert {i.origin for i in infos} == {"migrated"}
+        for original, info in zip(originals, infos):
+            assert_same_snapshot(original, store.load(info.id))
+    assert "moved 2 snapshot folder(s)" in notes[0] and "(1 already there)" in notes[0]
+    assert any("20251122T220000Z" in n and "damaged" in n for n in notes)
+    assert not folders.exists()
+    kept = tmp_path / "snapshots.migrated"
+    assert sorted(p.name for p in kept.iterdir()) == ["20251113T220000Z", "20251120T220000Z", "20251120T220009Z", "20251122T220000Z"]
+    with Store.open(data_dir=tmp_path) as again:
+        assert len(again.snapshots()) == 2 and again.notes == []
+
+
+def test_compare_without_a_store_writes_no_file_anywhere(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "XDG_DATA_HOME": str(home / "xdg-data")}
+    code = "import smallcap_screen as s; print(s.compare(['IWM', 'SPY'], data='offline').records()[0]['status'])"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert result.stdout.strip() == "ok", result.stderr
+    assert [p.name for p in tmp_path.rglob("*")] == ["home"]
