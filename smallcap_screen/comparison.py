@@ -110,6 +110,8 @@ class _Data:
     sources: dict[str, tuple[str, str]]  # fund -> (holdings_source, status_reason)
     notes: list[str]
     warnings: list[str]
+    #: Fetched live just now (its live funds may be kept in a store); False for stored or bundled data.
+    live: bool = False
 
 
 def compare(
@@ -139,9 +141,9 @@ def compare(
     else:
         chosen = _choose_data(_unique([*registered, bench]), files, data, store, fetch)
     result = _compare_on(chosen, funds, files, bench, negative)
-    if store is not None and data != "offline" and snapshot is None:
+    if store is not None and chosen.live:
         live = {f: h for f, h in chosen.snapshot.holdings.items() if chosen.sources.get(f, ("live",))[0] == "live"}
-        if live and chosen.snapshot.store_id is None:
+        if live:
             keep = snapshot_of(live, chosen.snapshot.fundamentals, chosen.snapshot.label, created=chosen.snapshot.created, reported=chosen.snapshot.reported)
             store.save(keep, origin="live", results=results_of(keep, bench.ticker))
     return result
@@ -446,7 +448,7 @@ def _choose_data(funds: list[Fund], files: dict[str, Holdings], data: DataMode, 
             reasons = "; ".join(f"{f.ticker}: {_short_reason(fetched.failed.get(f.ticker, 'no holdings'))}" for f in failed)
             return _offline(store, f"no fund's holdings could be downloaded ({reasons}); ")
         if not failed:
-            return _Data(fetched, {}, [], [])
+            return _Data(fetched, {}, [], [], live=True)
         return _with_fallback_holdings(fetched, failed, store, fetch)
     return _offline(store, "")
 
@@ -493,7 +495,7 @@ def _with_fallback_holdings(fetched: Snapshot, failed: list[Fund], store: Store 
         table = pd.concat([fundamentals.table, priced.fundamentals.table.loc[priced.fundamentals.table.index.difference(fundamentals.table.index)]])
         fundamentals = Fundamentals(table, fundamentals.as_of, fundamentals.source, fundamentals.forward_horizon)
     snapshot = Snapshot(holdings, fundamentals, fetched.created, fetched.label, fetched.reported, failed=fetched.failed)
-    return _Data(snapshot, sources, [], [*skipped, *warnings])
+    return _Data(snapshot, sources, [], [*skipped, *warnings], live=True)
 
 
 def _short_reason(message: str) -> str:

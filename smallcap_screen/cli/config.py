@@ -51,13 +51,14 @@ def _text(value) -> str:
 
 def _table(config, rows: list[dict], plain: bool):
     from rich import box
+    from rich.markup import escape
     from rich.table import Table
 
     state = "" if config.found else " (not found: built-in defaults)"
-    table = Table(title=f"Settings; file {config.path}{state}", box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold")
+    table = Table(title=escape(f"Settings; file {config.path}{state}"), box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold")
     for header in ("Key", "Value", "From"):
         table.add_column(header, overflow="fold")
     for row in rows:
         key = f"[{row['section']}] {row['key']}" if row["section"] else row["key"]
-        table.add_row(key, row["value"], row["from"])
+        table.add_row(escape(key), escape(row["value"]), escape(row["from"]))
     return table

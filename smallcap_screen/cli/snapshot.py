@@ -82,11 +82,12 @@ def _run(names: list[str], benchmark: Optional[str], quiet: bool, refresh: bool,
     if run.saved is None:
         return "; ".join(run.notes), ExitCode.PARTIAL
     kept = ", ".join(r.fund for r in run.comparison.rows)
+    day = run.comparison.as_of_prices
     if run.saved.status == "unchanged":
-        said = f"unchanged: the data is identical to snapshot {run.saved.snapshot_id} ({kept})"
+        said = f"unchanged: the data is identical to snapshot {run.saved.snapshot_id} of {day} ({kept})"
     else:
         replaced = f", replacing snapshot(s) {', '.join(map(str, run.saved.replaced))} of the same date" if run.saved.replaced else ""
-        said = f"kept snapshot {run.saved.snapshot_id} ({kept}){replaced}"
+        said = f"kept snapshot {run.saved.snapshot_id} of {day} ({kept}){replaced}"
     if not quiet:
         stderr(said)
     code = ExitCode.OK if run.complete else ExitCode.PARTIAL

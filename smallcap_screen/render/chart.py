@@ -39,7 +39,7 @@ def history_chart(history, path: Path, *, forward: bool = False) -> None:
     for axes in (top, bottom):
         axes.grid(True, alpha=0.3)
         if axes.lines:
-            axes.legend(loc="upper left", fontsize=9, ncol=4, frameon=False)
+            axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)  # beside, never over a line
     locator = mdates.AutoDateLocator()
     bottom.xaxis.set_major_locator(locator)
     bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

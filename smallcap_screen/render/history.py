@@ -36,6 +36,8 @@ def sparkline(values: list[float | None], width: int) -> str:
         return " " * len(values)
     low, high = min(known), max(known)
     span = high - low
+    if span <= 1e-9 * max(abs(low), abs(high)):  # flat but for rounding noise: draw it flat
+        span = 0
     top = len(SPARK_LEVELS) - 1
     return "".join(" " if v is None else SPARK_LEVELS[round((v - low) / span * top) if span else top // 2] for v in values)
 
