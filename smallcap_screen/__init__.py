@@ -19,6 +19,8 @@ _EXPORTS = {
     "compare": "comparison",
     "breakdown": "comparison",
     "history": "comparison",
+    "holdings_history": "comparison",
+    "take_snapshot": "comparison",
     "Comparison": "comparison",
     "offline_snapshot": "comparison",
     "fund_valuation": "metrics",

@@ -18,7 +18,7 @@ def export_csv(frame: pd.DataFrame) -> str:
     prefixed with ' (numbers are never touched)."""
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
     return safe.to_csv(index=False, lineterminator="\n")
 

@@ -72,7 +72,8 @@ def trends_table(history, metric: str, *, plain: bool = False, width: int = 80):
 
 
 def series_table(history, *, plain: bool = False, width: int = 200):
-    """Every fund on every data date: P/E, discount, coverage and loss weight."""
+    """Every fund on every data date: P/E, discount, coverage and loss weight (the last two are
+    left out below 72 columns, so that no figure is ever cut)."""
     from rich import box
     from rich.table import Table
 
@@ -80,12 +81,20 @@ def series_table(history, *, plain: bool = False, width: int = 200):
         title=f"Valuation history (discount vs {history.benchmark}, {history.negative_policy} negative earnings)",
         box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold",
     )
-    for header in ("Date", "Fund", "P/E trail", "P/E fwd", "Disc. trail", "Disc. fwd", "Coverage", "Loss wt"):
+    columns = {
+        "Date": lambda r: r["data_date"],
+        "Fund": lambda r: r["fund"],
+        "P/E": lambda r: pe(r["pe_trailing"]),
+        "Fwd P/E": lambda r: pe(r["pe_forward"]),
+        "Disc.": lambda r: signed_pct(r["discount_trailing"], plain),
+        "Fwd disc.": lambda r: signed_pct(r["discount_forward"], plain),
+        "Cover.": lambda r: pct(r["coverage"]),
+        "Losses": lambda r: pct(r["loss_weight"]),
+    }
+    if width < 72:
+        del columns["Cover."], columns["Losses"]
+    for header in columns:
         table.add_column(header, justify="left" if header in ("Date", "Fund") else "right", no_wrap=True)
     for r in history.records:
-        table.add_row(
-            r["data_date"], r["fund"], pe(r["pe_trailing"]), pe(r["pe_forward"]),
-            signed_pct(r["discount_trailing"], plain), signed_pct(r["discount_forward"], plain),
-            pct(r["coverage"]), pct(r["loss_weight"]),
-        )
+        table.add_row(*(render(r) for render in columns.values()))
     return table

@@ -6,24 +6,44 @@ import json
 
 
 def snapshots_table(infos, *, plain: bool = False, width: int = 200):
-    """One row per snapshot, by data date: funds with their holdings' dates, prices, size."""
+    """One row per snapshot, by data date: funds, their holdings' dates, prices, size. Below 90
+    columns the origin is left out, below 76 the prices' source too, so no figure is ever cut."""
     from rich import box
     from rich.table import Table
 
     table = Table(title=f"Stored snapshots ({len(infos)}), by data date", box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold")
-    table.add_column("ID", justify="right", no_wrap=True)
-    table.add_column("Data date", no_wrap=True)
-    table.add_column("Funds (holdings as of)")
-    table.add_column("Prices")
-    table.add_column("Origin", no_wrap=True)
-    table.add_column("Lines", justify="right", no_wrap=True)
+    columns = {
+        "ID": lambda i: str(i.id),
+        "Data date": lambda i: i.data_date.isoformat(),
+        "Funds": lambda i: " ".join(i.fund_names),
+        "Holdings of": lambda i: _date_span([f.as_of for f in i.funds]),
+        "Prices from": lambda i: i.prices_source,
+        "Origin": lambda i: i.origin,
+        "Lines": lambda i: f"{sum(f.lines for f in i.funds) + i.stocks:,}",
+    }
+    if width < 90:
+        del columns["Origin"]
+    if width < 76:
+        del columns["Prices from"]
+    for header in columns:
+        if header == "Prices from":  # what is left of the width, cut short with an ellipsis
+            table.add_column(header, no_wrap=True, overflow="ellipsis", max_width=max(10, width - (73 if "Origin" in columns else 64)))
+        else:
+            table.add_column(header, justify="right" if header in ("ID", "Lines") else "left", no_wrap=header != "Funds")
     for info in infos:
-        funds = ", ".join(f"{f.fund} {f.as_of or '?'}" if f.as_of != info.data_date else f.fund for f in info.funds)
-        table.add_row(
-            str(info.id), info.data_date.isoformat(), funds, f"{info.prices_source} {info.prices_as_of or ''}".strip(), info.origin,
-            f"{sum(f.lines for f in info.funds) + info.stocks:,}",
-        )
+        table.add_row(*(render(info) for render in columns.values()))
     return table
+
+
+def _date_span(dates) -> str:
+    """``2025-11-05..11-18`` for the holdings' dates of a snapshot (``?`` for an unknown one)."""
+    known = sorted(d for d in dates if d)
+    if not known:
+        return "?"
+    first, last = known[0].isoformat(), known[-1].isoformat()
+    if first == last:
+        return first
+    return f"{first}..{last[5:] if first[:4] == last[:4] else last}"
 
 
 def snapshots_json(infos) -> str:
