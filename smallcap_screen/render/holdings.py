@@ -24,7 +24,10 @@ def breakdown_table(breakdown: Breakdown, *, top: int | None = None, plain: bool
         f"{pe(value.pe_forward)} forward ({value.negative_policy} negative earnings)"
     )
     rest = len(breakdown.table) - len(shown)
-    caption = f"Data: {breakdown.data_source}; holdings as of {value.as_of_holdings}; prices as of {value.as_of_prices}."
+    caption = (
+        f"Data: {breakdown.data_source}; holdings as of {value.as_of_holdings or 'an unstated date'}; "
+        f"prices as of {value.as_of_prices or 'an unstated date'}."
+    )
     if rest:
         caption += f" {rest:,} smaller holdings not shown (--top 0 shows all)."
     rows = shown.to_dict("records")
