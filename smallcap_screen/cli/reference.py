@@ -11,7 +11,7 @@ from .app import app
 from .emit import stderr
 
 reference_app = typer.Typer(help="Build the bundled reference snapshot from raw issuer downloads.", no_args_is_help=True)
-app.add_typer(reference_app, name="reference")
+app.add_typer(reference_app, name="reference", hidden=True)  # a maintainer command, not a user one
 
 
 @reference_app.command("build")
