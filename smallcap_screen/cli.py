@@ -296,7 +296,7 @@ def funds() -> None:
     for header in ("Ticker", "Name", "Issuer", "Index", "Role"):
         table.add_column(header)
     for fund in FUNDS.values():
-        table.add_row(fund.ticker, fund.name, {"ishares": "iShares", "ssga": "SSGA (SPDR)"}[fund.issuer], fund.index, fund.role)
+        table.add_row(fund.ticker, fund.name, fund.issuer, fund.index, fund.role)
     Console().print(table)
 
 
