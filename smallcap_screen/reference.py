@@ -65,3 +65,12 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise DataError(f"cannot read reference file {path}: {exc.strerror}; pass the folder holding the raw downloads") from exc
+
+
+def bundled_funds() -> set[str]:
+    """The funds the bundled reference snapshot holds, read from its manifest alone (quick)."""
+    import json
+    from importlib.resources import files
+
+    manifest = files("smallcap_screen.data").joinpath("reference", "manifest.json").read_text(encoding="utf-8")
+    return set(json.loads(manifest)["funds"])

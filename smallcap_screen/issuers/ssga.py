@@ -23,7 +23,7 @@ from ..sources.parsing import build_holdings, fund_from_name, reject_unusable, s
 from .base import Downloaded, first_usable, latest_only
 
 NAME = "ssga"
-LABEL = "SSGA (SPDR)"
+LABEL = "SPDR"
 HOME = "https://www.ssga.com"
 FORMAT = "xlsx"
 HOLDINGS_PATH = "/us/en/intermediary/library-content/products/fund-data/etfs/us/holdings-daily-us-en-{ticker}.xlsx"
