@@ -23,10 +23,10 @@ from .errors import DataError, NetworkError, UnknownFundError
 from .metrics import NEGATIVE_POLICIES, FundValuation, NegativePolicy, fund_valuation, versus_benchmark
 from .model import Fundamentals, Holdings
 from .reference import LABEL as REFERENCE_LABEL
-from .registry import FUNDS, Fund, get_fund
+from .registry import Fund, get_fund, registry
 from .snapshot import Snapshot, bundled_snapshot, snapshot_of
-from .vocabulary import HISTORY_METRICS
 from .store import Saved, Store
+from .vocabulary import HISTORY_METRICS
 
 DataMode = Literal["auto", "live", "offline"]
 DATA_MODES = ("auto", "live", "offline")
@@ -124,43 +124,45 @@ def compare(
     store: Store | None = None,
     fetch: Callable[[list[Fund], list[Holdings]], Snapshot] | None = None,
 ) -> Comparison:
-    """Value ``funds`` (registry tickers or holdings-file paths) against ``benchmark``.
+    """Value ``funds`` (registry tickers or holdings-file paths) against ``benchmark`` (either too).
 
-    ``snapshot`` pins the data (no fetching, no store); otherwise ``data`` decides, see the module
-    docstring. ``store`` is read for offline data and fallbacks and receives what was fetched live
-    (with the figures); without one nothing is read or written but the bundled snapshot.
-    ``fetch`` replaces the live fetch (used by the CLI to attach progress reporting).
+    A fund named twice is shown once. ``snapshot`` pins the data (no fetching, no store); otherwise
+    ``data`` decides, see the module docstring. ``store`` is read for offline data and fallbacks
+    and receives what was fetched live (with the figures); without one nothing is read or written
+    but the bundled snapshot. ``fetch`` replaces the live fetch (used by the CLI to attach
+    progress reporting).
 
     A fund whose download fails (HTTP error, web page, timeout) takes its newest stored holdings,
     else the bundled ones, priced live; its row says so (``holdings_source``, ``status_reason``).
     """
-    files, registered = _resolve(funds)
-    bench = get_fund(benchmark)
+    files, registered = _resolve([*funds, benchmark])
     if snapshot is not None:
         chosen = _Data(snapshot, {}, [], [])
     else:
-        chosen = _choose_data(_unique([*registered, bench]), files, data, store, fetch)
-    result = _compare_on(chosen, funds, files, bench, negative)
+        chosen = _choose_data(_unique(registered), files, data, store, fetch)
+    result = _compare_on(chosen, funds, files, benchmark, negative)
     if store is not None and chosen.live:
         live = {f: h for f, h in chosen.snapshot.holdings.items() if chosen.sources.get(f, ("live",))[0] == "live"}
         if live:
             keep = snapshot_of(live, chosen.snapshot.fundamentals, chosen.snapshot.label, created=chosen.snapshot.created, reported=chosen.snapshot.reported)
-            store.save(keep, origin="live", results=results_of(keep, bench.ticker))
+            store.save(keep, origin="live", results=results_of(keep, benchmark) if benchmark not in files else ())
     return result
 
 
-def _compare_on(chosen: _Data, funds: Sequence[str], files: dict[str, Holdings], bench: Fund, negative: NegativePolicy) -> Comparison:
+def _compare_on(chosen: _Data, funds: Sequence[str], files: dict[str, Holdings], benchmark: str, negative: NegativePolicy) -> Comparison:
     snapshot = chosen.snapshot
     notes = list(chosen.notes)
-    bench_holdings = snapshot.holdings.get(bench.ticker)
+    bench_holdings = files[benchmark] if benchmark in files else snapshot.holdings.get(get_fund(benchmark).ticker)
+    bench_name = bench_holdings.fund if bench_holdings else get_fund(benchmark).ticker
     bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, negative=negative) if bench_holdings else None
     if bench_value is None:
-        notes.append(f"benchmark {bench.ticker} is not in this snapshot: no discounts computed")
+        notes.append(f"benchmark {bench_name} is not in this snapshot: no discounts computed")
     default_source = ("store", "") if snapshot.store_id is not None else ("bundled", "") if snapshot.label == REFERENCE_LABEL else ("live", "")
     rows = []
-    for name in funds:
+    for name in _unique_funds(funds, files):
         if name in files:
-            holdings, label, index, source = files[name], Path(name).name, "own holdings file", ("file", "")
+            holdings, source = files[name], ("file", "")
+            label, index = _file_label(holdings, name)
         else:
             fund = get_fund(name)
             holdings, label, index = snapshot.holdings.get(fund.ticker), fund.name, fund.index
@@ -172,16 +174,23 @@ def _compare_on(chosen: _Data, funds: Sequence[str], files: dict[str, Holdings],
         if bench_value is not None:
             valuation = versus_benchmark(valuation, bench_value)
         rows.append(FundRow(holdings.fund, label, index, valuation, source[1], snapshot.reported.get(holdings.fund, {}), source[0]))
-    return Comparison(rows, bench.ticker, negative, snapshot.label, snapshot.fundamentals.forward_horizon, snapshot.fundamentals.as_of, notes, list(chosen.warnings))
+    return Comparison(rows, bench_name, negative, snapshot.label, snapshot.fundamentals.forward_horizon, snapshot.fundamentals.as_of, notes, list(chosen.warnings))
+
+
+def _unique_funds(funds: Sequence[str], files: dict[str, Holdings]) -> list[str]:
+    """The names once per fund: ``iwm`` and ``IWM`` (or an index alias of it) are one fund."""
+    seen: dict[str, str] = {}
+    for name in funds:
+        seen.setdefault(name if name in files else get_fund(name).ticker, name)
+    return list(seen.values())
 
 
 def results_of(snapshot: Snapshot, benchmark: str) -> list[dict]:
     """The records of every fund of ``snapshot`` under each negative-earnings policy against
     ``benchmark``: what the store keeps beside a snapshot so that history need not recompute."""
-    bench = get_fund(benchmark)
     chosen = _Data(snapshot, {}, [], [])
-    funds = [f for f in snapshot.holdings if f.upper() in FUNDS]
-    return [record for policy in NEGATIVE_POLICIES for record in _compare_on(chosen, funds, {}, bench, policy).records()]
+    funds = [f for f in snapshot.holdings if registry().knows(f)]
+    return [record for policy in NEGATIVE_POLICIES for record in _compare_on(chosen, funds, {}, benchmark, policy).records()]
 
 
 @dataclass(frozen=True)
@@ -297,7 +306,7 @@ def history(
     stored = store.results(negative, bench, damaged=damaged)
     known = {f for s in stored for f in s.info.fund_names}
     for name in wanted:
-        if name not in known and name not in FUNDS:
+        if name not in known and not registry().knows(name):
             get_fund(name)  # raises UnknownFundError naming the known funds
     records, recomputed = [], 0
     for entry in stored:
@@ -315,7 +324,7 @@ def history(
                 damaged.append(str(exc))
                 continue
             recomputed += 1
-            found = {r["fund"]: r for r in _compare_on(_Data(snapshot, {}, [], []), held, {}, get_fund(bench), negative).records()}
+            found = {r["fund"]: r for r in _compare_on(_Data(snapshot, {}, [], []), held, {}, bench, negative).records()}
         for fund in held:
             record = found.get(fund)
             if record and record.get("status") == "ok":
@@ -420,7 +429,7 @@ def take_snapshot(
     keep = snapshot_of(dict(fetched.holdings), fetched.fundamentals, fetched.label, created=fetched.created, reported=fetched.reported)
     results = results_of(keep, bench.ticker)
     saved = store.save(keep, origin="live", results=results)
-    comparison = _compare_on(_Data(keep, {}, [], []), [f for f in keep.holdings if f.upper() in FUNDS], {}, bench, "exclude")
+    comparison = _compare_on(_Data(keep, {}, [], []), [f for f in keep.holdings if registry().knows(f)], {}, bench.ticker, "exclude")
     low = {r.fund: r.valuation.coverage for r in comparison.rows if r.valuation and r.valuation.coverage < coverage_threshold}
     return SnapshotRun(saved, comparison, failed, low)
 
@@ -525,12 +534,21 @@ def _plain(value):
 
 def _resolve(funds: Sequence[str]) -> tuple[dict[str, Holdings], list[Fund]]:
     """Split names into parsed holdings files and registry funds (UnknownFundError for neither)."""
-    files = {f: _read_file(f) for f in funds if _is_file(f)}
+    files = {f: _read_file(f) for f in dict.fromkeys(funds) if _is_file(f)}
     return files, [get_fund(f) for f in funds if f not in files]
 
 
 def _is_file(name: str) -> bool:
-    return name.upper() not in FUNDS and (Path(name).suffix != "" or Path(name).exists())
+    return not registry().knows(name) and (Path(name).suffix != "" or Path(name).exists())
+
+
+def _file_label(holdings: Holdings, path: str) -> tuple[str, str]:
+    """Name and index of a holdings file's row: those of the fund its header names (an issuer's
+    IWM file is IWM), else the file name and "own holdings file"."""
+    fund = registry().funds.get(holdings.fund)
+    if fund is None:
+        return Path(path).name, "own holdings file"
+    return f"{fund.name} ({Path(path).name})", fund.index
 
 
 def _read_file(name: str) -> Holdings:

@@ -13,7 +13,7 @@ import pytest
 from smallcap_screen.cache import Cache
 from smallcap_screen.snapshot import bundled_snapshot
 from smallcap_screen.store import Store
-from tests.test_cli import assert_one_line_error, run
+from tests.helpers import assert_one_line_error, run
 
 FETCHED_AT = dt.datetime(2025, 11, 18, 14, 30, tzinfo=dt.timezone.utc)
 
@@ -100,7 +100,7 @@ def test_snapshots_lists_a_saved_snapshot_with_its_data_date_and_funds(tmp_path)
     assert result.returncode == 0, result.stderr
     [listed] = json.loads(result.stdout)
     assert (listed["id"], listed["data_date"]) == (saved.snapshot_id, "2025-08-19")
-    assert listed["funds"]["IWM"] == {"as_of": "2025-11-05", "source": "ishares file IWM_holdings_2025-11-05.csv", "holdings": 1956}
+    assert listed["funds"]["IWM"] == {"as_of": "2025-11-05", "source": "file IWM_holdings_2025-11-05.csv", "holdings": 1956}
 
 
 def words(result: subprocess.CompletedProcess) -> str:

@@ -16,24 +16,21 @@ import pytest
 from smallcap_screen.comparison import compare, history, results_of
 from smallcap_screen.errors import DataError
 from smallcap_screen.model import Fundamentals
-from smallcap_screen.snapshot import bundled_snapshot, read_snapshot, write_snapshot
+from smallcap_screen.snapshot import bundled_snapshot, read_snapshot, snapshot_of, write_snapshot
 from smallcap_screen.store import SCHEMA_VERSION, Store
 
 REFERENCE = bundled_snapshot()
 
 
-def dated(day: int, *, funds: tuple[str, ...] | None = None, price_factor: float = 1.0, taken_hour: int = 22):
-    """The bundled snapshot as if its prices were of 2025-11-``day`` (so its inputs differ)."""
+def dated(day: int, *, funds: tuple[str, ...] = ("IWM", "IJR", "IVV", "SPY"), price_factor: float = 1.0, taken_hour: int = 22):
+    """Four funds of the bundled snapshot as if priced on 2025-11-``day`` (so the inputs differ),
+    with the fundamentals of the stocks they hold."""
     f = REFERENCE.fundamentals
     table = f.table.copy()
     table["price"] = table["price"] * price_factor
-    holdings = {k: v for k, v in REFERENCE.holdings.items() if funds is None or k in funds}
-    return dataclasses.replace(
-        REFERENCE,
-        holdings=holdings,
-        fundamentals=Fundamentals(table, dt.date(2025, 11, day), f.source, f.forward_horizon),
-        created=dt.datetime(2025, 11, day, taken_hour, tzinfo=dt.timezone.utc),
-    )
+    holdings = {k: v for k, v in REFERENCE.holdings.items() if k in funds}
+    fundamentals = Fundamentals(table, dt.date(2025, 11, day), f.source, f.forward_horizon)
+    return snapshot_of(holdings, fundamentals, REFERENCE.label, created=dt.datetime(2025, 11, day, taken_hour, tzinfo=dt.timezone.utc))
 
 
 @pytest.fixture
@@ -91,8 +88,8 @@ def test_unchanged_holdings_are_stored_once_across_snapshots(store):
     store.save(dated(13))
     store.save(dated(20, price_factor=1.01))
     db = sqlite3.connect(store.path)
-    assert db.execute("SELECT COUNT(*) FROM holdings").fetchone()[0] == len(REFERENCE.holdings)
-    assert db.execute("SELECT COUNT(*) FROM quote").fetchone()[0] == 2 * len(REFERENCE.fundamentals.table)
+    assert db.execute("SELECT COUNT(*) FROM holdings").fetchone()[0] == 4
+    assert db.execute("SELECT COUNT(*) FROM quote").fetchone()[0] == 2 * len(dated(13).fundamentals.table)
 
 
 def test_order_is_by_data_date_never_by_when_it_was_stored(store):

@@ -9,7 +9,7 @@ import typer
 from ..errors import ExitCode
 from . import context
 from .app import app
-from .emit import check_output, emit, stderr
+from .emit import check_output, emit, nothing_computed, stderr
 from .options import (
     BenchmarkOption,
     CacheDirOption,
@@ -86,6 +86,8 @@ def compare(
     if not quiet:
         for note in [*summary, *result.notes]:
             stderr(note)
+    if not any(row.valuation for row in result.rows):
+        raise nothing_computed(f"{row.fund} ({row.status_reason})" for row in result.rows)
     emit(
         output_format,
         output,

@@ -9,7 +9,10 @@ from .app import app
 from .emit import emit
 from .options import FormatOption, OutputOption
 
-config_app = typer.Typer(help="Show the settings in effect (config file, environment, defaults).", no_args_is_help=True)
+config_app = typer.Typer(
+    help="Show the settings in effect (config file, environment, defaults). Example: smallcap-screen config show",
+    no_args_is_help=True,
+)
 app.add_typer(config_app, name="config")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from .options import Format
 
@@ -41,6 +41,13 @@ def check_output(output: Optional[Path]) -> None:
         from ..errors import OutputError
 
         raise OutputError(f"cannot write {output}: folder {output.parent} does not exist; create it or choose another path")
+
+
+def nothing_computed(reasons: Iterable[str]):
+    """The error of every command when nothing it was asked for could be computed (exit 3)."""
+    from ..errors import DataError
+
+    return DataError(f"nothing requested could be computed: {'; '.join(reasons)}; use live data or choose funds the data holds")
 
 
 def emit(

@@ -11,11 +11,7 @@ from .app import app
 from .emit import emit, stderr
 from .options import DataDirOption, DbOption, FormatOption, OutputOption
 
-snapshots_app = typer.Typer(
-    help="List the stored snapshots by data date; show, remove or prune them.",
-    invoke_without_command=True,
-    no_args_is_help=False,
-)
+snapshots_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)  # help: the callback's docstring
 app.add_typer(snapshots_app, name="snapshots")
 
 
@@ -27,7 +23,8 @@ def snapshots(
     data_dir: DataDirOption = None,
     db: DbOption = None,
 ) -> None:
-    """List the stored snapshots by data date: funds and their holdings' dates, prices, size.
+    """List the stored snapshots by data date (funds, their holdings' dates, prices, size); show,
+    remove or prune them.
 
     Examples:
 

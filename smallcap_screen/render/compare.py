@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..comparison import RECORD_FIELDS, Comparison
 from . import pct, pe, signed_pct
+from .layout import Column, Layout, fitted_table
 from .records import records_csv, records_json
 
 POLICY_TEXT = {
@@ -20,68 +21,47 @@ def to_csv(comparison: Comparison) -> str:
     return records_csv(comparison.records(), RECORD_FIELDS)
 
 
-#: Terminals narrower than this get the table without its Index column.
-NARROW = 110
-
-
 def comparison_table(comparison: Comparison, *, plain: bool = False, width: int = 200):
-    """A rich.table.Table with one row per fund, the as-of dates and the method in the caption."""
-    from rich import box
-    from rich.table import Table
-
-    table = Table(
-        title="Small-cap valuation, bottom-up from full holdings",
-        caption=caption(comparison),
-        caption_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        header_style="" if plain else "bold",
-    )
-    bench = comparison.benchmark
-    with_index = width >= NARROW
-    table.add_column("Fund", style="" if plain else "bold cyan", no_wrap=True, min_width=4)
-    if with_index:
-        table.add_column("Index", overflow="fold")
+    """One row per fund, the as-of dates and the method in the caption; fits ``width`` columns."""
     records = comparison.records()
-    with_reported = any(r["reported_pe_trailing"] is not None for r in records)
-    numbers = ["Hold-\nings", "Cover-\nage", "P/E\ntrail", "P/E\nfwd", f"Disc. vs\n{bench} trail", f"Disc. vs\n{bench} fwd", "Loss-\nmakers", "Median\nP/E", "Fwd\ngrowth"]
-    if with_reported:
-        numbers.append("Yahoo\nP/E")
-    for header in numbers:
-        table.add_column(header, justify="right", no_wrap=True)
-    for record in records:
-        missing = record["status"] != "ok"
-        index = f"{record['index']} ({record['status_reason']})" if missing else record["index"]
-        lead = [record["fund"], index] if with_index else [record["fund"]]
-        if missing:
-            table.add_row(*lead, *["-"] * len(numbers), style=None if plain else "yellow")
-            continue
-        table.add_row(
-            *lead,
-            f"{record['holdings']:,}",
-            pct(record["coverage"]),
-            pe(record["pe_trailing"]),
-            pe(record["pe_forward"]),
-            signed_pct(record["discount_trailing"], plain),
-            signed_pct(record["discount_forward"], plain),
-            pct(record["loss_weight"]),
-            pe(record["median_pe"]),
-            signed_pct(record["earnings_growth"], plain=True),
-            *([pe(record["reported_pe_trailing"], absent="-")] if with_reported else []),
-        )
-    return table
+    ok = [r["status"] == "ok" for r in records]  # the caption says why a fund is missing
+
+    def figures(render) -> list[str]:
+        return [render(r) if good else "-" for r, good in zip(records, ok)]
+
+    columns = [
+        Column("Fund", [r["fund"] for r in records], justify="left", style="bold cyan"),
+        Column("Index", [r["index"] for r in records], priority=9, justify="left", shrink=True, min_width=12, max_width=30),
+        Column("Hold-\nings", figures(lambda r: f"{r['holdings']:,}"), priority=6),
+        Column("Cover-\nage", figures(lambda r: pct(r["coverage"]))),
+        Column("P/E\ntrail", figures(lambda r: pe(r["pe_trailing"]))),
+        Column("P/E\nfwd", figures(lambda r: pe(r["pe_forward"]))),
+        Column("Disc.\ntrail", figures(lambda r: signed_pct(r["discount_trailing"], plain))),
+        Column("Disc.\nfwd", figures(lambda r: signed_pct(r["discount_forward"], plain))),
+        Column("Loss-\nmakers", figures(lambda r: pct(r["loss_weight"])), priority=5),
+        Column("Median\nP/E", figures(lambda r: pe(r["median_pe"])), priority=7),
+        Column("Fwd\ngrowth", figures(lambda r: signed_pct(r["earnings_growth"], plain=True)), priority=8),
+    ]
+    if any(r["reported_pe_trailing"] is not None for r in records):
+        columns.append(Column("Yahoo\nP/E", figures(lambda r: pe(r["reported_pe_trailing"], absent="-")), priority=4))
+    layout = Layout(
+        title=f"Small-cap valuation vs {comparison.benchmark}, bottom-up from full holdings",
+        caption=caption(comparison),
+        row_styles=[None if good else "yellow" for good in ok],
+    )
+    return fitted_table(columns, layout, width=width, plain=plain)
 
 
 def caption(comparison: Comparison) -> str:
     records = comparison.records()
-    dates = ", ".join(f"{r['fund']} {r['as_of_holdings']}" for r in records if r["status"] == "ok")
+    dates = ", ".join(f"{r['fund']} {r['as_of_holdings'] or '(undated)'}" for r in records if r["status"] == "ok")
     prices = comparison.as_of_prices.isoformat() if comparison.as_of_prices else "unknown"
     lines = [
         f"Data: {comparison.data_source}; holdings as of {dates or '-'}; prices and earnings as of {prices}.",
         "P/E = weighted harmonic mean of holding P/Es (sum of weights / sum of weight x E/P), "
         f"{POLICY_TEXT[comparison.negative_policy]}.",
         f"Trailing = last twelve months' EPS; forward = consensus EPS, horizon {comparison.forward_horizon}. "
-        f"Discount = 1 - P/E fund / P/E {comparison.benchmark} (positive = cheaper).",
+        f"Disc. = discount vs {comparison.benchmark} = 1 - P/E fund / P/E {comparison.benchmark} (positive = cheaper).",
         "Coverage = fund weight with price and trailing EPS; loss-makers = covered weight with EPS <= 0.",
     ]
     if any(r["reported_pe_trailing"] is not None for r in records):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..comparison import Breakdown
 from . import number, pe
+from .layout import Column, Layout, fitted_table
 
 
 def breakdown_json(breakdown: Breakdown) -> str:
@@ -16,9 +17,6 @@ def breakdown_csv(breakdown: Breakdown) -> str:
 
 def breakdown_table(breakdown: Breakdown, *, top: int | None = None, plain: bool = False, width: int = 200):
     """The holdings behind a fund P/E, heaviest first, with whether each entered the trailing P/E."""
-    from rich import box
-    from rich.table import Table
-
     value = breakdown.valuation
     shown = breakdown.table if top is None else breakdown.table.head(top)
     title = (
@@ -26,28 +24,28 @@ def breakdown_table(breakdown: Breakdown, *, top: int | None = None, plain: bool
         f"{pe(value.pe_forward)} forward ({value.negative_policy} negative earnings)"
     )
     rest = len(breakdown.table) - len(shown)
-    caption = f"Data: {breakdown.data_source}; holdings as of {value.as_of_holdings}; prices as of {value.as_of_prices}."
+    caption = (
+        f"Data: {breakdown.data_source}; holdings as of {value.as_of_holdings or 'an unstated date'}; "
+        f"prices as of {value.as_of_prices or 'an unstated date'}."
+    )
     if rest:
         caption += f" {rest:,} smaller holdings not shown (--top 0 shows all)."
-    table = Table(title=title, caption=caption, caption_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold")
-    table.add_column("Ticker", no_wrap=True, style="" if plain else "bold cyan")
-    table.add_column("Name", overflow="ellipsis", no_wrap=True, max_width=28)
-    for header in ("Weight", "Price", "EPS ttm", "EPS fwd", "P/E", "Fwd P/E"):
-        table.add_column(header, justify="right", no_wrap=True)
-    table.add_column("Trailing P/E", no_wrap=True)
-    table.add_column("Flags")
-    for row in shown.itertuples(index=False):
-        table.add_row(
-            row.ticker,
-            str(row.name),
-            f"{row.weight:.2%}",
-            number(row.price),
-            number(row.eps_trailing),
-            number(row.eps_forward),
-            number(row.pe_trailing, "x"),
-            number(row.pe_forward, "x"),
-            row.trailing,
-            row.flags,
-            style=None if plain or row.trailing == "included" else "dim",
-        )
-    return table
+    rows = shown.to_dict("records")
+
+    def cells(render) -> list[str]:
+        return [render(r) for r in rows]
+
+    columns = [
+        Column("Ticker", cells(lambda r: r["ticker"]), justify="left", style="bold cyan"),
+        Column("Name", cells(lambda r: str(r["name"])), priority=3, justify="left", shrink=True, min_width=10, max_width=28),
+        Column("Weight", cells(lambda r: f"{r['weight']:.2%}")),
+        Column("Price", cells(lambda r: number(r["price"])), priority=6),
+        Column("EPS\nttm", cells(lambda r: number(r["eps_trailing"])), priority=7),
+        Column("EPS\nfwd", cells(lambda r: number(r["eps_forward"])), priority=8),
+        Column("P/E", cells(lambda r: number(r["pe_trailing"], "x"))),
+        Column("Fwd\nP/E", cells(lambda r: number(r["pe_forward"], "x")), priority=5),
+        Column("In trailing\nP/E?", cells(lambda r: r["trailing"]), justify="left", priority=4),
+        Column("Flags", cells(lambda r: r["flags"]), justify="left", priority=9),
+    ]
+    layout = Layout(title=title, caption=caption, row_styles=[None if r["trailing"] == "included" else "dim" for r in rows])
+    return fitted_table(columns, layout, width=width, plain=plain)
