@@ -202,6 +202,8 @@ class Breakdown:
     valuation: FundValuation
     data_source: str
     notes: list[str] = field(default_factory=list)
+    #: What a user must hear even with --quiet: the data is not (all) live.
+    warnings: list[str] = field(default_factory=list)
 
 
 def breakdown(
@@ -220,15 +222,16 @@ def breakdown(
 
     files, registered = _resolve([fund])
     notes: list[str] = []
+    warnings: list[str] = []
     if snapshot is None:
         chosen = _choose_data(registered, files, data, store, fetch)
-        snapshot, notes = chosen.snapshot, [*chosen.warnings, *chosen.notes]
+        snapshot, notes, warnings = chosen.snapshot, chosen.notes, chosen.warnings
     holdings = files[fund] if fund in files else snapshot.holdings.get(registered[0].ticker)
     if holdings is None:
         raise DataError(f"{registered[0].ticker} is not in {snapshot.label}: run with live data or pick a fund it holds")
     table = holding_breakdown(holdings, snapshot.fundamentals, negative=negative)
     valuation = fund_valuation(holdings, snapshot.fundamentals, negative=negative)
-    return Breakdown(holdings.fund, table, valuation, snapshot.label, notes)
+    return Breakdown(holdings.fund, table, valuation, snapshot.label, notes, warnings)
 
 
 @dataclass(frozen=True)

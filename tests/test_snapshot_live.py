@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -145,6 +146,14 @@ def _snapshot_process(env: dict[str, str]) -> subprocess.Popen:
     )
 
 
+def _wait_for_writing(store: Path, process: subprocess.Popen) -> None:
+    """Return once the run is writing its snapshot: SQLite's write-ahead log has grown past what
+    creating the tables puts there (its pages are appended as the transaction commits)."""
+    wal = Path(str(store) + "-wal")
+    while process.poll() is None and not (wal.exists() and wal.stat().st_size > 300_000):
+        time.sleep(0.001)
+
+
 def test_killing_snapshot_at_random_moments_never_leaves_a_partial_snapshot(net, homes, tmp_path):
     env = {**net.env, **homes}
     assert run("snapshot", "--quiet", env=env).returncode == 0  # warms the cache: each run below writes at once
@@ -152,21 +161,25 @@ def test_killing_snapshot_at_random_moments_never_leaves_a_partial_snapshot(net,
     assert run("snapshot", "--quiet", env={**env, "SMALLCAP_SCREEN_DB": str(tmp_path / "timed.sqlite3")}).returncode == 0
     duration = time.monotonic() - started  # start-up, computing, one whole write into a new store
     rng = random.Random(6)
-    killed = []
+    killed_while_writing = 0
     for attempt in range(16):
         store = tmp_path / f"store-{attempt}.sqlite3"
         process = _snapshot_process({**env, "SMALLCAP_SCREEN_DB": str(store)})
-        time.sleep(rng.uniform(0.3, 1.0) * duration)
+        if attempt % 2:  # any moment of the run
+            time.sleep(rng.uniform(0.1, 0.9) * duration)
+        else:  # a moment of the write itself, the one that matters most
+            _wait_for_writing(store, process)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        if process.returncode == -signal.SIGKILL:
-            killed.append(store)
         if store.exists():
             assert_sound(str(store))
-            assert len(stored({"SMALLCAP_SCREEN_DB": str(store)})) <= 1
-    assert len(killed) >= 4, "too few runs were killed: the test proves little"
+            kept = len(stored({"SMALLCAP_SCREEN_DB": str(store)}))
+            assert kept <= 1
+            # Killed while its pages were being appended: the store must be as before (empty).
+            killed_while_writing += attempt % 2 == 0 and process.returncode == -signal.SIGKILL and kept == 0
+    assert killed_while_writing >= 1, "no write was ever interrupted: the test proves little"
     # The next run on a store a killed run used finishes the job.
-    last = next((s for s in reversed(killed) if s.exists()), killed[-1])
+    last = tmp_path / "store-0.sqlite3"
     assert run("snapshot", "--quiet", env={**env, "SMALLCAP_SCREEN_DB": str(last)}).returncode == 0
     assert_sound(str(last))
     assert len(stored({"SMALLCAP_SCREEN_DB": str(last)})) == 1

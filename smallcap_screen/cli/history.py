@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -13,16 +13,14 @@ from ..vocabulary import HISTORY_METRICS
 from . import context
 from .app import app
 from .emit import check_output, emit, resolve_format, stderr
-from .options import BenchmarkOption, DataDirOption, DbOption, Format, FormatOption, NegativeOption, OutputOption, QuietOption, parse_date
+from .options import ConfiguredFundsArgument, BenchmarkOption, DataDirOption, DbOption, Format, FormatOption, NegativeOption, OutputOption, QuietOption, parse_date
 
 Metric = Enum("Metric", [(m, m) for m in HISTORY_METRICS], type=str)
 
 
 @app.command()
 def history(
-    funds: Annotated[
-        Optional[List[str]], typer.Argument(metavar="[FUND]...", help="Fund tickers (default: the config's funds, else IWM IJR IJS SPY).", show_default=False)
-    ] = None,
+    funds: ConfiguredFundsArgument = None,
     since: Annotated[Optional[str], typer.Option("--since", help="First data date, YYYY-MM-DD.")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Last data date, YYYY-MM-DD.")] = None,
     metric: Annotated[Metric, typer.Option("--metric", "-m", help="What the summary follows: trailing/forward P/E, discount, loss-maker weight, coverage.")] = Metric.pe,

@@ -15,7 +15,6 @@ from .options import (
     DbOption,
     FormatOption,
     LiveOption,
-    Negative,
     NegativeOption,
     OfflineOption,
     OutputOption,
@@ -59,7 +58,7 @@ def holdings(
     with context.open_cache(cache_dir, refresh=refresh) as cache, context.open_store(db, data_dir) as store:
         live_fetch = LiveFetch(cache, show=not quiet)
         result = breakdown(fund, negative=context.negative_policy(negative), data=mode, store=store, fetch=live_fetch)
-    for warning in store.notes:
+    for warning in [*store.notes, *result.warnings]:  # never silenced: the data is not what was asked for
         stderr(warning)
     if not quiet:
         for note in [*live_fetch.summary(), *result.notes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
@@ -51,6 +51,10 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress di
 DataDirOption = Annotated[
     Optional[Path],
     typer.Option("--data-dir", envvar="SMALLCAP_SCREEN_DATA_DIR", help="Where snapshots are kept (default: the user data directory)."),
+]
+ConfiguredFundsArgument = Annotated[
+    Optional[List[str]],
+    typer.Argument(metavar="[FUND]...", help="Fund tickers (default: the config's funds, else IWM IJR IJS SPY).", show_default=False),
 ]
 DbOption = Annotated[
     Optional[Path],

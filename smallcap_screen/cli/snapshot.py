@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -11,14 +11,12 @@ from ..errors import ExitCode
 from . import context
 from .app import app
 from .emit import stderr
-from .options import BenchmarkOption, CacheDirOption, DataDirOption, DbOption, QuietOption, RefreshOption
+from .options import ConfiguredFundsArgument, BenchmarkOption, CacheDirOption, DataDirOption, DbOption, QuietOption, RefreshOption
 
 
 @app.command()
 def snapshot(
-    funds: Annotated[
-        Optional[List[str]], typer.Argument(metavar="[FUND]...", help="Fund tickers (default: the config's funds, else IWM IJR IJS SPY).", show_default=False)
-    ] = None,
+    funds: ConfiguredFundsArgument = None,
     benchmark: BenchmarkOption = None,
     log: Annotated[Optional[Path], typer.Option("--log", help="Append one line per run to this file (time, exit code, what was kept or why not).")] = None,
     quiet: QuietOption = False,
