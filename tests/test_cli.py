@@ -254,7 +254,7 @@ def test_import_of_a_finviz_export_becomes_the_newest_snapshot(raw_dir, data_dir
     assert result.returncode == 0, result.stderr
     assert "IWM 1930" in result.stderr
     records = {r["fund"]: r for r in json.loads(run("compare", "IWM", "SPY", "--offline", "-f", "json", "--data-dir", data_dir).stdout)}
-    assert records["IWM"]["data_source"] == "finviz import fundamentals_finviz_2025-08-19.csv"
+    assert records["IWM"]["data_source"] == "import of fundamentals_finviz_2025-08-19.csv"
     assert (records["IWM"]["as_of_holdings"], records["IWM"]["as_of_prices"]) == ("2026-04-10", "2025-08-19")
     assert records["SPY"]["as_of_holdings"] == "2025-11-18"  # kept from the bundled snapshot
 

@@ -32,7 +32,7 @@ def test_whole_market_export_parses_in_well_under_a_second(raw_dir) -> None:
     started = time.perf_counter()
     fundamentals = parse_finviz_csv(content)
     assert time.perf_counter() - started < 1.0
-    assert len(fundamentals.table) == 10_361  # 10,362 rows, one without a ticker
+    assert len(fundamentals.table) == 10_362  # every row, Nano Labs' ticker "NA" included
     assert fundamentals.table.index.name == "ticker"
     assert fundamentals.forward_horizon == "FY2"
 
