@@ -80,7 +80,7 @@ class StandInInternet:
         (folder / "VB.json").write_bytes(issuer_files.vanguard_json(vb, as_of="2025-11-18"))
         (folder / "DES.json").write_bytes(issuer_files.wisdomtree_json(ijr[1::2], fund="DES", as_of="2025-11-18", class_id=0))
         (folder / "SCHA.csv").write_bytes(issuer_files.schwab_csv(vb, as_of="2025-11-18"))
-        files = {
+        self.files = {
             "IWM": self.raw_dir / "IWM_holdings_2025-11-05.csv",
             "IJR": folder / "IJR.csv",
             "IJS": folder / "IJS.csv",
@@ -90,7 +90,7 @@ class StandInInternet:
             "SCHA": folder / "SCHA.csv",
         }
         self.fundamentals = read_reference_fundamentals(self.raw_dir)
-        self.issuers = self._stack.enter_context(IssuerStandIn(files, latency=self.latency))
+        self.issuers = self._stack.enter_context(IssuerStandIn(self.files, latency=self.latency))
         quotes = quotes_from_fundamentals(self.fundamentals.table)
         quotes.update({f: {"symbol": f, "quoteType": "ETF", "regularMarketPrice": 100.0, "trailingPE": pe} for f, pe in REPORTED_PE.items()})
         self.yahoo = self._stack.enter_context(YahooStandIn(quotes, latency=self.latency, rate_limit=self.rate_limit))
