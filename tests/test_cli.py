@@ -234,7 +234,7 @@ def test_import_of_a_finviz_export_becomes_the_newest_snapshot(raw_dir, raw_figu
         "--holdings", str(raw_dir / "IWM_holdings_2026-04-10.csv"), "--data-dir", data_dir,
     )
     assert result.returncode == 0, result.stderr
-    assert f"IWM {raw_figure(whole=1930, excerpt=25)}," in result.stderr  # equities of that file
+    assert f"IWM {raw_figure(whole=1930, excerpt=25)} (" in result.stderr  # equities of that file
     records = {r["fund"]: r for r in json.loads(run("compare", "IWM", "SPY", "--offline", "-f", "json", "--data-dir", data_dir).stdout)}
     assert records["IWM"]["data_source"] == "import of fundamentals_finviz_2025-08-19.csv"
     assert (records["IWM"]["as_of_holdings"], records["IWM"]["as_of_prices"]) == ("2026-04-10", "2025-08-19")
