@@ -4,11 +4,11 @@ or refused, dated by the file, never re-pricing funds it barely covers."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 from smallcap_screen.errors import DataError
+from smallcap_screen.reference import read_reference_fundamentals
 from smallcap_screen.sources.exports import export_date, parse_export
 from smallcap_screen.store import Store
 from tests.test_cli import assert_one_line_error, run
@@ -37,8 +37,8 @@ def compare_offline(data_dir: str, *funds: str) -> dict[str, dict]:
     return {r["fund"]: r for r in json.loads(result.stdout)}
 
 
-def test_the_sp500_file_reprices_the_sp500_funds_and_leaves_the_small_caps_out(raw_dir, data_dir):
-    result = run("import", str(raw_dir / SP500), "--data-dir", data_dir)
+def test_the_sp500_file_reprices_the_sp500_funds_and_leaves_the_small_caps_out(whole_raw_dir, data_dir):
+    result = run("import", str(whole_raw_dir / SP500), "--data-dir", data_dir)
 
     assert result.returncode == 0, result.stderr
     assert "left out IWM, IJR, VB" in result.stderr and "under 90%" in result.stderr
@@ -61,7 +61,8 @@ def test_plain_csv_columns_are_read_by_their_documented_names_and_aliases(tmp_pa
 
 def test_a_finviz_export_cut_inside_its_last_line_is_refused(tmp_path, finviz_lines, data_dir):
     cut = tmp_path / "finviz_2025-08-19.csv"
-    cut.write_text("".join(finviz_lines[:2000]) + finviz_lines[2000][:40], encoding="utf-8")
+    middle = len(finviz_lines) // 2
+    cut.write_text("".join(finviz_lines[:middle]) + finviz_lines[middle][:40], encoding="utf-8")
 
     assert_one_line_error(run("import", str(cut), "--data-dir", data_dir), 3, "cut off")
     assert snapshots(data_dir) == []
@@ -69,7 +70,7 @@ def test_a_finviz_export_cut_inside_its_last_line_is_refused(tmp_path, finviz_li
 
 def test_a_finviz_export_missing_rows_is_refused(tmp_path, finviz_lines, data_dir):
     holed = tmp_path / "finviz_2025-08-19.csv"
-    holed.write_text("".join(finviz_lines[:500] + finviz_lines[900:]), encoding="utf-8")
+    holed.write_text("".join(finviz_lines[:50] + finviz_lines[60:]), encoding="utf-8")
 
     assert_one_line_error(run("import", str(holed), "--data-dir", data_dir), 3, "rows are missing")
 
@@ -89,13 +90,18 @@ def test_an_export_without_a_usable_row_is_refused_and_stores_nothing(tmp_path, 
 
 
 def test_an_export_stating_no_date_needs_as_of(tmp_path, raw_dir, data_dir):
-    undated = tmp_path / "finviz.csv"
-    shutil.copy(raw_dir / FINVIZ, undated)
+    """A plain CSV of the finviz figures, named without a date (works on the excerpts too)."""
+    prices = read_reference_fundamentals(raw_dir).table[["price", "eps_trailing"]].dropna()
+    undated = tmp_path / "prices.csv"
+    prices.to_csv(undated)
+    iwm = str(raw_dir / "IWM_holdings_2025-11-05.csv")
 
-    result = run("import", str(undated), "--data-dir", data_dir)
+    result = run("import", str(undated), "--holdings", iwm, "--data-dir", data_dir)
 
     assert result.returncode == 2 and "--as-of" in result.stderr and "Traceback" not in result.stderr
-    assert run("import", str(undated), "--as-of", "2025-08-19", "--data-dir", data_dir).returncode == 0
+    dated = run("import", str(undated), "--as-of", "2025-08-19", "--holdings", iwm, "--data-dir", data_dir)
+    assert dated.returncode == 0, dated.stderr
+    assert compare_offline(data_dir, "IWM")["IWM"]["as_of_prices"] == "2025-08-19"
 
 
 def test_the_date_comes_from_a_date_column_or_the_file_name_never_the_clock():

@@ -35,7 +35,8 @@ _NAME_DATE = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
 
 
 def read_export(content: bytes, what: str) -> pd.DataFrame:
-    """The export as a frame, after the checks of the module docstring (DataError)."""
+    """The export as a frame, after the checks for a cut-off file (DataError). The numbering check
+    is :func:`parse_export`'s: excerpts of an export (tests, the reference build) keep its numbers."""
     reject_unusable(content, what, expected="a fundamentals export")
     text = decode_text(content)
     if not text.endswith(("\n", "\r")):
@@ -54,12 +55,6 @@ def read_export(content: bytes, what: str) -> pd.DataFrame:
     # Numbers typed by pandas' own reader (fast); blank cells are unknown, "NA" stays a ticker.
     table = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
     table.columns = [str(c).strip() for c in table.columns]
-    if NUMBER_COLUMN in table:
-        numbers = pd.to_numeric(table[NUMBER_COLUMN], errors="coerce")
-        if not numbers.equals(pd.Series(range(1, len(table) + 1), dtype=numbers.dtype)):
-            raise DataError(
-                f"{what}: its numbered rows ({NUMBER_COLUMN}) do not run 1 to {len(table)}: rows are missing, export it again"
-            )
     return table
 
 
@@ -71,6 +66,12 @@ def parse_export(content: bytes, *, as_of: dt.date | None, source: str = "") -> 
 
     what = source or "fundamentals export"
     table = read_export(content, what)
+    if NUMBER_COLUMN in table:
+        numbers = pd.to_numeric(table[NUMBER_COLUMN], errors="coerce")
+        if not numbers.equals(pd.Series(range(1, len(table) + 1), dtype=numbers.dtype)):
+            raise DataError(
+                f"{what}: its numbered rows ({NUMBER_COLUMN}) do not run 1 to {len(table)}: rows are missing, export it again"
+            )
     if all(c in table.columns for c in FINVIZ_MARKS):
         fundamentals = fundamentals_from_finviz(table, as_of=as_of, source=source)
     else:
