@@ -53,8 +53,10 @@ def snapshot_from_export(
     from .sources.exports import export_date, parse_export
     from .sources.holdings_file import read_holdings_file
 
+    from .sources.input_bounds import read_regular_file
+
     export = Path(export)
-    content = _read(export)
+    content = read_regular_file(export, "fundamentals export")
     as_of = as_of or export_date(content, export.name)
     fundamentals = parse_export(content, as_of=as_of, source=f"export {export.name}")
     if as_of is None:
@@ -86,9 +88,3 @@ def snapshot_from_export(
     snapshot = Snapshot(kept, fundamentals, dt.datetime.now(dt.timezone.utc), f"import of {export.name}")
     return Imported(snapshot, coverage, left_out, notes)
 
-
-def _read(path: Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read {path}: {exc.strerror}; check the path") from exc

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..model import Fundamentals
+from .input_bounds import bounded_text
 from .parsing import decode_text, reject_unusable
 
 #: Columns that mark a finviz screener export.
@@ -37,6 +38,7 @@ _NAME_DATE = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
 def read_export(content: bytes, what: str) -> pd.DataFrame:
     """The export as a frame, after the checks for a cut-off file (DataError). The numbering check
     is :func:`parse_export`'s: excerpts of an export (tests, the reference build) keep its numbers."""
+    content = bounded_text(content, what)
     reject_unusable(content, what, expected="a fundamentals export")
     text = decode_text(content)
     if not text.endswith(("\n", "\r")):
