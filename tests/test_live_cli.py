@@ -104,20 +104,43 @@ def test_unplugged_network_with_live_is_exit_5(homes):
     assert result.stderr.startswith("error: ")
 
 
-def test_rate_limited_yahoo_still_gives_full_coverage(raw_dir, homes):
-    with StandInInternet(raw_dir, latency=0.01, rate_limit=5) as limited:
-        result = run("compare", "IWM", "SPY", "-f", "json", env={**limited.env, **homes})
-        throttled = limited.yahoo.throttled
+def test_a_strict_yahoo_is_waited_out_with_full_coverage_and_said_so(raw_dir, homes):
+    # 2 requests a second, and a ban (429 without Retry-After) after one more: strict Yahoo
+    # with its 10 s ban shortened to 1 s.
+    with StandInInternet(raw_dir, latency=0.01, rate_limit=2, ban=1.0) as strict:
+        result = run("compare", "IWM", "SPY", "-f", "json", env={**strict.env, **homes})
+        throttled = strict.yahoo.throttled
     assert result.returncode == 0, result.stderr
-    assert all(r["coverage"] > 0.98 for r in by_fund(result.stdout).values())
     assert throttled > 0, "the limit was never hit: the test proves nothing"
+    assert all(r["coverage"] > 0.98 and r["data_source"].startswith("live data") for r in by_fund(result.stdout).values())
+    assert "Yahoo Finance is throttling requests (HTTP 429" in result.stderr
+    assert "waiting" in result.stderr and "no live data" not in result.stderr
+
+
+def test_a_cap_of_100_symbols_per_yahoo_request_still_gives_live_data(raw_dir, homes):
+    with StandInInternet(raw_dir, max_quote_symbols=100) as capped:
+        result = run("compare", "IWM", "SPY", "-f", "json", env={**capped.env, **homes})
+        largest = max(len(batch) for batch in capped.yahoo.quote_batches)
+    assert result.returncode == 0, result.stderr
+    assert largest <= 100
+    assert all(r["coverage"] > 0.98 and r["data_source"].startswith("live data") for r in by_fund(result.stdout).values())
+
+
+def test_an_issuer_answering_a_web_page_twice_still_gives_every_fund_live(net, homes):
+    from tests.standins.issuers import HTML_PAGE
+
+    net.issuers.inject("ajax", HTML_PAGE, HTML_PAGE)
+    result = run("compare", "IWM", "IJR", "SPY", "-f", "json", env={**net.env, **homes})
+    assert result.returncode == 0, result.stderr
+    assert [r["status"] for r in by_fund(result.stdout).values()] == ["ok"] * 3
+    assert "holdings: downloaded IWM, IJR, SPY" in result.stderr
 
 
 def test_faults_on_every_host_are_survived_with_correct_figures(net, homes, tmp_path):
     from tests.standins.issuers import HTML_PAGE, status
 
     reference = by_fund(run("compare", "IWM", "SPY", "-f", "json", env={**net.env, **homes}).stdout)
-    net.issuers.inject("ajax", HTML_PAGE)  # iShares answers a web page: the other path is tried
+    net.issuers.inject("ajax", *[HTML_PAGE] * 3)  # iShares keeps answering a web page: the other path is tried
     net.issuers.inject("ssga", status(500), status(429, retry_after="1"))
     net.yahoo.throttle_crumb_next(1)  # a poisoned crumb
     net.yahoo.fail_next(2, status=429, retry_after=1)
