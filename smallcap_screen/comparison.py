@@ -95,23 +95,24 @@ def compare(
     store: Store | None = None,
     fetch: Callable[[list[Fund], list[Holdings]], Snapshot] | None = None,
 ) -> Comparison:
-    """Value ``funds`` (registry tickers or holdings-file paths) against ``benchmark``.
+    """Value ``funds`` (registry tickers or holdings-file paths) against ``benchmark`` (either too).
 
-    ``snapshot`` pins the data (no fetching, no store); otherwise ``data`` decides, see the module
-    docstring. ``fetch`` replaces the live fetch (used by the CLI to attach progress reporting).
+    A fund named twice is shown once. ``snapshot`` pins the data (no fetching, no store); otherwise
+    ``data`` decides, see the module docstring. ``fetch`` replaces the live fetch (used by the CLI
+    to attach progress reporting).
     """
-    files, registered = _resolve(funds)
-    bench = get_fund(benchmark)
+    files, registered = _resolve([*funds, benchmark])
     notes: list[str] = []
     if snapshot is None:
-        snapshot = _choose_snapshot(_unique([*registered, bench]), list(files.values()), data, store, fetch, notes)
+        snapshot = _choose_snapshot(_unique(registered), list(files.values()), data, store, fetch, notes)
 
-    bench_holdings = snapshot.holdings.get(bench.ticker)
+    bench_holdings = files[benchmark] if benchmark in files else snapshot.holdings.get(get_fund(benchmark).ticker)
+    bench_name = bench_holdings.fund if bench_holdings else get_fund(benchmark).ticker
     bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, negative=negative) if bench_holdings else None
     if bench_value is None:
-        notes.append(f"benchmark {bench.ticker} is not in this snapshot: no discounts computed")
+        notes.append(f"benchmark {bench_name} is not in this snapshot: no discounts computed")
     rows = []
-    for name in funds:
+    for name in _unique_funds(funds, files):
         if name in files:
             holdings, label, index = files[name], Path(name).name, "own holdings file"
         else:
@@ -124,7 +125,15 @@ def compare(
         if bench_value is not None:
             valuation = versus_benchmark(valuation, bench_value)
         rows.append(FundRow(holdings.fund, label, index, valuation, reported=snapshot.reported.get(holdings.fund, {})))
-    return Comparison(rows, bench.ticker, negative, snapshot.label, snapshot.fundamentals.forward_horizon, snapshot.fundamentals.as_of, notes)
+    return Comparison(rows, bench_name, negative, snapshot.label, snapshot.fundamentals.forward_horizon, snapshot.fundamentals.as_of, notes)
+
+
+def _unique_funds(funds: list[str], files: dict[str, Holdings]) -> list[str]:
+    """The names once per fund: ``iwm`` and ``IWM`` (or an index alias of it) are one fund."""
+    seen: dict[str, str] = {}
+    for name in funds:
+        seen.setdefault(name if name in files else get_fund(name).ticker, name)
+    return list(seen.values())
 
 
 @dataclass(frozen=True)
@@ -222,7 +231,7 @@ def _plain(value):
 
 def _resolve(funds: Sequence[str]) -> tuple[dict[str, Holdings], list[Fund]]:
     """Split names into parsed holdings files and registry funds (UnknownFundError for neither)."""
-    files = {f: _read_file(f) for f in funds if _is_file(f)}
+    files = {f: _read_file(f) for f in dict.fromkeys(funds) if _is_file(f)}
     return files, [get_fund(f) for f in funds if f not in files]
 
 

@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from .model import Fundamentals, Holdings
+from .vocabulary import NEGATIVE_POLICIES
 
 NegativePolicy = Literal["exclude", "include"]
-NEGATIVE_POLICIES: tuple[str, ...] = ("exclude", "include")
 HORIZONS = {"trailing": "eps_trailing", "forward": "eps_forward"}
 
 #: Earnings yields outside this band are taken for data errors and the holding is left out of that

@@ -120,7 +120,7 @@ def test_compare_help_explains_the_negative_earnings_policy_with_examples():
     text = words(result)
     assert "--negative" in text and "exclude" in text and "include" in text
     assert "Examples:" in text
-    assert "smallcap-screen compare IWM SPY --negative include --format json -o iwm.json" in text
+    assert "smallcap-screen compare IWM SPY --negative include -o iwm.json" in text
     assert "smallcap-screen compare my_portfolio.csv IWM --offline" in text
 
 
