@@ -65,9 +65,9 @@ class LiveFetch:
             quotes += f", {len(report.quotes_missing)} without a quote ({shown})"
         return [*lines, quotes, *report.notes]
 
-    def interrupted(self) -> str:
-        """The line to show when the user stopped a live fetch with Ctrl-C."""
+    def kept(self) -> str:
+        """What a live fetch stopped by Ctrl-C left for the next run (the CLI's "interrupted:" line)."""
         kept = self.report.quotes_kept if self.report else 0
         if self.cache is None or not kept:
-            return "interrupted: nothing fetched was kept"
-        return f"interrupted: {kept:,} quotes kept in the cache for the next run"
+            return "nothing fetched was kept"
+        return f"{kept:,} quotes kept in the cache for the next run"

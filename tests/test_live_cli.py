@@ -154,3 +154,30 @@ def test_faults_on_every_host_are_survived_with_correct_figures(net, homes, tmp_
     for fund, record in by_fund(result.stdout).items():
         assert record["pe_trailing"] == pytest.approx(reference[fund]["pe_trailing"], rel=1e-9)
         assert record["coverage"] == pytest.approx(reference[fund]["coverage"], rel=1e-9)
+
+
+def test_ctrl_c_during_a_live_fetch_keeps_the_finished_batches_and_says_so(raw_dir, homes):
+    import signal
+    import time
+
+    with StandInInternet(raw_dir, latency=0.4) as slow:
+        base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k not in ("CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "smallcap_screen", "compare", "IWM", "SPY"],
+            env={**base, **slow.env, **homes}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        deadline = time.monotonic() + 60
+        while len(slow.yahoo.quote_batches) < 2 and time.monotonic() < deadline:  # the funds' batch, then a quote batch
+            time.sleep(0.05)
+        time.sleep(0.2)  # let the run cache that batch
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    [line] = [line for line in stderr.splitlines() if line.startswith("interrupted: ")]
+    assert line.endswith("quotes kept in the cache for the next run"), line
+    from smallcap_screen.cache import Cache
+
+    with Cache(homes["SMALLCAP_SCREEN_CACHE_DIR"]) as cache:
+        assert cache.info()["quotes"]["entries"] >= int(line.split()[1].replace(",", ""))

@@ -116,9 +116,9 @@ def test_an_unwritable_cache_is_dropped_for_the_run_with_a_note(site, yahoo, tmp
 
 
 def test_a_host_past_its_deadline_costs_its_funds_not_the_run(site, yahoo):
-    site.inject("ssga", Fault(delay=3.0))
+    site.inject("ssga", Fault(delay=5.0))
     report = FetchReport()
-    snapshot = fetch(site, yahoo, report=report, policy=RetryPolicy(backoff=0.05, timeout=0.5, deadline=0.5))
+    snapshot = fetch(site, yahoo, report=report, policy=RetryPolicy(backoff=0.05, timeout=1.5, deadline=1.5))
 
     assert sorted(snapshot.holdings) == ["IJR", "IWM"]
     assert "gave no answer" in report.failed["SPY"]

@@ -117,11 +117,14 @@ class _Host:
         self.floor = budget.floor
         self.tokens = budget.burst
         self.refilled = now
-        self.heard_from = now  # last answer (or first use): the deadline counts from here
+        #: Since when requests have been waiting for an answer (None: nothing is owed); the
+        #: deadline counts from here. A timeout keeps it running, any answer restarts it.
+        self.quiet_since: float | None = None
         self.banned_until = 0.0
         self.ban_waited = 0.0
         self.bans_in_row = 0
         self.gone: str | None = None  # why the host was given up on
+        self.in_flight = 0  # requests sent and not yet answered
         self.answers: deque[float] = deque()  # times of recent accepted answers
 
 
@@ -173,7 +176,11 @@ class Pacer:
             timeout = self._wait_turn(host)
             attempts += 1
             try:
-                result = attempt(timeout)
+                try:
+                    result = attempt(timeout)
+                finally:
+                    with self._lock:
+                        self._state(host).in_flight -= 1
             except Unreachable as error:
                 self.halt(error)
                 raise
@@ -210,7 +217,8 @@ class Pacer:
                 if state.gone:
                     raise GaveUp(state.gone)
                 now = self._clock()
-                left = max(state.heard_from, state.banned_until) + self.policy.deadline - now
+                start = state.quiet_since if state.quiet_since is not None else now
+                left = max(start, state.banned_until) + self.policy.deadline - now
                 if left <= 0:
                     state.gone = f"{host} gave no answer for {self.policy.deadline:.0f} s"
                     raise GaveUp(state.gone)
@@ -222,6 +230,9 @@ class Pacer:
                 wait = max(state.banned_until - now, (1 - state.tokens) / state.rate if state.tokens < 1 - 1e-9 else 0.0)
                 if wait <= 0:
                     state.tokens -= 1
+                    state.in_flight += 1
+                    if state.quiet_since is None:
+                        state.quiet_since = now
                     return min(self.policy.timeout, left)
             self._pause(wait)
 
@@ -257,7 +268,7 @@ class Pacer:
             state = self._state(host)
             now = self._clock()
             if answered:
-                state.heard_from = max(state.heard_from, now)
+                state.quiet_since = now if state.in_flight else None
             if accepted and answered:
                 state.bans_in_row = 0
                 state.answers.append(now)
