@@ -193,7 +193,7 @@ class Pacer:
                 limit = self.policy.retries if problem.retries is None else min(problem.retries, self.policy.retries)
                 if failures > limit:
                     raise GaveUp(f"{host} kept failing ({problem.reason}) after {attempts} attempts", problem) from None
-                self._pause(self._backoff(attempts - 1, problem.retry_after))
+                self._pause(self._within_deadline(host, self._backoff(attempts - 1, problem.retry_after)))
                 continue
             self._heard(host, answered=True, accepted=True)
             return result
@@ -220,7 +220,7 @@ class Pacer:
                 start = state.quiet_since if state.quiet_since is not None else now
                 left = max(start, state.banned_until) + self.policy.deadline - now
                 if left <= 0:
-                    state.gone = f"{host} gave no answer for {self.policy.deadline:.0f} s"
+                    state.gone = f"{host} gave no answer within {self.policy.deadline:.0f} s"
                     raise GaveUp(state.gone)
                 if math.isinf(state.rate):
                     state.tokens = state.burst
@@ -235,6 +235,17 @@ class Pacer:
                         state.quiet_since = now
                     return min(self.policy.timeout, left)
             self._pause(wait)
+
+    def _within_deadline(self, host: str, pause: float) -> float:
+        """``pause``, unless the host's deadline passes first: then the host is given up on now."""
+        with self._lock:
+            state = self._state(host)
+            if state.quiet_since is not None:
+                left = max(state.quiet_since, state.banned_until) + self.policy.deadline - self._clock()
+                if pause >= left:
+                    state.gone = f"{host} gave no answer within {self.policy.deadline:.0f} s"
+                    raise GaveUp(state.gone)
+        return pause
 
     def _pause(self, seconds: float) -> None:
         """Sleep, but wake at once (raising Stopped) when the stop event is set."""
