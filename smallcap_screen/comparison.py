@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Literal, Sequence
 from .errors import DataError, NetworkError, UnknownFundError
 from .metrics import FundValuation, NegativePolicy, fund_valuation, versus_benchmark
 from .model import Holdings
-from .registry import FUNDS, Fund, get_fund
+from .registry import Fund, get_fund, registry
 from .snapshot import Snapshot, bundled_snapshot
 from .store import Store
 
@@ -114,7 +114,8 @@ def compare(
     rows = []
     for name in _unique_funds(funds, files):
         if name in files:
-            holdings, label, index = files[name], Path(name).name, "own holdings file"
+            holdings = files[name]
+            label, index = _file_label(holdings, name)
         else:
             fund = get_fund(name)
             holdings, label, index = snapshot.holdings.get(fund.ticker), fund.name, fund.index
@@ -236,7 +237,16 @@ def _resolve(funds: Sequence[str]) -> tuple[dict[str, Holdings], list[Fund]]:
 
 
 def _is_file(name: str) -> bool:
-    return name.upper() not in FUNDS and (Path(name).suffix != "" or Path(name).exists())
+    return not registry().knows(name) and (Path(name).suffix != "" or Path(name).exists())
+
+
+def _file_label(holdings: Holdings, path: str) -> tuple[str, str]:
+    """Name and index of a holdings file's row: those of the fund its header names (an issuer's
+    IWM file is IWM), else the file name and "own holdings file"."""
+    fund = registry().funds.get(holdings.fund)
+    if fund is None:
+        return Path(path).name, "own holdings file"
+    return f"{fund.name} ({Path(path).name})", fund.index
 
 
 def _read_file(name: str) -> Holdings:

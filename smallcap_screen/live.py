@@ -198,11 +198,11 @@ class _LiveRun:
 
     def _download(self, fund: Fund, client) -> tuple[Holdings, bool]:
         """One fund's holdings (on a download thread), and whether they came from the cache."""
-        from .sources.download import ISSUER_BASE_URLS, download_holdings
+        from .sources.download import download_holdings
 
         was_cached = self.cache.get_holdings(fund.ticker) is not None
-        base_urls = self.issuer_base_urls or ISSUER_BASE_URLS
-        return download_holdings(fund, client=client, cache=self.cache.for_downloads(), base_urls=base_urls), was_cached
+        holdings = download_holdings(fund, client=client, cache=self.cache.for_downloads(), base_urls=self.issuer_base_urls)
+        return holdings, was_cached
 
     def _want(self, symbols: list[str]) -> None:
         """Quotes for ``symbols`` not asked for yet: fresh ones from the cache, the rest from Yahoo."""
