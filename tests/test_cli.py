@@ -5,35 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from smallcap_screen.comparison import RECORD_FIELDS
-
-def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    environment.update({"COLUMNS": "200", **(env or {})})
-    return subprocess.run(
-        [sys.executable, "-m", "smallcap_screen", *args], capture_output=True, text=True, env=environment, timeout=120
-    )
+from tests.helpers import assert_one_line_error, run
 
 
 @pytest.fixture
 def data_dir(tmp_path) -> str:
     """An empty local store, so the bundled snapshot is the newest data."""
     return str(tmp_path / "store")
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess, code: int, *words: str) -> None:
-    assert result.returncode == code, result.stderr
-    assert "Traceback" not in result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, result.stderr
-    for word in words:
-        assert word in errors[0]
 
 
 def test_compare_json_has_one_object_per_fund_with_stable_fields(data_dir):
@@ -246,13 +228,13 @@ def test_history_without_snapshots_says_how_to_get_them(data_dir):
     assert "live `compare` runs keep them" in result.stderr
 
 
-def test_import_of_a_finviz_export_becomes_the_newest_snapshot(raw_dir, data_dir):
+def test_import_of_a_finviz_export_becomes_the_newest_snapshot(raw_dir, raw_figure, data_dir):
     result = run(
         "import", str(raw_dir / "fundamentals_finviz_2025-08-19.csv"), "--as-of", "2025-08-19",
         "--holdings", str(raw_dir / "IWM_holdings_2026-04-10.csv"), "--data-dir", data_dir,
     )
     assert result.returncode == 0, result.stderr
-    assert "IWM 1930" in result.stderr
+    assert f"IWM {raw_figure(whole=1930, excerpt=25)}," in result.stderr  # equities of that file
     records = {r["fund"]: r for r in json.loads(run("compare", "IWM", "SPY", "--offline", "-f", "json", "--data-dir", data_dir).stdout)}
     assert records["IWM"]["data_source"] == "finviz import fundamentals_finviz_2025-08-19.csv"
     assert (records["IWM"]["as_of_holdings"], records["IWM"]["as_of_prices"]) == ("2026-04-10", "2025-08-19")

@@ -12,7 +12,7 @@ import pytest
 from smallcap_screen.cache import Cache
 from smallcap_screen.snapshot import bundled_snapshot
 from smallcap_screen.store import Store
-from tests.test_cli import assert_one_line_error, run
+from tests.helpers import assert_one_line_error, run
 
 FETCHED_AT = dt.datetime(2025, 11, 18, 14, 30, tzinfo=dt.timezone.utc)
 

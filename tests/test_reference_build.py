@@ -18,11 +18,11 @@ TOOL = Path(__file__).resolve().parents[1] / "tools" / "build_reference.py"
 
 
 @pytest.fixture(scope="module")
-def built(raw_dir, tmp_path_factory) -> Path:
+def built(whole_raw_dir, tmp_path_factory) -> Path:
     """The tool run from another folder, writing into a temporary one."""
     out = tmp_path_factory.mktemp("built")
     result = subprocess.run(
-        [sys.executable, str(TOOL), str(raw_dir), "--output", str(out / "reference"), "--aliases", str(out / "aliases.csv")],
+        [sys.executable, str(TOOL), str(whole_raw_dir), "--output", str(out / "reference"), "--aliases", str(out / "aliases.csv")],
         capture_output=True, text=True, cwd=out, timeout=300,
     )
     assert result.returncode == 0, result.stderr
@@ -46,13 +46,14 @@ def test_the_bundled_prices_cover_the_whole_export_not_only_held_stocks():
     assert len(set(snapshot.fundamentals.table.index) - held) > 5_000
 
 
-def test_a_users_vb_file_is_priced_at_over_95_percent_offline(raw_dir):
+def test_a_users_vb_file_is_priced_at_over_95_percent_offline(raw_dir, raw_figure):
     vb = read_holdings_file(raw_dir / "VB_holdings_derived-portfolio-xray_2025-11.js")
 
     valuation = fund_valuation(vb, bundled_snapshot().fundamentals, negative="exclude")
 
     assert vb.fund == "VB"
-    assert valuation.coverage > 0.95
+    # SNDK (no EPS yet after its spin-off) weighs 0.4% of VB but 5.8% of the committed excerpt.
+    assert valuation.coverage > raw_figure(whole=0.95, excerpt=0.9)
 
 
 def test_the_tool_says_what_is_missing_in_one_line(tmp_path):
