@@ -110,20 +110,12 @@ def test_unplugged_network_with_live_is_exit_5(homes):
     assert result.stderr.startswith("error: ")
 
 
-<<<<<<< HEAD
 def test_a_strict_yahoo_is_waited_out_with_full_coverage_and_said_so(raw_dir, homes):
     # 2 requests a second, and a ban (429 without Retry-After) after one more: strict Yahoo
     # with its 10 s ban shortened to 1 s.
     with StandInInternet(raw_dir, latency=0.01, rate_limit=2, ban=1.0) as strict:
         result = run("compare", "IWM", "SPY", "-f", "json", env={**strict.env, **homes})
         throttled = strict.yahoo.throttled
-=======
-def test_rate_limited_yahoo_still_gives_full_coverage(raw_dir, raw_figure, homes):
-    # The excerpts' 87 stocks take one quote batch: a tighter limit is needed to be hit at all.
-    with StandInInternet(raw_dir, latency=0.01, rate_limit=raw_figure(whole=5, excerpt=2)) as limited:
-        result = run("compare", "IWM", "SPY", "-f", "json", env={**limited.env, **homes})
-        throttled = limited.yahoo.throttled
->>>>>>> main
     assert result.returncode == 0, result.stderr
     assert throttled > 0, "the limit was never hit: the test proves nothing"
     assert all(r["coverage"] > 0.98 and r["data_source"].startswith("live data") for r in by_fund(result.stdout).values())
@@ -131,12 +123,13 @@ def test_rate_limited_yahoo_still_gives_full_coverage(raw_dir, raw_figure, homes
     assert "waiting" in result.stderr and "no live data" not in result.stderr
 
 
-def test_a_cap_of_100_symbols_per_yahoo_request_still_gives_live_data(raw_dir, homes):
-    with StandInInternet(raw_dir, max_quote_symbols=100) as capped:
+def test_a_cap_on_symbols_per_yahoo_request_still_gives_live_data(raw_dir, raw_figure, homes):
+    cap = raw_figure(whole=100, excerpt=20)  # the excerpts hold 87 stocks
+    with StandInInternet(raw_dir, max_quote_symbols=cap) as capped:
         result = run("compare", "IWM", "SPY", "-f", "json", env={**capped.env, **homes})
         largest = max(len(batch) for batch in capped.yahoo.quote_batches)
     assert result.returncode == 0, result.stderr
-    assert largest <= 100
+    assert largest <= cap
     assert all(r["coverage"] > 0.98 and r["data_source"].startswith("live data") for r in by_fund(result.stdout).values())
 
 
@@ -170,11 +163,11 @@ def test_faults_on_every_host_are_survived_with_correct_figures(net, homes, tmp_
         assert record["coverage"] == pytest.approx(reference[fund]["coverage"], rel=1e-9)
 
 
-def test_ctrl_c_during_a_live_fetch_keeps_the_finished_batches_and_says_so(raw_dir, homes):
+def test_ctrl_c_during_a_live_fetch_keeps_the_finished_batches_and_says_so(whole_raw_dir, homes):
     import signal
     import time
 
-    with StandInInternet(raw_dir, latency=0.4) as slow:
+    with StandInInternet(whole_raw_dir, latency=0.4) as slow:  # IWM's whole file: two quote batches
         base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k not in ("CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")}
         process = subprocess.Popen(
             [sys.executable, "-m", "smallcap_screen", "compare", "IWM", "SPY"],
