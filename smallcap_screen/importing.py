@@ -11,7 +11,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Sequence
 
-from .errors import DataError
 from .snapshot import Snapshot, snapshot_of
 
 
@@ -27,12 +26,11 @@ def snapshot_from_finviz(
     from .sources.finviz import parse_finviz_csv
     from .sources.holdings_file import read_holdings_file
 
+    from .sources.input_bounds import read_regular_file
+
     finviz_csv = Path(finviz_csv)
-    try:
-        content = finviz_csv.read_bytes()
-        as_of = as_of or dt.date.fromtimestamp(finviz_csv.stat().st_mtime)
-    except OSError as exc:
-        raise DataError(f"cannot read {finviz_csv}: {exc.strerror}; check the path") from exc
+    content = read_regular_file(finviz_csv, "finviz export")
+    as_of = as_of or dt.date.fromtimestamp(finviz_csv.stat().st_mtime)
     fundamentals = parse_finviz_csv(content, as_of=as_of, source=f"finviz export {finviz_csv.name}")
     holdings = dict(base.holdings)
     for path in holdings_files:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..model import FUNDAMENTAL_COLUMNS, Fundamentals
+from .input_bounds import bounded_text
 from .parsing import reject_unusable, to_numbers
 
 REQUIRED_COLUMNS = ["Ticker", "Price", "P/E", "EPS (ttm)"]
@@ -45,6 +46,7 @@ def parse_finviz_csv(content: bytes, *, as_of: dt.date | None = None, source: st
     for the flags. Raises DataError when required columns are missing or the body is unreadable.
     """
     what = source or "finviz export"
+    content = bounded_text(content, what)
     reject_unusable(content, what, expected="a finviz export")
     wanted = set(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
     try:
