@@ -63,12 +63,30 @@ def derived_list(path: Path) -> list[dict]:
 
 
 class StandInInternet:
-    """Start with ``with StandInInternet(raw_dir, latency=0.05) as net:``; pass ``net.env`` to subprocesses."""
+    """Start with ``with StandInInternet(raw_dir, latency=0.05) as net:``; pass ``net.env`` to subprocesses.
 
-    def __init__(self, raw_dir: Path, *, latency: float = 0.0, rate_limit: float | None = None) -> None:
+    Faults: ``rate_limit`` (Yahoo requests per second) with ``ban`` (seconds of 429s after one
+    went over; without it each refusal says Retry-After: 1), ``max_quote_symbols`` (Yahoo answers
+    HTTP 400 to bigger batches), ``slow_hosts`` (host name → seconds the proxy holds every
+    answer, e.g. {"query1.finance.yahoo.com": 31}). ``net.issuers.inject`` queues issuer faults.
+    """
+
+    def __init__(
+        self,
+        raw_dir: Path,
+        *,
+        latency: float = 0.0,
+        rate_limit: float | None = None,
+        ban: float | None = None,
+        max_quote_symbols: int | None = None,
+        slow_hosts: dict[str, float] | None = None,
+    ) -> None:
         self.raw_dir = Path(raw_dir)
         self.latency = latency
         self.rate_limit = rate_limit
+        self.ban = ban
+        self.max_quote_symbols = max_quote_symbols
+        self.slow_hosts = dict(slow_hosts or {})
         self._stack = ExitStack()
 
     def __enter__(self) -> "StandInInternet":
@@ -93,11 +111,13 @@ class StandInInternet:
         self.issuers = self._stack.enter_context(IssuerStandIn(self.files, latency=self.latency))
         quotes = quotes_from_fundamentals(self.fundamentals.table)
         quotes.update({f: {"symbol": f, "quoteType": "ETF", "regularMarketPrice": 100.0, "trailingPE": pe} for f, pe in REPORTED_PE.items()})
-        self.yahoo = self._stack.enter_context(YahooStandIn(quotes, latency=self.latency, rate_limit=self.rate_limit))
+        self.yahoo = self._stack.enter_context(
+            YahooStandIn(quotes, latency=self.latency, rate_limit=self.rate_limit, ban=self.ban, max_quote_symbols=self.max_quote_symbols)
+        )
         yahoo_address = ("127.0.0.1", self.yahoo.port)
         routes = {host: self.issuers.address for host in ISSUER_HOSTS}
         routes.update({host: yahoo_address for host in YAHOO_HOSTS})
-        self.proxy = self._stack.enter_context(HttpsProxy(routes))
+        self.proxy = self._stack.enter_context(HttpsProxy(routes, delays=self.slow_hosts))
         return self
 
     def __exit__(self, *exc: object) -> None:
