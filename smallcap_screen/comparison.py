@@ -419,16 +419,19 @@ def take_snapshot(
     """Fetch ``funds`` (and the benchmark) live, compute their figures under every policy, and
     keep both in ``store`` in one transaction. Never keeps fallback data: a fund whose download
     failed is named in ``failed`` and left out. An unreachable network raises NetworkError and
-    keeps nothing; so does a run where no fund could be downloaded (DataError)."""
+    keeps nothing; a run where nothing could be had otherwise (every issuer refusing, Yahoo
+    refusing) keeps nothing and says why in ``notes``."""
     registered = [get_fund(f) for f in funds]
     bench = get_fund(benchmark)
     if fetch is None:
         from .live import fetch_snapshot as fetch
-    fetched = fetch(_unique([*registered, bench]), [])
+    try:
+        fetched = fetch(_unique([*registered, bench]), [])
+    except NetworkError as exc:
+        if _unreachable(exc):
+            raise
+        return SnapshotRun(None, None, {}, {}, [f"nothing kept: {exc}"])
     failed = {f.ticker: _short_reason(fetched.failed.get(f.ticker, "no holdings")) for f in _unique([*registered, bench]) if f.ticker not in fetched.holdings}
-    if not fetched.holdings:
-        reasons = "; ".join(f"{f}: {r}" for f, r in failed.items())
-        return SnapshotRun(None, None, failed, {}, [f"nothing kept: no fund's holdings could be downloaded ({reasons})"])
     keep = snapshot_of(dict(fetched.holdings), fetched.fundamentals, fetched.label, created=fetched.created, reported=fetched.reported)
     results = results_of(keep, bench.ticker)
     saved = store.save(keep, origin="live", results=results)
@@ -452,13 +455,11 @@ def _choose_data(funds: list[Fund], files: dict[str, Holdings], data: DataMode, 
         try:
             fetched = fetch(funds, list(files.values()))
         except NetworkError as exc:
-            if data == "live":
+            if data == "live" and _unreachable(exc):
                 raise
+            # Every issuer answering a bot wall, or Yahoo refusing: local data, and `--live` is partial.
             return _offline(store, f"no live data ({exc}); ")
         failed = [f for f in funds if f.ticker not in fetched.holdings]
-        if funds and len(failed) == len(funds):
-            reasons = "; ".join(f"{f.ticker}: {_short_reason(fetched.failed.get(f.ticker, 'no holdings'))}" for f in failed)
-            return _offline(store, f"no fund's holdings could be downloaded ({reasons}); ")
         if not failed:
             return _Data(fetched, {}, [], [], live=True)
         return _with_fallback_holdings(fetched, failed, store, fetch)
@@ -508,6 +509,13 @@ def _with_fallback_holdings(fetched: Snapshot, failed: list[Fund], store: Store 
         fundamentals = Fundamentals(table, fundamentals.as_of, fundamentals.source, fundamentals.forward_horizon)
     snapshot = Snapshot(holdings, fundamentals, fetched.created, fetched.label, fetched.reported, failed=fetched.failed)
     return _Data(snapshot, sources, [], [*skipped, *warnings], live=True)
+
+
+def _unreachable(error: Exception) -> bool:
+    """The network (or the proxy) cannot be reached at all, as opposed to a site refusing."""
+    from .sources.pacing import Unreachable
+
+    return isinstance(error, Unreachable)
 
 
 def _short_reason(message: str) -> str:

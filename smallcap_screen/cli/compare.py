@@ -8,7 +8,7 @@ import typer
 
 from ..errors import ExitCode
 from . import context
-from .app import app
+from .app import app, interrupt_note
 from .emit import check_output, emit, nothing_computed, stderr
 from .options import (
     BenchmarkOption,
@@ -78,6 +78,7 @@ def compare(
 
             with context.open_cache(cache_dir, refresh=refresh) as cache:
                 live_fetch = LiveFetch(cache, show=not quiet)
+                interrupt_note.append(live_fetch.kept)
                 result = run_compare(funds, benchmark=bench, negative=policy, data=mode, store=store, fetch=live_fetch)
             summary = live_fetch.summary()
         notes = store.notes

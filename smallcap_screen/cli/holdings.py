@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from . import context
-from .app import app
+from .app import app, interrupt_note
 from .emit import check_output, emit, stderr
 from .options import (
     CacheDirOption,
@@ -57,6 +57,7 @@ def holdings(
 
     with context.open_cache(cache_dir, refresh=refresh) as cache, context.open_store(db, data_dir) as store:
         live_fetch = LiveFetch(cache, show=not quiet)
+        interrupt_note.append(live_fetch.kept)
         result = breakdown(fund, negative=context.negative_policy(negative), data=mode, store=store, fetch=live_fetch)
     for warning in [*store.notes, *result.warnings]:  # never silenced: the data is not what was asked for
         stderr(warning)
