@@ -435,7 +435,8 @@ def take_snapshot(
     keep = snapshot_of(dict(fetched.holdings), fetched.fundamentals, fetched.label, created=fetched.created, reported=fetched.reported)
     results = results_of(keep, bench.ticker)
     saved = store.save(keep, origin="live", results=results)
-    comparison = _compare_on(_Data(keep, {}, [], []), [f for f in keep.holdings if registry().knows(f)], {}, bench.ticker, "exclude")
+    asked = [f.ticker for f in _unique([*registered, bench]) if f.ticker in keep.holdings]  # as asked, not as downloaded
+    comparison = _compare_on(_Data(keep, {}, [], []), asked, {}, bench.ticker, "exclude")
     low = {r.fund: r.valuation.coverage for r in comparison.rows if r.valuation and r.valuation.coverage < coverage_threshold}
     return SnapshotRun(saved, comparison, failed, low)
 

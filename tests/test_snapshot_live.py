@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from smallcap_screen.sources.http import HTML_RETRIES
 from smallcap_screen.store import Store
 from tests.standins.issuers import HTML_PAGE, status
 from tests.standins.internet import StandInInternet
@@ -120,14 +121,21 @@ def test_compare_with_one_fund_failing_keeps_the_others_live_and_names_the_fallb
 
 
 def test_compare_when_every_issuer_answers_a_bot_wall_falls_back_whole_with_a_note(net, homes):
-    net.issuers.inject("ajax", HTML_PAGE, HTML_PAGE)
-    net.issuers.inject("latest", HTML_PAGE, HTML_PAGE)
-    net.issuers.inject("ssga", HTML_PAGE)
+    walls = [HTML_PAGE] * (HTML_RETRIES + 1)  # a bot wall comes back on every retry
+    net.issuers.inject("ajax", *walls * 2)  # IWM and IJR, the documented address ...
+    net.issuers.inject("latest", *walls * 2)  # ... and the other one
+    net.issuers.inject("ssga", *walls)
     result = run("compare", "IWM", "IJR", "SPY", "--quiet", env={**net.env, **homes})
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "no fund's holdings could be downloaded" in result.stderr and "bundled reference snapshot" in result.stderr
     assert "IWM" in result.stdout
+    assert stored(homes) == []
+    for route, times in (("ajax", 3), ("latest", 3), ("ssga", 1)):  # IWM, IJR, IJS go to iShares; SPY to SSGA
+        net.issuers.inject(route, *walls * times)
+    cron = run("snapshot", "--quiet", env={**net.env, **homes})
+    assert cron.returncode == 7, cron.stderr  # the network works: partial, not unreachable
+    assert "warning: nothing kept: no fund's holdings could be downloaded" in cron.stderr
     assert stored(homes) == []
 
 
