@@ -110,15 +110,6 @@ def test_export_writes_stable_columns_and_formula_safe_csv(store_path, tmp_path)
         assert missing.returncode == 0
 
 
-def test_formula_cells_are_defused_in_csv_exports():
-    import pandas as pd
-
-    from smallcap_screen.render.export import export_csv
-
-    text = export_csv(pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "-ACME", "Plain"], "eps": [-1.5, 2.0, None]}))
-    assert list(csv.reader(io.StringIO(text))) == [["name", "eps"], ["'=HYPERLINK(\"x\")", "-1.5"], ["'-ACME", "2.0"], ["Plain", ""]]
-
-
 def test_snapshots_show_rm_and_prune(tmp_path):
     path = tmp_path / "snapshots.sqlite3"
     with Store.open(path) as store:

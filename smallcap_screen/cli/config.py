@@ -28,7 +28,7 @@ def show(output_format: FormatOption = None, output: OutputOption = None) -> Non
     import json
 
     from ..config import KEYS
-    from ..render.records import records_csv
+    from ..output import csv_text
 
     config = context.settings()
     rows = [
@@ -39,7 +39,7 @@ def show(output_format: FormatOption = None, output: OutputOption = None) -> Non
         output_format,
         output,
         json=lambda: json.dumps({"config_file": str(config.path), "found": config.found, "settings": rows}, indent=2) + "\n",
-        csv=lambda: records_csv(rows, list(rows[0])),
+        csv=lambda: csv_text(rows),
         table=lambda plain, width: _table(config, rows, plain),
     )
 

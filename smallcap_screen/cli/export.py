@@ -50,7 +50,8 @@ def export(
     import pandas as pd
 
     from ..comparison import RECORD_FIELDS, history, holdings_history
-    from ..render.export import export_csv, export_json, export_parquet
+    from ..output import csv_text, json_text
+    from ..render.export import export_parquet
 
     with context.open_store(db, data_dir) as store:
         for note in store.notes:
@@ -62,7 +63,7 @@ def export(
         else:
             result = holdings_history(funds, store=store, since=first, until=last)
             frame = result.table
-    data = {"csv": export_csv, "json": export_json, "parquet": export_parquet}[chosen](frame)
+    data = {"csv": csv_text, "json": json_text, "parquet": export_parquet}[chosen](frame)
     if is_stdout(output):
         import sys
 

@@ -58,7 +58,7 @@ def history(
     from ..comparison import RECORD_FIELDS
     from ..comparison import history as run_history
     from ..render import history as render
-    from ..render.records import records_csv, records_json
+    from ..output import csv_text, json_text
 
     names = funds or context.settings()["funds"]
     with context.open_store(db, data_dir) as store:
@@ -80,8 +80,8 @@ def history(
     emit(
         output_format,
         output,
-        json=lambda: records_json(result.records),
-        csv=lambda: records_csv(result.records, ["data_date", "snapshot", *RECORD_FIELDS]),
+        json=lambda: json_text(result.records),
+        csv=lambda: csv_text(result.records, ["data_date", "snapshot", *RECORD_FIELDS]),
         table=lambda plain, width: render.series_table(result, plain=plain, width=width) if full else render.trends_table(result, metric.value, plain=plain, width=width),
     )
     for damaged in result.damaged:

@@ -36,8 +36,8 @@ def snapshots(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from ..output import csv_text, json_text
     from ..render import snapshots as render
-    from ..render.records import records_csv
 
     with context.open_store(db, data_dir) as store:
         infos = store.snapshots()
@@ -51,8 +51,8 @@ def snapshots(
     emit(
         output_format,
         output,
-        json=lambda: render.snapshots_json(infos),
-        csv=lambda: records_csv(rows, list(rows[0])),
+        json=lambda: json_text([i.to_dict() for i in infos]),
+        csv=lambda: csv_text(rows),
         table=lambda plain, width: render.snapshots_table(infos, plain=plain, width=width),
     )
 
@@ -69,6 +69,7 @@ def show(
 
     Example: smallcap-screen snapshots show 12
     """
+    from ..output import json_text
     from ..render import snapshots as render
 
     with context.open_store(db, data_dir) as store:
@@ -77,8 +78,8 @@ def show(
     emit(
         output_format,
         output,
-        json=lambda: render.snapshots_json([info]),
-        csv=lambda: render.snapshots_json([info]),
+        json=lambda: json_text([info.to_dict()]),
+        csv=lambda: json_text([info.to_dict()]),
         table=lambda plain, width: render.snapshot_detail(info, plain=plain, width=width),
     )
 

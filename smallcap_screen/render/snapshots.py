@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
-
 def snapshots_table(infos, *, plain: bool = False, width: int = 200):
     """One row per snapshot, by data date: funds, their holdings' dates, prices, size. Below 90
     columns the origin is left out, below 76 the prices' source too, so no figure is ever cut."""
@@ -44,10 +41,6 @@ def _date_span(dates) -> str:
     if first == last:
         return first
     return f"{first}..{last[5:] if first[:4] == last[:4] else last}"
-
-
-def snapshots_json(infos) -> str:
-    return json.dumps([i.to_dict() for i in infos], indent=2) + "\n"
 
 
 def snapshot_detail(info, *, plain: bool = False, width: int = 200):
