@@ -27,8 +27,9 @@ def finviz_lines(raw_dir) -> list[str]:
     return (raw_dir / FINVIZ).read_text(encoding="utf-8").splitlines(keepends=True)
 
 
-def snapshots(data_dir: str) -> list[str]:
-    return Store.open(data_dir).names()
+def snapshots(data_dir: str) -> list[int]:
+    with Store.open(data_dir=data_dir) as store:
+        return [info.id for info in store.snapshots()]
 
 
 def compare_offline(data_dir: str, *funds: str) -> dict[str, dict]:
