@@ -14,8 +14,9 @@ import pandas as pd
 
 #: Columns of ``Holdings.equities``, one row per equity line of the fund.
 #: ticker: Yahoo symbol (BRK-B); issuer_ticker: as the issuer wrote it (BRKB, BRK.B);
-#: weight: fraction of the fund's equity, summing to 1; market_value: in fund currency, NaN if unknown.
-EQUITY_COLUMNS = ["ticker", "issuer_ticker", "name", "sector", "weight", "market_value"]
+#: weight: fraction of the fund's equity, summing to 1; market_value: in fund currency, NaN if unknown;
+#: shares: shares held on the holdings date (iShares ``Quantity``, SSGA ``Shares Held``), NaN if unknown.
+EQUITY_COLUMNS = ["ticker", "issuer_ticker", "name", "sector", "weight", "market_value", "shares"]
 
 #: Columns of ``Holdings.set_aside``: lines that are not listed equities (cash, money-market,
 #: futures, unlisted rights with ticker "-"). weight is the fraction of the whole file, NaN if unknown.
@@ -30,6 +31,7 @@ FUNDAMENTAL_COLUMNS = [
     "market_cap",
     "eps_trailing",
     "eps_forward",
+    "eps_fy1",
     "book_per_share",
     "sales",
     "currency",
@@ -37,11 +39,11 @@ FUNDAMENTAL_COLUMNS = [
     "flags",
 ]
 
-FLOAT_FUNDAMENTALS = ["price", "shares", "market_cap", "eps_trailing", "eps_forward", "book_per_share", "sales"]
+FLOAT_FUNDAMENTALS = ["price", "shares", "market_cap", "eps_trailing", "eps_forward", "eps_fy1", "book_per_share", "sales"]
 
 
 def empty_frame(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("weight", "market_value") else "object") for c in columns})
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("weight", "market_value", "shares") else "object") for c in columns})
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ class Holdings:
 class Fundamentals:
     """Price and earnings per stock, as one source saw them on one date.
 
-    ``forward_horizon`` names what ``eps_forward`` means, e.g. ``"FY2"`` (next fiscal year).
+    ``forward_horizon`` names what ``eps_forward`` means, e.g. ``"FY2"`` (next fiscal year);
+    ``eps_fy1`` is always the current fiscal year's consensus (NaN where the source has none).
     """
 
     table: pd.DataFrame

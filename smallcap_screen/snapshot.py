@@ -104,11 +104,14 @@ def read_snapshot(directory: Path) -> Snapshot:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT_VERSION:
             raise DataError(f"snapshot {directory} has format {manifest.get('format')!r}, expected {FORMAT_VERSION}; rebuild it")
-        holdings = pd.read_csv(directory / "holdings.csv", dtype={"ticker": str, "issuer_ticker": str}, keep_default_na=False, na_values={"weight": [""], "market_value": [""]})
+        holdings = pd.read_csv(directory / "holdings.csv", dtype={"ticker": str, "issuer_ticker": str}, keep_default_na=False, na_values={"weight": [""], "market_value": [""], "shares": [""]})
         set_aside = pd.read_csv(directory / "set_aside.csv", dtype=str, keep_default_na=False)
         table = pd.read_csv(directory / "fundamentals.csv", index_col="ticker", keep_default_na=False, na_values=[""], dtype={"ticker": str, "currency": str, "financial_currency": str, "flags": str})
     except (OSError, ValueError, KeyError) as exc:
         raise DataError(f"snapshot at {directory} is missing or damaged ({exc}); delete it or rebuild it") from exc
+    # Columns added to the model after a snapshot was written (shares, eps_fy1) read as unknown.
+    holdings = holdings.reindex(columns=["fund", *EQUITY_COLUMNS])
+    table = table.reindex(columns=FUNDAMENTAL_COLUMNS)
     for column in ("currency", "financial_currency", "flags"):
         table[column] = table[column].fillna("")
     set_aside["weight"] = pd.to_numeric(set_aside["weight"], errors="coerce")

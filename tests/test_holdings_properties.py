@@ -203,6 +203,7 @@ def random_fundamentals(tickers: list[str], seed: int) -> Fundamentals:
             "market_cap": np.nan,
             "eps_trailing": eps,
             "eps_forward": eps * rng.uniform(0.8, 1.5, n),
+            "eps_fy1": np.nan,
             "book_per_share": price * rng.uniform(0.1, 1.0, n),
             "sales": np.nan,
             "currency": "USD",

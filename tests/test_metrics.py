@@ -31,6 +31,7 @@ def make_fund(rows: dict[str, tuple], fund: str = "TEST") -> tuple[Holdings, Fun
             "sector": "",
             "weight": [r[0] for r in rows.values()],
             "market_value": np.nan,
+            "shares": np.nan,
         }
     )[EQUITY_COLUMNS]
     table = pd.DataFrame(
@@ -40,6 +41,7 @@ def make_fund(rows: dict[str, tuple], fund: str = "TEST") -> tuple[Holdings, Fun
             "market_cap": np.nan,
             "eps_trailing": [r[2] for r in rows.values()],
             "eps_forward": [r[3] for r in rows.values()],
+            "eps_fy1": np.nan,
             "book_per_share": [r[4] if len(r) > 4 else np.nan for r in rows.values()],
             "sales": np.nan,
             "currency": "USD",

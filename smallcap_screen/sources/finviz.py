@@ -96,6 +96,7 @@ def _fundamentals(raw: pd.DataFrame) -> pd.DataFrame:
             "market_cap": market_cap.mask(cap_suspect),
             "eps_trailing": eps.mask(split_suspect),
             "eps_forward": (price / forward_pe).where(forward_pe > 0),
+            "eps_fy1": float("nan"),  # finviz exports no current-fiscal-year estimate
             "book_per_share": number["Book/sh"],
             "sales": number["Sales"] * MILLION,
             "currency": "USD",

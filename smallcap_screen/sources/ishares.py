@@ -106,6 +106,7 @@ def _lines(table: pd.DataFrame, what: str) -> pd.DataFrame:
             "asset_class": asset_class,
             "weight": to_numbers(table[weight_column]) / 100,
             "market_value": to_numbers(table.get("Market Value", blank)),
+            "shares": to_numbers(table.get("Quantity", blank)),
             "reason": np.select(
                 [asset_class != "Equity", unlisted, ~is_exchange_symbol(ticker)],
                 ["not equity: " + asset_class, UNLISTED, NO_TICKER],

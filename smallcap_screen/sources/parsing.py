@@ -19,7 +19,7 @@ from ..model import EQUITY_COLUMNS, SET_ASIDE_COLUMNS, Holdings
 from ..registry import FUNDS
 from ..tickers import to_yahoo_series
 
-LINE_COLUMNS = ["issuer_ticker", "name", "sector", "asset_class", "weight", "market_value", "reason"]
+LINE_COLUMNS = ["issuer_ticker", "name", "sector", "asset_class", "weight", "market_value", "shares", "reason"]
 
 NO_TICKER = "no exchange ticker"
 CASH_OR_DERIVATIVE = "cash or derivative"
@@ -144,9 +144,10 @@ def _one_line_per_ticker(equities: pd.DataFrame) -> pd.DataFrame:
     grouped = equities.groupby("ticker", sort=False)
     merged = grouped.first()
     merged["weight"] = grouped["weight"].sum()
-    # A holding's market value is known only when every one of its lines gives one.
-    complete = grouped["market_value"].count() == grouped.size()
-    merged["market_value"] = grouped["market_value"].sum().where(complete)
+    # A holding's market value (or share count) is known only when every one of its lines gives one.
+    for column in ("market_value", "shares"):
+        complete = grouped[column].count() == grouped.size()
+        merged[column] = grouped[column].sum().where(complete)
     return merged.reset_index()
 
 

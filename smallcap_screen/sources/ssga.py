@@ -81,6 +81,7 @@ def _lines(header: list, rows: list[list]) -> pd.DataFrame:
             "asset_class": "",  # SSGA does not say
             "weight": to_numbers(table["Weight"]) / 100,
             "market_value": float("nan"),
+            "shares": to_numbers(table["Shares Held"]) if "Shares Held" in table else float("nan"),
             "reason": set_aside_reason(text["Ticker"], text["Name"]),
         }
     )

@@ -1,7 +1,7 @@
 """A user's own portfolio as a plain CSV → :class:`Holdings`.
 
-Required columns: ``ticker`` (or ``symbol``) and ``weight``; optional ``name``, ``sector`` and
-``market_value`` (or ``value``). Other columns (``shares``, notes) are ignored. Column names are
+Required columns: ``ticker`` (or ``symbol``) and ``weight``; optional ``name``, ``sector``,
+``market_value`` (or ``value``) and ``shares`` (or ``quantity``). Other columns are ignored. Column names are
 matched case-insensitively; the delimiter (comma, semicolon, tab) is detected. A semicolon file
 is read with the decimal comma that spreadsheets in most of Europe write there (``1.234,5``).
 """
@@ -25,6 +25,7 @@ COLUMN_NAMES = {
     "name": ("name",),
     "sector": ("sector",),
     "market_value": ("market_value", "market value", "value"),
+    "shares": ("shares", "quantity"),
 }
 
 
@@ -59,7 +60,8 @@ def parse_user_csv(content: bytes, *, fund: str | None = None, source: str = "")
             "sector": _text(table, columns["sector"]),
             "asset_class": "",
             "weight": weight,
-            "market_value": to_numbers(table[columns["market_value"]], decimal_comma=decimal_comma) if columns["market_value"] else float("nan"),
+            "market_value": _numbers(table, columns["market_value"], decimal_comma),
+            "shares": _numbers(table, columns["shares"], decimal_comma),
             "reason": "",
         }
     )
@@ -97,3 +99,7 @@ def _find(table: pd.DataFrame, spellings: tuple[str, ...]) -> str | None:
 
 def _text(table: pd.DataFrame, column: str | None) -> pd.Series | str:
     return table[column].fillna("").astype(str).str.strip() if column else ""
+
+
+def _numbers(table: pd.DataFrame, column: str | None, decimal_comma: bool) -> pd.Series | float:
+    return to_numbers(table[column], decimal_comma=decimal_comma) if column else float("nan")

@@ -50,6 +50,7 @@ def parse_xray_js(
             "asset_class": "",  # the lists do not say
             "weight": to_numbers(records["weight"]) / 100,
             "market_value": float("nan"),
+            "shares": float("nan"),
             "reason": set_aside_reason(ticker, name),
         }
     )

@@ -42,6 +42,7 @@ QUOTE_FIELDS = {
     "marketCap": "market_cap",
     "epsTrailingTwelveMonths": "eps_trailing",
     "epsForward": "eps_forward",  # next fiscal year's consensus: horizon "FY2"
+    "epsCurrentYear": "eps_fy1",  # current fiscal year's consensus: horizon "FY1"
     "bookValue": "book_per_share",
     "currency": "currency",
     "financialCurrency": "financial_currency",
