@@ -82,7 +82,9 @@ def by_hand_pe(weights: dict[str, float], pes: dict[str, float]) -> float:
 
 @pytest.fixture(scope="module")
 def records():
-    result = compare(["IWM", "IVV", "IJR", "SPY"], benchmark="SPY", data="offline", snapshot=bundled_snapshot())
+    # The recipe above weights by the holdings file's market values: the holdings-date weighting.
+    # Price-date weights (the default) are checked by hand in test_screener_by_hand.py.
+    result = compare(["IWM", "IVV", "IJR", "SPY"], benchmark="SPY", weighting="holdings-date", data="offline", snapshot=bundled_snapshot())
     return {r["fund"]: r for r in result.records()}
 
 

@@ -88,8 +88,7 @@ def join(
 
     def column(name: str) -> np.ndarray:
         values = np.full(len(at), np.nan)
-        if name in table.columns:
-            values[known] = pd.to_numeric(table[name], errors="coerce").to_numpy(dtype="float64")[at[known]]
+        values[known] = pd.to_numeric(table[name], errors="coerce").to_numpy(dtype="float64")[at[known]]
         return values
 
     price = column("price")
@@ -105,7 +104,7 @@ def join(
     flags[known] = table["flags"].fillna("").to_numpy(dtype=object)[at[known]]
 
     holdings_date = equities["weight"].to_numpy(dtype="float64")
-    shares = pd.to_numeric(equities["shares"], errors="coerce").to_numpy(dtype="float64") if "shares" in equities else np.full(len(at), np.nan)
+    shares = pd.to_numeric(equities["shares"], errors="coerce").to_numpy(dtype="float64")
     priced = price_date_weights(holdings_date, shares, price)
     used = "price-date" if weighting == "price-date" and priced is not None else "holdings-date"
     chosen = f"_{forward}"
@@ -145,7 +144,7 @@ def forward_losses_reported(table: pd.DataFrame, column: str) -> bool:
     ``column`` is negative while trailing loss-makers lack one (a source that leaves negative
     estimates blank, as finviz does, cannot tell "no estimate" from "a loss expected")."""
     trailing = pd.to_numeric(table["eps_trailing"], errors="coerce")
-    forward = pd.to_numeric(table[column], errors="coerce") if column in table.columns else pd.Series(np.nan, index=table.index)
+    forward = pd.to_numeric(table[column], errors="coerce")
     return bool((forward < 0).any() or not ((trailing < 0) & forward.isna()).any())
 
 

@@ -113,8 +113,8 @@ def filters(criteria: Criteria) -> list:
 
 
 def screen(table: pd.DataFrame, criteria: Criteria, *, sort: str = "weight", descending: bool | None = None, top: int | None = None) -> pd.DataFrame:
-    """The rows of ``table`` that pass every filter, sorted (missing values last, ties by ticker),
-    at most ``top`` of them. ``descending`` defaults to True for weight, False otherwise."""
+    """The rows of ``table`` that pass every filter, sorted (missing values last; values equal to
+    nine significant digits are ties, broken by ticker), at most ``top`` of them. ``descending`` defaults to True for weight, False otherwise."""
     column = sort_column(sort)
     keep = np.ones(len(table), dtype=bool)
     for mask in filters(criteria):
@@ -122,8 +122,21 @@ def screen(table: pd.DataFrame, criteria: Criteria, *, sort: str = "weight", des
     kept = table[keep]
     if descending is None:
         descending = column == "weight"
-    ordered = kept.sort_values([column, "ticker"], ascending=[not descending, True], na_position="last", kind="stable")
+    key = kept[column]
+    if key.dtype.kind == "f":
+        key = _significant(key.to_numpy())
+    order = kept.assign(_key=key).sort_values(["_key", "ticker"], ascending=[not descending, True], na_position="last", kind="stable")
+    ordered = kept.loc[order.index]
     return (ordered if top is None else ordered.head(top)).reset_index(drop=True)
+
+
+def _significant(values: np.ndarray, digits: int = 9) -> np.ndarray:
+    """Values rounded to ``digits`` significant digits, so that figures equal but for float
+    rounding (a P/E of 9.07 recovered as price / EPS) sort as ties, broken by ticker."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = 10.0 ** (np.floor(np.log10(np.abs(values))) - (digits - 1))
+        rounded = np.round(values / scale) * scale
+    return np.where(values == 0, 0.0, rounded)
 
 
 def sort_column(sort: str) -> str:

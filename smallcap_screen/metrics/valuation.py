@@ -111,15 +111,21 @@ def harmonic_pe(weights: np.ndarray, earnings_yield: np.ndarray, policy: Negativ
 
 
 def weighted_median(values: np.ndarray, weights: np.ndarray) -> float | None:
-    """The value at which the weights, summed in order of value, first reach half their total."""
+    """The value at which the weights, summed in order of value, first reach half their total;
+    where they reach exactly half (to 1e-12), the mean of that value and the next."""
     v = np.asarray(values, dtype="float64")
     w = np.asarray(weights, dtype="float64")
     ok = np.isfinite(v) & np.isfinite(w) & (w > 0)
     if not ok.any():
         return None
     order = np.argsort(v[ok], kind="stable")
+    ranked = v[ok][order]
     cumulative = np.cumsum(w[ok][order])
-    return float(v[ok][order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    half, slack = cumulative[-1] / 2, cumulative[-1] * 1e-12
+    at = int(np.searchsorted(cumulative, half - slack))
+    if abs(cumulative[at] - half) <= slack and at + 1 < len(ranked):
+        return float((ranked[at] + ranked[at + 1]) / 2)
+    return float(ranked[at])
 
 
 def usable_yields(joined: Joined, column: str) -> np.ndarray:
