@@ -20,7 +20,7 @@ from .errors import DataError, NetworkError, UnknownFundError
 from .metrics import COVERAGE_THRESHOLD, Forward, FundValuation, NegativePolicy, Weighting, fund_valuation, versus_benchmark
 from .metrics.frame import horizon_label
 from .model import Holdings
-from .registry import FUNDS, Fund, get_fund
+from .registry import Fund, get_fund, registry
 from .snapshot import Snapshot, bundled_snapshot
 from .store import Store
 
@@ -101,29 +101,31 @@ def compare(
     store: Store | None = None,
     fetch: Callable[[list[Fund], list[Holdings]], Snapshot] | None = None,
 ) -> Comparison:
-    """Value ``funds`` (registry tickers or holdings-file paths) against ``benchmark``.
+    """Value ``funds`` (registry tickers or holdings-file paths) against ``benchmark`` (either too).
 
-    ``snapshot`` pins the data (no fetching, no store); otherwise ``data`` decides, see the module
-    docstring. ``fetch`` replaces the live fetch (used by the CLI to attach progress reporting).
-    ``weighting`` ("price-date": shares x price on the price date where the issuer gives share
-    counts; "holdings-date": the issuer's weights), ``forward`` ("fy2" or "fy1") and
-    ``coverage_threshold`` (below it a P/E is marked low-coverage) are explained in README.
+    A fund named twice is shown once. ``snapshot`` pins the data (no fetching, no store); otherwise
+    ``data`` decides, see the module docstring. ``fetch`` replaces the live fetch (used by the CLI
+    to attach progress reporting). ``weighting`` ("price-date": shares x price on the price date
+    where the issuer gives share counts; "holdings-date": the issuer's weights), ``forward``
+    ("fy2" or "fy1") and ``coverage_threshold`` (below it a P/E is marked low-coverage) are
+    explained in README.
     """
     options = dict(negative=negative, weighting=weighting, forward=forward, coverage_threshold=coverage_threshold)
-    files, registered = _resolve(funds)
-    bench = get_fund(benchmark)
+    files, registered = _resolve([*funds, benchmark])
     notes: list[str] = []
     if snapshot is None:
-        snapshot = _choose_snapshot(_unique([*registered, bench]), list(files.values()), data, store, fetch, notes)
+        snapshot = _choose_snapshot(_unique(registered), list(files.values()), data, store, fetch, notes)
 
-    bench_holdings = snapshot.holdings.get(bench.ticker)
+    bench_holdings = files[benchmark] if benchmark in files else snapshot.holdings.get(get_fund(benchmark).ticker)
+    bench_name = bench_holdings.fund if bench_holdings else get_fund(benchmark).ticker
     bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, **options) if bench_holdings else None
     if bench_value is None:
-        notes.append(f"benchmark {bench.ticker} is not in this snapshot: no discounts computed")
+        notes.append(f"benchmark {bench_name} is not in this snapshot: no discounts computed")
     rows = []
-    for name in funds:
+    for name in _unique_funds(funds, files):
         if name in files:
-            holdings, label, index = files[name], Path(name).name, "own holdings file"
+            holdings = files[name]
+            label, index = _file_label(holdings, name)
         else:
             fund = get_fund(name)
             holdings, label, index = snapshot.holdings.get(fund.ticker), fund.name, fund.index
@@ -134,7 +136,15 @@ def compare(
         if bench_value is not None:
             valuation = versus_benchmark(valuation, bench_value)
         rows.append(FundRow(holdings.fund, label, index, valuation, reported=snapshot.reported.get(holdings.fund, {})))
-    return Comparison(rows, bench.ticker, negative, snapshot.label, horizon_label(forward, snapshot.fundamentals), snapshot.fundamentals.as_of, notes)
+    return Comparison(rows, bench_name, negative, snapshot.label, horizon_label(forward, snapshot.fundamentals), snapshot.fundamentals.as_of, notes)
+
+
+def _unique_funds(funds: list[str], files: dict[str, Holdings]) -> list[str]:
+    """The names once per fund: ``iwm`` and ``IWM`` (or an index alias of it) are one fund."""
+    seen: dict[str, str] = {}
+    for name in funds:
+        seen.setdefault(name if name in files else get_fund(name).ticker, name)
+    return list(seen.values())
 
 
 @dataclass(frozen=True)
@@ -229,7 +239,7 @@ def load_funds(
     out = []
     for name in names:
         if name in files:
-            out.append(FundData(files[name].fund, Path(name).name, "own holdings file", files[name]))
+            out.append(FundData(files[name].fund, *_file_label(files[name], name), files[name]))
         else:
             fund = get_fund(name)
             out.append(FundData(fund.ticker, fund.name, fund.index, snapshot.holdings.get(fund.ticker)))
@@ -275,12 +285,21 @@ def _plain(value):
 
 def _resolve(funds: Sequence[str]) -> tuple[dict[str, Holdings], list[Fund]]:
     """Split names into parsed holdings files and registry funds (UnknownFundError for neither)."""
-    files = {f: _read_file(f) for f in funds if _is_file(f)}
+    files = {f: _read_file(f) for f in dict.fromkeys(funds) if _is_file(f)}
     return files, [get_fund(f) for f in funds if f not in files]
 
 
 def _is_file(name: str) -> bool:
-    return name.upper() not in FUNDS and (Path(name).suffix != "" or Path(name).exists())
+    return not registry().knows(name) and (Path(name).suffix != "" or Path(name).exists())
+
+
+def _file_label(holdings: Holdings, path: str) -> tuple[str, str]:
+    """Name and index of a holdings file's row: those of the fund its header names (an issuer's
+    IWM file is IWM), else the file name and "own holdings file"."""
+    fund = registry().funds.get(holdings.fund)
+    if fund is None:
+        return Path(path).name, "own holdings file"
+    return f"{fund.name} ({Path(path).name})", fund.index
 
 
 def _read_file(name: str) -> Holdings:

@@ -1,36 +1,68 @@
-"""Errors a user can act on, each with the process exit code the CLI turns it into.
+"""Errors a user can act on, and the exit codes they become: the one place both are defined.
 
-Every error message is one line that says what went wrong and what to do about it.
+Every error message is one line that says what went wrong and what to do about it. The README's
+exit-code table and the ``--help`` epilog are generated from / checked against :class:`ExitCode`.
 """
 
 from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes of ``smallcap-screen``; the docstring of each member is its meaning."""
+
+    OK = 0
+    INTERNAL_ERROR = 1
+    USAGE = 2
+    BAD_DATA = 3
+    UNKNOWN_FUND = 4
+    NETWORK_UNAVAILABLE = 5
+    OUTPUT_NOT_WRITTEN = 6
+    INTERRUPTED = 130
+
+    @property
+    def meaning(self) -> str:
+        return EXIT_CODE_MEANINGS[self]
+
+
+EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "success (also when falling back to local data: the fallback is reported on stderr)",
+    ExitCode.INTERNAL_ERROR: "unexpected internal error (set SMALLCAP_SCREEN_DEBUG=1 for a traceback)",
+    ExitCode.USAGE: "usage error: unknown option, bad value",
+    ExitCode.BAD_DATA: "bad or unusable data: malformed, empty, truncated or HTML file; damaged snapshot; nothing requested could be computed",
+    ExitCode.UNKNOWN_FUND: "unknown fund",
+    ExitCode.NETWORK_UNAVAILABLE: "network unavailable and live data was required (--live)",
+    ExitCode.OUTPUT_NOT_WRITTEN: "output could not be written (bad path, permissions, full disk); nothing half-written is left",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C); what was fetched is kept for the next run",
+}
 
 
 class ScreenError(Exception):
     """Base of all errors the CLI reports as a one-line message instead of a traceback."""
 
-    exit_code = 1
+    exit_code = ExitCode.INTERNAL_ERROR
 
 
 class DataError(ScreenError):
     """An input file or answer is unusable: malformed, empty, truncated, HTML, absurd."""
 
-    exit_code = 3
+    exit_code = ExitCode.BAD_DATA
 
 
 class UnknownFundError(ScreenError):
     """A fund ticker that is neither in the registry nor a readable holdings file."""
 
-    exit_code = 4
+    exit_code = ExitCode.UNKNOWN_FUND
 
 
 class NetworkError(ScreenError):
     """The network could not deliver what was needed (and offline fallback was not allowed)."""
 
-    exit_code = 5
+    exit_code = ExitCode.NETWORK_UNAVAILABLE
 
 
 class OutputError(ScreenError):
     """The result could not be written (bad path, full disk, permissions)."""
 
-    exit_code = 6
+    exit_code = ExitCode.OUTPUT_NOT_WRITTEN

@@ -1,47 +1,109 @@
-"""The funds this tool knows how to download: ticker → issuer, index, product id, role."""
+"""The funds this tool knows, read from the table ``data/funds.csv`` shipped in the package.
+
+One row per fund: ticker, name, issuer (the module in :mod:`smallcap_screen.issuers` that
+downloads and parses its files), index, role (``small-cap``, ``mid-cap``, ``large-cap``; large-cap
+funds serve as benchmarks), the issuer's own id for the fund (iShares ``239710/ishares-russell-
+2000-etf``, WisdomTree ``equity/des``; empty where the ticker is enough) and space-separated index
+aliases (``RUT R2000``). Adding a fund is adding a row; adding an issuer is a row plus one module.
+"""
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 
-from .errors import UnknownFundError
+from .errors import DataError, UnknownFundError
+
+FUNDS_FILE = "funds.csv"
+COLUMNS = ("ticker", "name", "issuer", "index", "role", "issuer_id", "aliases")
+ROLES = ("small-cap", "mid-cap", "large-cap")
 
 
 @dataclass(frozen=True)
 class Fund:
     ticker: str
     name: str
-    issuer: str  # "ishares" or "ssga"
+    issuer: str
     index: str
-    role: str  # "small-cap", "mid-cap" or "large-cap"; large-cap funds serve as benchmarks
-    product_id: str = ""  # iShares product page id
-    slug: str = ""  # iShares product page slug
+    role: str
+    issuer_id: str = ""
+    aliases: tuple[str, ...] = ()
 
 
-FUNDS: dict[str, Fund] = {
-    f.ticker: f
-    for f in [
-        Fund("IWM", "iShares Russell 2000 ETF", "ishares", "Russell 2000", "small-cap", "239710", "ishares-russell-2000-etf"),
-        Fund("IJR", "iShares Core S&P Small-Cap ETF", "ishares", "S&P SmallCap 600", "small-cap", "239774", "ishares-core-sp-small-cap-etf"),
-        Fund("IJS", "iShares S&P Small-Cap 600 Value ETF", "ishares", "S&P SmallCap 600 Value", "small-cap", "239775", "ishares-sp-smallcap-600-value-etf"),
-        Fund("IJT", "iShares S&P Small-Cap 600 Growth ETF", "ishares", "S&P SmallCap 600 Growth", "small-cap", "239773", "ishares-sp-smallcap-600-growth-etf"),
-        Fund("IJH", "iShares Core S&P Mid-Cap ETF", "ishares", "S&P MidCap 400", "mid-cap", "239763", "ishares-core-sp-midcap-etf"),
-        Fund("IVV", "iShares Core S&P 500 ETF", "ishares", "S&P 500", "large-cap", "239726", "ishares-core-sp-500-etf"),
-        Fund("SPY", "SPDR S&P 500 ETF Trust", "ssga", "S&P 500", "large-cap"),
-        Fund("SPSM", "SPDR Portfolio S&P 600 Small Cap ETF", "ssga", "S&P SmallCap 600", "small-cap"),
-        Fund("SLY", "SPDR S&P 600 Small Cap ETF", "ssga", "S&P SmallCap 600", "small-cap"),
-        Fund("MDY", "SPDR S&P MidCap 400 ETF Trust", "ssga", "S&P MidCap 400", "mid-cap"),
-    ]
-}
+class Registry:
+    """Funds by ticker, and the index aliases that name them (``RUT`` → IWM)."""
+
+    def __init__(self, funds: list[Fund]) -> None:
+        self.funds: dict[str, Fund] = {f.ticker: f for f in funds}
+        self.aliases: dict[str, str] = {}
+        for fund in funds:
+            for alias in fund.aliases:
+                owner = self.aliases.setdefault(alias, fund.ticker)
+                if owner != fund.ticker or alias in self.funds:
+                    raise DataError(f"fund table: alias {alias} names both {owner} and {fund.ticker}; make it unique")
+
+    @classmethod
+    def from_csv(cls, text: str, *, source: str = FUNDS_FILE) -> "Registry":
+        """Read a fund table (columns ``COLUMNS``); DataError naming the line of a bad row."""
+        reader = csv.DictReader(io.StringIO(text))
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise DataError(f"{source} lacks columns {', '.join(missing)}")
+        funds = []
+        for line, row in enumerate(reader, start=2):
+            values = {k: (row.get(k) or "").strip() for k in COLUMNS}
+            if not values["ticker"] or not values["issuer"] or values["role"] not in ROLES:
+                raise DataError(f"{source} line {line}: a fund needs a ticker, an issuer and a role out of {', '.join(ROLES)}")
+            funds.append(Fund(**{**values, "ticker": values["ticker"].upper(), "aliases": tuple(values["aliases"].upper().split())}))
+        return cls(funds)
+
+    def get(self, name: str) -> Fund:
+        """A fund by ticker or index alias (any case); UnknownFundError naming the known ones."""
+        key = name.strip().upper()
+        fund = self.funds.get(key) or self.funds.get(self.aliases.get(key, ""))
+        if fund is None:
+            raise UnknownFundError(
+                f"unknown fund {name!r}: known funds are {', '.join(self.funds)} (and index names such as "
+                f"{', '.join(list(self.aliases)[:4])}); or pass a holdings file path (see `smallcap-screen funds`)"
+            )
+        return fund
+
+    def knows(self, name: str) -> bool:
+        key = name.strip().upper()
+        return key in self.funds or key in self.aliases
+
+    def by_name(self, fund_name: str) -> str:
+        """The ticker of the fund with this full name ("iShares Russell 2000 ETF" → IWM), else ""."""
+        wanted = _plain(fund_name)
+        return next((f.ticker for f in self.funds.values() if _plain(f.name) == wanted), "") if wanted else ""
 
 
-def get_fund(ticker: str) -> Fund:
-    """Look a fund up by ticker (any case); raise UnknownFundError naming the known ones."""
-    fund = FUNDS.get(ticker.strip().upper())
-    if fund is None:
-        known = ", ".join(FUNDS)
-        raise UnknownFundError(
-            f"unknown fund {ticker!r}: known funds are {known}; or pass a holdings file path "
-            "(see `smallcap-screen funds`)"
-        )
-    return fund
+@functools.cache
+def registry() -> Registry:
+    """The fund table shipped in the package (read once)."""
+    text = resources.files("smallcap_screen.data").joinpath(FUNDS_FILE).read_text(encoding="utf-8")
+    return Registry.from_csv(text)
+
+
+def read_registry(path: str | Path) -> Registry:
+    """A fund table from a file, e.g. a copy of the shipped one with rows added."""
+    return Registry.from_csv(Path(path).read_text(encoding="utf-8"), source=str(path))
+
+
+def get_fund(name: str) -> Fund:
+    """Look a fund up by ticker or index alias in the shipped table; see :meth:`Registry.get`."""
+    return registry().get(name)
+
+
+def _plain(name: str) -> str:
+    return " ".join("".join(c if c.isalnum() or c == "&" else " " for c in name.lower()).split())
+
+
+def __getattr__(name: str):
+    if name == "FUNDS":  # the shipped funds by ticker, read on first use
+        return registry().funds
+    raise AttributeError(name)

@@ -135,7 +135,7 @@ def read_snapshot(directory: Path) -> Snapshot:
 
 
 def bundled_snapshot() -> Snapshot:
-    """The reference snapshot shipped inside the package (built by ``smallcap-screen reference build``)."""
+    """The reference snapshot shipped inside the package (built by ``tools/build_reference.py``)."""
     from importlib.resources import as_file, files
 
     with as_file(files("smallcap_screen.data") / "reference") as folder:

@@ -1,18 +1,48 @@
-"""Shared fixtures. The real issuer downloads live beside the checkout in ../shared/data/raw."""
+"""Shared fixtures: where the real issuer and finviz files are read from.
+
+The full downloads live beside the checkout in ../shared/data/raw (see its SOURCES.md). Where that
+folder is absent, as on the project's GitHub workflow, the committed excerpts of the same files in
+tests/fixtures/real (same file names, a few dozen real rows each, every quirk kept) stand in, so
+the parser, metrics and by-hand tests run everywhere. Set SMALLCAP_TEST_EXCERPTS=1 to use the
+excerpts even where the full files are present.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-RAW = REPO.parent / "shared" / "data" / "raw"
+from tests.helpers import EXCERPTS, WHOLE_RAW
+
+T = TypeVar("T")
+
+
+def whole_files_present() -> bool:
+    return WHOLE_RAW.is_dir() and os.environ.get("SMALLCAP_TEST_EXCERPTS", "") in ("", "0")
 
 
 @pytest.fixture(scope="session")
 def raw_dir() -> Path:
-    """The folder of real sample downloads; tests that need it skip where it is absent."""
-    if not RAW.is_dir():
-        pytest.skip(f"real sample files not found at {RAW}")
-    return RAW
+    """The folder of real sample files: the full downloads where present, else their excerpts."""
+    return WHOLE_RAW if whole_files_present() else EXCERPTS
+
+
+@pytest.fixture(scope="session")
+def whole_raw_dir() -> Path:
+    """The full downloads, for the few facts only a whole file has (the whole finviz universe)."""
+    if not whole_files_present():
+        pytest.skip(f"needs the full sample files at {WHOLE_RAW}")
+    return WHOLE_RAW
+
+
+@pytest.fixture(scope="session")
+def raw_figure() -> Callable[..., T]:
+    """``raw_figure(whole=1956, excerpt=37)``: the figure a test expects of the files in ``raw_dir``."""
+
+    def figure(*, whole: T, excerpt: T) -> T:
+        return whole if whole_files_present() else excerpt
+
+    return figure

@@ -5,35 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from smallcap_screen.comparison import RECORD_FIELDS
-
-def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    environment.update({"COLUMNS": "200", **(env or {})})
-    return subprocess.run(
-        [sys.executable, "-m", "smallcap_screen", *args], capture_output=True, text=True, env=environment, timeout=120
-    )
+from tests.helpers import assert_one_line_error, run
 
 
 @pytest.fixture
 def data_dir(tmp_path) -> str:
     """An empty local store, so the bundled snapshot is the newest data."""
     return str(tmp_path / "store")
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess, code: int, *words: str) -> None:
-    assert result.returncode == code, result.stderr
-    assert "Traceback" not in result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, result.stderr
-    for word in words:
-        assert word in errors[0]
 
 
 def test_compare_json_has_one_object_per_fund_with_stable_fields(data_dir):
@@ -152,11 +134,48 @@ def test_offline_and_live_together_is_a_usage_error(data_dir):
     assert result.returncode == 2
 
 
-def test_funds_lists_the_registry():
-    result = run("funds")
-    assert result.returncode == 0
-    for ticker in ("IWM", "IJR", "IJS", "SPY", "IVV"):
-        assert ticker in result.stdout
+def test_funds_lists_every_fund_by_role_with_issuer_index_aliases_and_bundled():
+    result = run("funds", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    entries = {e["fund"]: e for e in json.loads(result.stdout)}
+    wanted = "IWM IWN IWO IJR IJS IJT IJH IVV SPY SPSM SLY SLYV SLYG MDY VB VBR VBK VTWO VIOO VIOV VOO DES SCHA"
+    assert set(wanted.split()) <= set(entries)
+    assert entries["IWM"] == {
+        "fund": "IWM", "name": "iShares Russell 2000 ETF", "issuer": "iShares", "index": "Russell 2000",
+        "role": "small-cap", "aliases": "RUT R2000 RUSSELL2000", "downloadable": True, "bundled": True,
+    }
+    assert [e["role"] for e in entries.values()] == sorted((e["role"] for e in entries.values()), key=["small-cap", "mid-cap", "large-cap"].index)
+    assert {f for f, e in entries.items() if e["bundled"]} == {"IWM", "IJR", "IVV", "SPY", "VB"}
+
+
+def test_funds_table_fits_80_columns_with_every_word_whole():
+    from rich.console import Console
+
+    from smallcap_screen.catalog import fund_catalog
+    from smallcap_screen.render.funds import catalog_table
+
+    entries = fund_catalog()
+    console = Console(width=80, record=True, file=io.StringIO(), color_system=None)
+    console.print(catalog_table(entries, plain=True, width=80))
+    text = console.export_text()
+
+    assert max(len(line) for line in text.splitlines()) <= 80
+    words = {w for e in entries for w in (e.fund, e.issuer, *e.aliases)} | {"Small", "Mid", "Large", "Bundled"}
+    assert words <= set(text.split())
+
+
+def test_index_aliases_name_funds_in_compare(data_dir):
+    result = run("compare", "RUT", "SP600", "SPX", "--offline", "-f", "json", "--data-dir", data_dir)
+    assert result.returncode == 0, result.stderr
+    assert [r["fund"] for r in json.loads(result.stdout)] == ["IWM", "IJR", "SPY"]
+
+
+def test_vb_is_valued_offline_from_the_bundled_snapshot(data_dir):
+    result = run("compare", "VB", "IWM", "SPY", "--offline", "-f", "json", "--data-dir", data_dir)
+    assert result.returncode == 0, result.stderr
+    vb = json.loads(result.stdout)[0]
+    assert (vb["fund"], vb["status"], vb["index"]) == ("VB", "ok", "CRSP US Small Cap")
+    assert vb["coverage"] > 0.95
 
 
 def test_holdings_shows_the_numbers_behind_the_fund_pe(data_dir):
@@ -209,13 +228,13 @@ def test_history_without_snapshots_says_how_to_get_them(data_dir):
     assert "live `compare` runs keep them" in result.stderr
 
 
-def test_import_of_a_finviz_export_becomes_the_newest_snapshot(raw_dir, data_dir):
+def test_import_of_a_finviz_export_becomes_the_newest_snapshot(raw_dir, raw_figure, data_dir):
     result = run(
         "import", str(raw_dir / "fundamentals_finviz_2025-08-19.csv"), "--as-of", "2025-08-19",
         "--holdings", str(raw_dir / "IWM_holdings_2026-04-10.csv"), "--data-dir", data_dir,
     )
     assert result.returncode == 0, result.stderr
-    assert "IWM 1930" in result.stderr
+    assert f"IWM {raw_figure(whole=1930, excerpt=25)}," in result.stderr  # equities of that file
     records = {r["fund"]: r for r in json.loads(run("compare", "IWM", "SPY", "--offline", "-f", "json", "--data-dir", data_dir).stdout)}
     assert records["IWM"]["data_source"] == "finviz import fundamentals_finviz_2025-08-19.csv"
     assert (records["IWM"]["as_of_holdings"], records["IWM"]["as_of_prices"]) == ("2026-04-10", "2025-08-19")

@@ -12,7 +12,7 @@ import pytest
 from smallcap_screen.cache import Cache
 from smallcap_screen.snapshot import bundled_snapshot
 from smallcap_screen.store import Store
-from tests.test_cli import assert_one_line_error, run
+from tests.helpers import assert_one_line_error, run
 
 FETCHED_AT = dt.datetime(2025, 11, 18, 14, 30, tzinfo=dt.timezone.utc)
 
@@ -120,7 +120,7 @@ def test_compare_help_explains_the_negative_earnings_policy_with_examples():
     text = words(result)
     assert "--negative" in text and "exclude" in text and "include" in text
     assert "Examples:" in text
-    assert "smallcap-screen compare IWM SPY --negative include --format json -o iwm.json" in text
+    assert "smallcap-screen compare IWM SPY --negative include -o iwm.json" in text
     assert "smallcap-screen compare my_portfolio.csv IWM --offline" in text
 
 

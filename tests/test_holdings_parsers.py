@@ -13,8 +13,8 @@ import pytest
 from smallcap_screen.errors import DataError
 from smallcap_screen.model import Holdings
 from smallcap_screen.sources.holdings_file import parse_holdings_bytes, read_holdings_file
-from smallcap_screen.sources.ishares import parse_ishares_csv
-from smallcap_screen.sources.ssga import parse_ssga_xlsx
+from smallcap_screen.issuers.ishares import parse as parse_ishares_csv
+from smallcap_screen.issuers.ssga import parse as parse_ssga_xlsx
 from smallcap_screen.sources.user_csv import parse_user_csv
 from smallcap_screen.sources.xray_js import parse_xray_js
 
@@ -40,16 +40,17 @@ def reasons(holdings: Holdings) -> dict[str, str]:
     return dict(zip(holdings.set_aside["name"], holdings.set_aside["reason"]))
 
 
-# iShares, against the real IWM and IVV downloads
+# iShares, against the real IWM and IVV downloads (or their committed excerpts, see conftest.py)
 
 
 def test_iwm_file_says_fund_date_and_name(iwm) -> None:
     assert (iwm.fund, iwm.as_of, iwm.fund_name) == ("IWM", dt.date(2025, 11, 5), "iShares Russell 2000 ETF")
 
 
-def test_iwm_keeps_the_listed_equities_and_sets_the_rest_aside(iwm) -> None:
-    # 1,962 equity lines, less 3 with ticker "-", 2 ADRO lines and 1 CVR on no market.
-    assert len(iwm.equities) == 1956
+def test_iwm_keeps_the_listed_equities_and_sets_the_rest_aside(iwm, raw_figure) -> None:
+    # 1,962 equity lines (43 in the excerpt), less 3 with ticker "-", 2 ADRO lines and 1 CVR on
+    # no market; those 6 and 5 cash, collateral and futures lines are set aside.
+    assert len(iwm.equities) == raw_figure(whole=1956, excerpt=37)
     assert len(iwm.set_aside) == 11
     assert iwm.equities["ticker"].is_unique
 
@@ -80,9 +81,9 @@ def test_iwm_share_classes_become_yahoo_symbols(iwm) -> None:
     assert equities.loc["GEFB", "ticker"] == "GEF-B"
 
 
-def test_ivv_maps_brkb_and_keeps_googl_and_real_jpm(raw_dir) -> None:
+def test_ivv_maps_brkb_and_keeps_googl_and_real_jpm(raw_dir, raw_figure) -> None:
     ivv = parse_ishares_csv((raw_dir / IVV).read_bytes())
-    assert (ivv.fund, ivv.as_of, len(ivv.equities)) == ("IVV", dt.date(2025, 11, 18), 503)
+    assert (ivv.fund, ivv.as_of, len(ivv.equities)) == ("IVV", dt.date(2025, 11, 18), raw_figure(whole=503, excerpt=21))
     tickers = set(ivv.tickers)
     assert {"BRK-B", "BF-B", "GOOGL", "GOOG", "JPM"} <= tickers
     assert "BRKB" not in tickers
@@ -144,9 +145,9 @@ def test_ishares_file_with_only_cash_lines_is_refused() -> None:
 # SSGA, against the real SPY workbooks
 
 
-def test_spy_workbook_reads_fund_date_and_equities(raw_dir) -> None:
+def test_spy_workbook_reads_fund_date_and_equities(raw_dir, raw_figure) -> None:
     spy = parse_ssga_xlsx((raw_dir / SPY).read_bytes())
-    assert (spy.fund, spy.as_of, len(spy.equities)) == ("SPY", dt.date(2025, 11, 18), 503)
+    assert (spy.fund, spy.as_of, len(spy.equities)) == ("SPY", dt.date(2025, 11, 18), raw_figure(whole=503, excerpt=29))
     assert spy.fund_name == "SPDR® S&P 500® ETF Trust"
     assert spy.equities["weight"].sum() == pytest.approx(1.0)
     assert spy.equities["market_value"].isna().all()  # SSGA publishes no prices
@@ -179,13 +180,14 @@ def test_truncated_xlsx_is_refused(raw_dir) -> None:
 # Derived js lists
 
 
-def test_ijr_list_takes_the_fund_from_its_key_and_sets_cash_aside(raw_dir) -> None:
+def test_ijr_list_takes_the_fund_from_its_key_and_sets_cash_aside(raw_dir, raw_figure) -> None:
     ijr = parse_xray_js((raw_dir / IJR).read_bytes(), as_of=dt.date(2025, 11, 18))
-    # 629 equity lines, 27 of them a second 0.00% line of a ticker already listed: 602 holdings.
-    assert (ijr.fund, ijr.as_of, len(ijr.equities)) == ("IJR", dt.date(2025, 11, 18), 602)
+    # 629 equity lines, 27 of them a second 0.00% line of a ticker already listed: 602 holdings
+    # (the excerpt keeps 30 equity lines, LUMN, LNC and MKTX with their second line: 27).
+    assert (ijr.fund, ijr.as_of, len(ijr.equities)) == ("IJR", dt.date(2025, 11, 18), raw_figure(whole=602, excerpt=27))
     assert ijr.equities["weight"].sum() == pytest.approx(1.0)
-    # LUMN's 0.43% line and its 0.00% line are one holding, over 98.6% of equity weight (1.4% is cash).
-    assert ijr.equities.set_index("ticker").loc["LUMN", "weight"] == pytest.approx(0.43 / 98.6, rel=1e-6)
+    # LUMN's 0.43% line and its 0.00% line are one holding, weighed against SNDK's 2.39% line.
+    assert weight_of(ijr, "LUMN") / weight_of(ijr, "SNDK") == pytest.approx(0.43 / 2.39, rel=1e-9)
     assert set(ijr.set_aside["issuer_ticker"]) == {"XTSLA", "USD", "RTYZ5", "GSISW", "RBCFT", "HSBBK", "PARSW", "-"}
     assert "MOG-A" in ijr.tickers
 
@@ -233,9 +235,12 @@ def test_user_csv_without_a_weight_column_says_what_it_needs() -> None:
 # Choosing the parser by content
 
 
-@pytest.mark.parametrize(("name", "fund", "count"), [(IWM, "IWM", 1956), (SPY, "SPY", 503), (IJR, "IJR", 602)])
-def test_read_holdings_file_recognises_each_issuer_format(raw_dir, name: str, fund: str, count: int) -> None:
+@pytest.mark.parametrize(
+    ("name", "fund", "whole", "excerpt"), [(IWM, "IWM", 1956, 37), (SPY, "SPY", 503, 29), (IJR, "IJR", 602, 27)]
+)
+def test_read_holdings_file_recognises_each_issuer_format(raw_dir, raw_figure, name, fund, whole, excerpt) -> None:
     holdings = read_holdings_file(raw_dir / name)
+    count = raw_figure(whole=whole, excerpt=excerpt)
     assert (holdings.fund, len(holdings.equities), holdings.source) == (fund, count, str(raw_dir / name))
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from smallcap_screen.cache import Cache
 from smallcap_screen.live import FetchReport, Progress, fetch_snapshot
-from smallcap_screen.sources.ishares import parse_ishares_csv
+from smallcap_screen.issuers.ishares import parse as parse_ishares_csv
 from tests.standins.internet import REPORTED_PE
 from tests.standins.yahoo import YahooStandIn, quotes_from_fundamentals, standin_session, use_private_yfinance_cache
 
@@ -17,8 +17,9 @@ def private_yfinance_cache(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def iwm(raw_dir):
-    return parse_ishares_csv((raw_dir / "IWM_holdings_2025-11-05.csv").read_bytes(), fund="IWM")
+def iwm(whole_raw_dir):
+    # The whole file: its 1,956 holdings take 14 quote batches, enough to stop after a few.
+    return parse_ishares_csv((whole_raw_dir / "IWM_holdings_2025-11-05.csv").read_bytes(), fund="IWM")
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def test_an_interrupted_fetch_resumes_where_it_stopped(tmp_path, iwm, quotes):
     assert len(snapshot.fundamentals.table) == len(set(iwm.tickers)) - len(report.quotes_missing)
 
 
-def test_yahoo_reported_figures_are_cached_beside_the_quotes(tmp_path, iwm, quotes):
+def test_yahoo_reported_figures_are_cached_beside_the_quotes(tmp_path, quotes):
     cache = Cache(tmp_path / "cache")
     fund_quote = {"IWM": {"symbol": "IWM", "quoteType": "ETF", "regularMarketPrice": 100.0, "trailingPE": REPORTED_PE["IWM"]}}
     with YahooStandIn({**quotes, **fund_quote}) as yahoo:

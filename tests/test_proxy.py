@@ -15,8 +15,9 @@ import sys
 import pytest
 
 from smallcap_screen.errors import NetworkError
+from smallcap_screen.sources.holdings_file import parse_holdings_bytes
 from smallcap_screen.sources.http import HttpClient
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.standins.issuers import TRUNCATED, IssuerStandIn
 from tests.standins.proxy import HttpsProxy
 
@@ -61,7 +62,7 @@ def test_a_subprocess_downloads_iwm_from_the_real_url_through_the_proxy(site, pr
 
     assert finished.returncode == 0, finished.stderr
     count, as_of, source = finished.stdout.split()
-    assert int(count) > 1900
+    assert int(count) == len(parse_holdings_bytes(site.files["IWM"].read_bytes()).equities)
     assert as_of == "2025-11-05"
     assert source.startswith("https://www.ishares.com/us/products/239710/ishares-russell-2000-etf/1467271812596.ajax")
     assert proxy.requests == {"www.ishares.com": 1}

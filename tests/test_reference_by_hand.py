@@ -1,4 +1,5 @@
-"""The bundled figures agree with an independent by-hand computation from the raw files.
+"""The figures agree with an independent by-hand computation from the raw files: those of a
+snapshot imported from the raw files (full or excerpts), and the bundled ones (full files only).
 
 The by-hand side uses only the csv module and the README's recipe, none of the package's parsers:
 equity lines of the iShares file weighted by market value, joined to finviz's P/E column, fund
@@ -8,11 +9,12 @@ P/E = sum(w) / sum(w / PE) over holdings with a positive P/E.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 
-from smallcap_screen import compare
+from smallcap_screen import compare, snapshot_from_finviz
 from smallcap_screen.snapshot import bundled_snapshot
 
 
@@ -80,35 +82,53 @@ def by_hand_pe(weights: dict[str, float], pes: dict[str, float]) -> float:
     return sum(w for w, _ in matched) / sum(w / pe for w, pe in matched)
 
 
+HOLDINGS_FILES = {
+    "IWM": ("IWM_holdings_2025-11-05.csv", ishares_equity_weights),
+    "IVV": ("IVV_holdings_2025-11-18.csv", ishares_equity_weights),
+    "SPY": ("SPY_holdings-daily-us-en-spy_2025-11-18.xlsx", ssga_weights),
+    "IJR": ("IJR_holdings_derived-portfolio-xray_2025-11.js", derived_weights),
+}
+PE_COLUMNS = {"pe_trailing": "P/E", "pe_forward": "Forward P/E"}
+
+
+def by_hand(raw_dir, fund: str, field: str) -> float:
+    file_name, weights = HOLDINGS_FILES[fund]
+    return by_hand_pe(weights(raw_dir / file_name), finviz_pe(raw_dir, PE_COLUMNS[field]))
+
+
 @pytest.fixture(scope="module")
-def records():
+def imported(raw_dir) -> dict[str, dict]:
+    """compare() on a snapshot imported from the raw files, as `smallcap-screen import` makes it."""
+    snapshot = snapshot_from_finviz(
+        raw_dir / "fundamentals_finviz_2025-08-19.csv",
+        holdings_files=[raw_dir / name for name, _ in HOLDINGS_FILES.values()],
+        base=bundled_snapshot(),
+        as_of=dt.date(2025, 8, 19),
+    )
     # The recipe above weights by the holdings file's market values: the holdings-date weighting.
     # Price-date weights (the default) are checked by hand in test_screener_by_hand.py.
-    result = compare(["IWM", "IVV", "IJR", "SPY"], benchmark="SPY", weighting="holdings-date", data="offline", snapshot=bundled_snapshot())
+    result = compare(list(HOLDINGS_FILES), benchmark="SPY", weighting="holdings-date", data="offline", snapshot=snapshot)
     return {r["fund"]: r for r in result.records()}
 
 
-@pytest.mark.parametrize("fund,file_name", [("IWM", "IWM_holdings_2025-11-05.csv"), ("IVV", "IVV_holdings_2025-11-18.csv")])
-def test_trailing_pe_matches_the_by_hand_harmonic_mean(raw_dir, records, fund, file_name):
-    expected = by_hand_pe(ishares_equity_weights(raw_dir / file_name), finviz_pe(raw_dir, "P/E"))
-    assert records[fund]["pe_trailing"] == pytest.approx(expected, rel=0.005)
+@pytest.fixture(scope="module")
+def bundled() -> dict[str, dict]:
+    result = compare(list(HOLDINGS_FILES), benchmark="SPY", weighting="holdings-date", data="offline", snapshot=bundled_snapshot())
+    return {r["fund"]: r for r in result.records()}
 
 
-@pytest.mark.parametrize("fund,file_name", [("IWM", "IWM_holdings_2025-11-05.csv"), ("IVV", "IVV_holdings_2025-11-18.csv")])
-def test_forward_pe_matches_the_by_hand_harmonic_mean(raw_dir, records, fund, file_name):
-    expected = by_hand_pe(ishares_equity_weights(raw_dir / file_name), finviz_pe(raw_dir, "Forward P/E"))
-    assert records[fund]["pe_forward"] == pytest.approx(expected, rel=0.005)
+@pytest.mark.parametrize("field", list(PE_COLUMNS))
+@pytest.mark.parametrize("fund", list(HOLDINGS_FILES))
+def test_fund_pe_matches_the_by_hand_harmonic_mean(raw_dir, imported, fund, field):
+    assert imported[fund][field] == pytest.approx(by_hand(raw_dir, fund, field), rel=0.005)
 
 
-@pytest.mark.parametrize("column,field", [("P/E", "pe_trailing"), ("Forward P/E", "pe_forward")])
-def test_spy_and_ijr_match_the_by_hand_harmonic_mean(raw_dir, records, column, field):
-    pes = finviz_pe(raw_dir, column)
-    spy = by_hand_pe(ssga_weights(raw_dir / "SPY_holdings-daily-us-en-spy_2025-11-18.xlsx"), pes)
-    ijr = by_hand_pe(derived_weights(raw_dir / "IJR_holdings_derived-portfolio-xray_2025-11.js"), pes)
-    assert records["SPY"][field] == pytest.approx(spy, rel=0.005)
-    assert records["IJR"][field] == pytest.approx(ijr, rel=0.005)
+def test_bundled_figures_match_the_by_hand_harmonic_mean_of_the_full_files(whole_raw_dir, bundled):
+    for fund in HOLDINGS_FILES:
+        for field in PE_COLUMNS:
+            assert bundled[fund][field] == pytest.approx(by_hand(whole_raw_dir, fund, field), rel=0.005), (fund, field)
 
 
-def test_bundled_snapshot_carries_both_as_of_dates(records):
-    assert records["IWM"]["as_of_holdings"] == "2025-11-05"
-    assert records["IWM"]["as_of_prices"] == "2025-08-19"
+def test_bundled_snapshot_carries_both_as_of_dates(bundled):
+    assert bundled["IWM"]["as_of_holdings"] == "2025-11-05"
+    assert bundled["IWM"]["as_of_prices"] == "2025-08-19"

@@ -57,10 +57,10 @@ def test_alias_table_skips_an_alias_two_dashed_symbols_would_share() -> None:
     assert "ABC" not in set(table["issuer_ticker"])
 
 
-def test_shipped_alias_table_is_sorted_and_generated_from_the_finviz_universe(raw_dir) -> None:
+def test_shipped_alias_table_is_sorted_and_generated_from_the_finviz_universe(whole_raw_dir) -> None:
     text = resources.files("smallcap_screen.data").joinpath("ticker_aliases.csv").read_text(encoding="utf-8")
     shipped = pd.read_csv(io.StringIO(text), dtype=str)
-    universe = pd.read_csv(raw_dir / "fundamentals_finviz_2025-08-19.csv", usecols=["Ticker"])["Ticker"]
+    universe = pd.read_csv(whole_raw_dir / "fundamentals_finviz_2025-08-19.csv", usecols=["Ticker"])["Ticker"]
     assert list(shipped.columns) == ["issuer_ticker", "yahoo_ticker"]
     assert shipped["issuer_ticker"].is_monotonic_increasing
     assert shipped.to_dict("records") == build_alias_table(universe).to_dict("records")

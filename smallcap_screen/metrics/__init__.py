@@ -8,10 +8,10 @@
 - ``screens``: one row per stock across funds, and the screener's filters (``screen``).
 """
 
-from .frame import EARNINGS_YIELD_BAND, FORWARDS, Forward, Joined, join
+from ..vocabulary import FORWARDS, NEGATIVE_POLICIES, WEIGHTINGS
+from .frame import EARNINGS_YIELD_BAND, Forward, Joined, join
 from .valuation import (
     COVERAGE_THRESHOLD,
-    NEGATIVE_POLICIES,
     PE,
     FundValuation,
     NegativePolicy,
@@ -24,7 +24,7 @@ from .valuation import (
     valuation_of,
     versus_benchmark,
 )
-from .weighting import WEIGHTINGS, Weighting
+from .weighting import Weighting
 
 __all__ = [
     "COVERAGE_THRESHOLD", "EARNINGS_YIELD_BAND", "FORWARDS", "NEGATIVE_POLICIES", "PE", "WEIGHTINGS",

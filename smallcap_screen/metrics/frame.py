@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import Fundamentals, Holdings
+from ..vocabulary import FORWARDS
 from .weighting import Weighting, check_weighting, price_date_weights
 
 #: Earnings yields outside this band are taken for data errors and the holding is left out of that
@@ -26,10 +27,8 @@ from .weighting import Weighting, check_weighting, price_date_weights
 #: year (E/P of -1 to -8 is common in the Russell 2000), so the lower bound is wide.
 EARNINGS_YIELD_BAND = (-10.0, 1.0)
 
+#: ``--forward`` (vocabulary.FORWARDS): fy1 reads ``eps_fy1``, fy2 the source's ``eps_forward``.
 Forward = Literal["fy1", "fy2"]
-#: ``--forward``: fy1 = current fiscal year consensus (``eps_fy1``, Yahoo ``epsCurrentYear``);
-#: fy2 = the source's ``eps_forward`` (next fiscal year for Yahoo ``epsForward`` and finviz).
-FORWARDS: tuple[str, ...] = ("fy1", "fy2")
 
 #: One spelling per GICS sector: iShares writes "Communication" in some files and
 #: "Communication Services" in others; SSGA leaves the sector out ("-").

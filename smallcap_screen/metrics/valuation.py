@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 
 from ..model import Fundamentals, Holdings
+from ..vocabulary import NEGATIVE_POLICIES
 from .frame import Forward, Joined, join
 from .weighting import Weighting
 
 NegativePolicy = Literal["exclude", "include"]
-NEGATIVE_POLICIES: tuple[str, ...] = ("exclude", "include")
 
 #: Below this share of the fund's weight, a P/E speaks for a minority of the fund: it is still
 #: computed, and marked ``low_coverage``.

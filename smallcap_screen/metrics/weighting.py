@@ -13,8 +13,9 @@ from typing import Literal
 
 import numpy as np
 
+from ..vocabulary import WEIGHTINGS
+
 Weighting = Literal["price-date", "holdings-date"]
-WEIGHTINGS: tuple[str, ...] = ("price-date", "holdings-date")
 
 
 def price_date_weights(weights: np.ndarray, shares: np.ndarray, prices: np.ndarray) -> np.ndarray | None:

@@ -1,9 +1,8 @@
-"""Download a fund's full holdings file from its issuer's public site.
+"""Download a fund's full holdings file from its issuer's public site, or take it from the cache.
 
-iShares: the documented CSV download (``.../1467271812596.ajax?fileType=csv&...``), and when that
-answers a web page or an error, the ``latest-holdings.csv`` address beside it. SSGA: the daily
-xlsx (the site redirects once; the client follows). The issuers' base URLs are a parameter so
-tests can point them at a stand-in server; everyone else uses :data:`ISSUER_BASE_URLS`.
+How each issuer's file is found and read lives in its module of :mod:`smallcap_screen.issuers`;
+this module adds what they share: the issuers' base URLs (a parameter, so tests can point them at a
+stand-in server), the cache, and parsing a cached body through the same issuer.
 """
 
 from __future__ import annotations
@@ -12,46 +11,12 @@ import datetime as dt
 from typing import Mapping
 
 from ..cache import Cache
-from ..errors import DataError, NetworkError
 from ..model import Holdings
 from ..registry import Fund
-from .holdings_file import parse_holdings_bytes
-from .http import HtmlAnswerError, HttpClient, HttpStatusError
+from .http import HttpClient
 
-ISSUER_BASE_URLS: Mapping[str, str] = {
-    "ishares": "https://www.ishares.com",
-    "ssga": "https://www.ssga.com",
-}
-#: The id of the iShares page component that serves downloads; the same for every fund.
-ISHARES_AJAX_ID = "1467271812596"
-SSGA_HOLDINGS_PATH = "/us/en/intermediary/library-content/products/fund-data/etfs/us/holdings-daily-us-en-{ticker}.xlsx"
 #: Holdings older than this (calendar days) get a note: SSGA lags 1-3 business days, so a week is odd.
 STALE_AFTER_DAYS = 7
-
-_FORMATS = {"ishares": "CSV", "ssga": "xlsx"}
-
-
-def holdings_urls(
-    fund: Fund, *, as_of: dt.date | None = None, base_urls: Mapping[str, str] = ISSUER_BASE_URLS
-) -> list[str]:
-    """Where the issuer publishes the fund's holdings, the preferred address first.
-
-    Only iShares serves past dates; the ``latest-holdings.csv`` fallback is offered only for today.
-    """
-    base = base_urls[fund.issuer].rstrip("/")
-    if fund.issuer == "ishares":
-        page = f"{base}/us/products/{fund.product_id}/{fund.slug}"
-        documented = f"{page}/{ISHARES_AJAX_ID}.ajax?fileType=csv&fileName={fund.ticker}_holdings&dataType=fund"
-        if as_of is not None:
-            return [f"{documented}&asOfDate={as_of:%Y%m%d}"]
-        return [documented, f"{page}/latest-holdings.csv"]
-    if fund.issuer == "ssga":
-        if as_of is not None:
-            raise DataError(
-                f"SSGA publishes only the latest {fund.ticker} holdings; drop the date or pass a saved holdings file"
-            )
-        return [base + SSGA_HOLDINGS_PATH.format(ticker=fund.ticker.lower())]
-    raise DataError(f"no download is known for {fund.ticker} (issuer {fund.issuer!r}); pass a holdings file instead")
 
 
 def download_holdings_bytes(
@@ -59,31 +24,26 @@ def download_holdings_bytes(
     *,
     client: HttpClient | None = None,
     as_of: dt.date | None = None,
-    base_urls: Mapping[str, str] = ISSUER_BASE_URLS,
+    base_urls: Mapping[str, str] | None = None,
 ) -> tuple[bytes, str]:
-    """The raw holdings file and the URL it was requested from, trying each known address in turn.
+    """The raw holdings file and the URL it came from, as the fund's issuer downloads it.
 
-    Moves to the next address on an HTML answer or an HTTP error status; an unreachable network
-    (NetworkError) ends the attempt at once since the other address is on the same host.
+    ``base_urls`` maps an issuer name to the site to ask instead of its real one. Raises
+    DataError (no known download, an unusable answer; HtmlAnswerError for web pages) or
+    NetworkError (unreachable, HTTP errors that retries did not cure).
     """
-    urls = holdings_urls(fund, as_of=as_of, base_urls=base_urls)
+    from ..issuers import issuer_of
+
+    issuer = issuer_of(fund)
+    base_url = (base_urls or {}).get(issuer.NAME, issuer.HOME)
     own_client = client is None
     client = client or HttpClient()
-    failures: list[HtmlAnswerError | HttpStatusError] = []
     try:
-        for url in urls:
-            try:
-                return client.get(url, expect=_FORMATS[fund.issuer]).body, url
-            except (HtmlAnswerError, HttpStatusError) as failure:
-                failures.append(failure)
+        downloaded = issuer.download(fund, client, base_url, as_of)
     finally:
         if own_client:
             client.close()
-    if len(failures) == 1:
-        raise failures[0]
-    summary = "; ".join(str(f) for f in failures)
-    error = HtmlAnswerError if all(isinstance(f, HtmlAnswerError) for f in failures) else NetworkError
-    raise error(f"no usable {fund.ticker} holdings from any address ({summary}); try later or pass a saved holdings file")
+    return downloaded.body, downloaded.url
 
 
 def download_holdings(
@@ -92,18 +52,21 @@ def download_holdings(
     client: HttpClient | None = None,
     as_of: dt.date | None = None,
     cache: Cache | None = None,
-    base_urls: Mapping[str, str] = ISSUER_BASE_URLS,
+    base_urls: Mapping[str, str] | None = None,
 ) -> Holdings:
     """Download (or take from ``cache`` while fresh) and parse a fund's holdings.
 
     A body is cached only after it parsed, so an empty or broken answer is asked for again next
     time. A cache write failure raises OutputError. Check :func:`freshness_notes` on the result.
     """
+    from ..issuers import issuer_of
+
+    issuer = issuer_of(fund)
     cached = cache.get_holdings(fund.ticker, as_of) if cache is not None else None
     if cached is not None:
-        return parse_holdings_bytes(cached.body, fund=fund.ticker, source=cached.url)
+        return issuer.parse(cached.body, fund=fund.ticker, source=cached.url)
     body, url = download_holdings_bytes(fund, client=client, as_of=as_of, base_urls=base_urls)
-    holdings = parse_holdings_bytes(body, fund=fund.ticker, source=url)
+    holdings = issuer.parse(body, fund=fund.ticker, source=url)
     if cache is not None:
         cache.put_holdings(fund.ticker, body, url, as_of)
     return holdings

@@ -1,9 +1,8 @@
 """Any holdings file or downloaded body → :class:`Holdings`, choosing the parser by content.
 
-The bytes decide, not the file name: an xlsx workbook (zip magic ``PK``) is SSGA's, a preamble
-with ``Fund Holdings as of`` or a ``Ticker,...,Asset Class`` header is iShares', a
-``window.ETF_HOLDINGS`` assignment is a derived list, an HTML page is an error, and anything
-else is read as a user portfolio CSV.
+The bytes decide, not the file name: each issuer of the fund table recognises its own files
+(:mod:`smallcap_screen.issuers`), an HTML page is an error, a ``window.ETF_HOLDINGS`` assignment is
+a derived list, and anything else is read as a user portfolio CSV.
 """
 
 from __future__ import annotations
@@ -13,25 +12,23 @@ from pathlib import Path
 
 from ..errors import DataError
 from ..model import Holdings
-from .ishares import parse_ishares_csv
 from .parsing import decode_text, reject_unusable
-from .ssga import parse_ssga_xlsx
-from .user_csv import parse_user_csv
-from .xray_js import parse_xray_js
-
-ZIP_MAGIC = b"PK\x03\x04"
 
 
 def parse_holdings_bytes(content: bytes, *, fund: str | None = None, source: str = "") -> Holdings:
     """Parse a holdings body of any supported format; ``fund`` overrides what the file says."""
-    if content.startswith(ZIP_MAGIC):
-        return parse_ssga_xlsx(content, fund=fund, source=source)
+    from ..issuers import issuers
+
     reject_unusable(content, source or "holdings file")
-    head = decode_text(content[:8192])
-    if "window.ETF_HOLDINGS" in head:
+    for issuer in issuers():
+        if issuer.recognises(content):
+            return issuer.parse(content, fund=fund, source=source)
+    if "window.ETF_HOLDINGS" in decode_text(content[:8192]):
+        from .xray_js import parse_xray_js
+
         return parse_xray_js(content, fund=fund, source=source)
-    if _is_ishares(head):
-        return parse_ishares_csv(content, fund=fund, source=source)
+    from .user_csv import parse_user_csv
+
     return parse_user_csv(content, fund=fund, source=source)
 
 
@@ -46,10 +43,3 @@ def read_holdings_file(path: str | Path, *, fund: str | None = None) -> Holdings
     if not holdings.fund:
         holdings = dataclasses.replace(holdings, fund=path.stem.upper())
     return holdings
-
-
-def _is_ishares(head: str) -> bool:
-    lines = head.splitlines()[:40]
-    return any(line.startswith("Fund Holdings as of,") for line in lines) or any(
-        line.startswith("Ticker,") and "Asset Class" in line for line in lines
-    )

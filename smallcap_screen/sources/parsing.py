@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..model import EQUITY_COLUMNS, SET_ASIDE_COLUMNS, Holdings
-from ..registry import FUNDS
+from ..registry import registry
 from ..tickers import to_yahoo_series
 
 LINE_COLUMNS = ["issuer_ticker", "name", "sector", "asset_class", "weight", "market_value", "shares", "reason"]
@@ -153,9 +153,4 @@ def _one_line_per_ticker(equities: pd.DataFrame) -> pd.DataFrame:
 
 def fund_from_name(fund_name: str) -> str:
     """The registry ticker of a fund known by its full name ("iShares Russell 2000 ETF" → IWM), else ""."""
-    wanted = _plain(fund_name)
-    return next((f.ticker for f in FUNDS.values() if _plain(f.name) == wanted), "")
-
-
-def _plain(name: str) -> str:
-    return re.sub(r"[^a-z0-9&]+", " ", name.lower()).strip()
+    return registry().by_name(fund_name)

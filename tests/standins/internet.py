@@ -72,14 +72,14 @@ class StandInInternet:
         ijr = derived_list(self.raw_dir / "IJR_holdings_derived-portfolio-xray_2025-11.js")
         (folder / "IJR.csv").write_text(ishares_csv_from_list("iShares Core S&P Small-Cap ETF", "Nov 18, 2025", ijr), encoding="utf-8")
         (folder / "IJS.csv").write_text(ishares_csv_from_list("iShares S&P Small-Cap 600 Value ETF", "Nov 18, 2025", ijr[::2]), encoding="utf-8")
-        files = {
+        self.files = {
             "IWM": self.raw_dir / "IWM_holdings_2025-11-05.csv",
             "IJR": folder / "IJR.csv",
             "IJS": folder / "IJS.csv",
             "SPY": self.raw_dir / "SPY_holdings-daily-us-en-spy_2025-11-18.xlsx",
         }
         self.fundamentals = read_reference_fundamentals(self.raw_dir)
-        self.issuers = self._stack.enter_context(IssuerStandIn(files, latency=self.latency))
+        self.issuers = self._stack.enter_context(IssuerStandIn(self.files, latency=self.latency))
         quotes = quotes_from_fundamentals(self.fundamentals.table)
         quotes.update({f: {"symbol": f, "quoteType": "ETF", "regularMarketPrice": 100.0, "trailingPE": pe} for f, pe in REPORTED_PE.items()})
         self.yahoo = self._stack.enter_context(YahooStandIn(quotes, latency=self.latency, rate_limit=self.rate_limit))

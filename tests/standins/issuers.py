@@ -1,7 +1,10 @@
-"""A stand-in for the iShares and SSGA download sites on 127.0.0.1, serving the real sample files.
+"""A stand-in for the issuers' download sites on 127.0.0.1: iShares, SSGA, Vanguard, WisdomTree and
+Schwab, serving sample files in each issuer's own format (see tests/standins/issuer_files.py).
 
-It answers at the issuers' real paths (see smallcap_screen.sources.download), so the production
-URL building is exercised; only the scheme and host differ. Tests queue faults per route to make
+It answers at the issuers' real paths (see smallcap_screen/issuers/), so the production URL building
+is exercised; only the scheme and host differ. Vanguard's API is paged by ``start``/``count`` from
+one JSON file; WisdomTree's fund page names the class id its API is then asked for; Schwab's
+product page links the dated CSV export. Tests queue faults per route to make
 the next answers misbehave the way the real sites do, and read ``log`` to see what was asked.
 
     with IssuerStandIn({"IWM": raw_dir / "IWM_holdings_2025-11-05.csv"}) as site:
@@ -11,6 +14,7 @@ the next answers misbehave the way the real sites do, and read ``log`` to see wh
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -21,7 +25,7 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import parse_qs, urlsplit
 
-from smallcap_screen.registry import FUNDS
+from smallcap_screen.registry import registry
 from tests.standins.server import BackgroundServer
 
 ROUTES = {
@@ -30,9 +34,21 @@ ROUTES = {
     # The public SSGA address only redirects (like the real site) to where the file is.
     "ssga": re.compile(r"^/us/en/intermediary/library-content/products/fund-data/etfs/us/holdings-daily-us-en-(?P<ticker>[a-z]+)\.xlsx$"),
     "ssga-file": re.compile(r"^/library-content/products/fund-data/etfs/us/holdings-daily-us-en-(?P<ticker>[a-z]+)\.xlsx$"),
+    "vanguard": re.compile(r"^/investment-products/etfs/profile/api/(?P<ticker>[A-Z]+)/portfolio-holding/stock$"),
+    "wisdomtree-page": re.compile(r"^/us/products/(?P<page>[a-z-]+/[a-z]+)$"),
+    "wisdomtree-api": re.compile(r"^/api/fund-holdings/(?P<class_id>\d+)$"),
+    "schwab-page": re.compile(r"^/products/(?P<ticker>[a-z]+)$"),
+    "schwab-file": re.compile(r"^/sites/g/files/eyrktu361/files/product_files/(?P<ticker>[A-Z]+)/[A-Z]+_FundHoldings_[\d-]+\.CSV$"),
 }
-CONTENT_TYPES = {".csv": "text/csv; charset=utf-8", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-TICKER_BY_PRODUCT_ID = {f.product_id: f.ticker for f in FUNDS.values() if f.product_id}
+CONTENT_TYPES = {
+    ".csv": "text/csv; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".json": "application/json",
+}
+TICKER_BY_PRODUCT_ID = {f.issuer_id.split("/")[0]: f.ticker for f in registry().funds.values() if f.issuer == "ishares"}
+TICKER_BY_PAGE = {f.issuer_id: f.ticker for f in registry().funds.values() if f.issuer == "wisdomtree"}
+#: The stand-in's WisdomTree class ids: made up (the real ids are read from the real pages).
+CLASS_ID_BASE = 9000000
 
 
 @dataclass(frozen=True)
@@ -81,18 +97,24 @@ class IssuerStandIn(BackgroundServer):
         self.files = {ticker.upper(): Path(path) for ticker, path in files.items()}
         self.latency = latency
         self.log: list[Request] = []
+        #: Further files served as they are, by path (for issuers a test makes up).
+        self.extra_routes: dict[str, Path] = {}
         self._faults: dict[str, deque[Fault]] = {route: deque() for route in ROUTES}
         self._lock = threading.Lock()
 
     @property
     def base_urls(self) -> dict[str, str]:
         """The ``base_urls`` argument that points the downloads here."""
-        return {"ishares": self.url, "ssga": self.url}
+        return {issuer: self.url for issuer in ("ishares", "ssga", "vanguard", "wisdomtree", "schwab")}
 
     def inject(self, route: str, *faults: Fault) -> None:
-        """Make the next answers on ``route`` ("ajax", "latest", "ssga", "ssga-file") misbehave, in order."""
+        """Make the next answers on ``route`` (a key of ROUTES) misbehave, in order."""
         with self._lock:
             self._faults[route].extend(faults)
+
+    def class_id(self, ticker: str) -> int:
+        """The WisdomTree class id this stand-in gives a fund's holdings."""
+        return CLASS_ID_BASE + sorted(self.files).index(ticker)
 
     def requests_on(self, route: str) -> list[Request]:
         return [r for r in self.log if r.route == route]
@@ -101,6 +123,35 @@ class IssuerStandIn(BackgroundServer):
         with self._lock:
             queue = self._faults[route]
             return queue.popleft() if queue else None
+
+
+def _ticker_of_class_id(site: IssuerStandIn, class_id: str | None) -> str:
+    if not class_id:
+        return ""
+    tickers = sorted(site.files)
+    index = int(class_id) - CLASS_ID_BASE
+    return tickers[index] if 0 <= index < len(tickers) else ""
+
+
+def wisdomtree_page(class_id: int) -> bytes:
+    """A fund page as the Next.js site sends it: the class id inside an escaped script string."""
+    chunk = f'0:{{\\"fundTicker\\":\\"DES\\",\\"wtClassID\\":{class_id},\\"nav\\":34.5}}'
+    return f'<!DOCTYPE html><html><body><script>self.__next_f.push([1,"{chunk}"])</script></body></html>'.encode()
+
+
+def schwab_page(ticker: str, path: Path) -> bytes:
+    """A product page whose "Export All Holdings" link names the export by its As-Of-Date."""
+    as_of = path.read_text(encoding="utf-8").splitlines()[1].split(",")[0]
+    link = f"/sites/g/files/eyrktu361/files/product_files/{ticker}/{ticker}_FundHoldings_{as_of}.CSV"
+    return f'<!DOCTYPE html><html><body><p>As of {as_of} <a href="{link}">Export All Holdings</a></p></body></html>'.encode()
+
+
+def vanguard_page(body: bytes, *, start: int, count: int) -> bytes:
+    """One page of a whole Vanguard answer: entities ``start`` (1-based) to ``start + count - 1``."""
+    answer = json.loads(body)
+    entities = answer["fund"]["entity"]
+    page = {**answer, "size": len(entities), "fund": {**answer["fund"], "entity": entities[start - 1 : start - 1 + count]}}
+    return json.dumps(page).encode()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -118,6 +169,8 @@ class _Handler(BaseHTTPRequestHandler):
         site.log.append(Request(route, parts.path, query, dict(self.headers.items())))
         if site.latency:
             time.sleep(site.latency)
+        if match is None and parts.path in site.extra_routes:
+            return self._answer(200, site.extra_routes[parts.path].read_bytes())
         if match is None:
             return self._answer(404, b"not found")
         fault = site.next_fault(route) or Fault()
@@ -127,14 +180,28 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(fault.status, fault.body or b"", fault.headers, truncate=fault.truncate)
         if route == "ssga":
             return self._answer(302, b"", (("Location", parts.path.removeprefix("/us/en/intermediary")),))
-        ticker = match.groupdict().get("ticker", "").upper() or TICKER_BY_PRODUCT_ID.get(match["id"], "")
+        found = match.groupdict()
+        ticker = (
+            found.get("ticker", "").upper()
+            or TICKER_BY_PRODUCT_ID.get(found.get("id", ""), "")
+            or TICKER_BY_PAGE.get(found.get("page", ""), "")
+            or _ticker_of_class_id(site, found.get("class_id"))
+        )
         if route == "ajax" and (query.get("fileType") != "csv" or query.get("fileName") != f"{ticker}_holdings"):
             return self._answer(400, b"bad download parameters")
         path = site.files.get(ticker)
         if path is None:
             return self._answer(404, b"no such fund")
+        html = (("Content-Type", "text/html; charset=utf-8"),)
+        if route == "wisdomtree-page":
+            return self._answer(200, wisdomtree_page(site.class_id(ticker)), html)
+        if route == "schwab-page":
+            return self._answer(200, schwab_page(ticker, path), html)
+        body = path.read_bytes()
+        if route == "vanguard":
+            body = vanguard_page(body, start=int(query.get("start", "1")), count=int(query.get("count", "500")))
         content_type = CONTENT_TYPES.get(path.suffix, "application/octet-stream")
-        self._answer(200, path.read_bytes(), (("Content-Type", content_type),), truncate=fault.truncate)
+        self._answer(200, body, (("Content-Type", content_type),), truncate=fault.truncate)
 
     def _answer(
         self, code: int, body: bytes, headers: tuple[tuple[str, str], ...] = (), *, truncate: bool = False

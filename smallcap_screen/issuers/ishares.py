@@ -1,9 +1,16 @@
-"""iShares holdings CSV (``...1467271812596.ajax?fileType=csv``) → :class:`Holdings`.
+"""iShares: the holdings CSV download (``...1467271812596.ajax?fileType=csv``) → :class:`Holdings`.
 
 The file is a UTF-8 CSV with a BOM, a preamble (fund name on line 1, ``Fund Holdings as
 of,"Nov 05, 2025"``, ...), a header line starting ``Ticker,``, quoted numbers with thousands
 separators, then a blank line and a legal disclaimer. Most funds publish ``Weight (%)``; IJR and
 IJH publish ``Market Weight`` and ``Notional Weight`` instead.
+
+Format seen in the real downloads of ../shared/data/raw (IWM of four dates, IVV; see SOURCES.md
+there); the ``Market Weight`` layout is described in ../shared/notes/data-sources.md. Product ids:
+the fund table's ``issuer_id`` is ``{product id}/{page slug}``; IWN 239712 and IWO 239709 are the
+ids in the fund-page links ``www.ishares.com/us/products/239712/ishares-russell-2000-value-etf``
+and ``.../239709/ishares-russell-2000-growth-etf`` found in public code (239714, also seen for IWN,
+is IWV: pvotio/ishares-components engine/utils.py).
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..model import Holdings
-from .parsing import (
+from ..sources.parsing import (
     NO_TICKER,
     build_holdings,
     decode_text,
@@ -25,6 +32,14 @@ from .parsing import (
     reject_unusable,
     to_numbers,
 )
+from .base import Downloaded, first_usable
+
+NAME = "ishares"
+LABEL = "iShares"
+HOME = "https://www.ishares.com"
+FORMAT = "CSV"
+#: The id of the iShares page component that serves downloads; the same for every fund.
+AJAX_ID = "1467271812596"
 
 AS_OF_LABEL = "Fund Holdings as of"
 WEIGHT_COLUMNS = ("Weight (%)", "Market Weight")
@@ -32,7 +47,29 @@ REQUIRED_COLUMNS = ("Ticker", "Name", "Asset Class")
 UNLISTED = "unlisted (no market)"
 
 
-def parse_ishares_csv(content: bytes, *, fund: str | None = None, source: str = "") -> Holdings:
+def download(fund, client, base_url: str, as_of: dt.date | None) -> Downloaded:
+    """The documented CSV download; for today, the ``latest-holdings.csv`` beside it when the first
+    answers a web page or an error (iShares did so at times in 2026). Only iShares serves past dates."""
+    if "/" not in fund.issuer_id:
+        raise DataError(f"the fund table gives no iShares product id/page for {fund.ticker}; pass a holdings file instead")
+    page = f"{base_url.rstrip('/')}/us/products/{fund.issuer_id}"
+    documented = f"{page}/{AJAX_ID}.ajax?fileType=csv&fileName={fund.ticker}_holdings&dataType=fund"
+    if as_of is not None:
+        urls = [f"{documented}&asOfDate={as_of:%Y%m%d}"]
+    else:
+        urls = [documented, f"{page}/latest-holdings.csv"]
+    return first_usable(client, urls, expect=FORMAT, what=f"{fund.ticker} holdings")
+
+
+def recognises(content: bytes) -> bool:
+    """A preamble line ``Fund Holdings as of,...`` or a ``Ticker,...,Asset Class`` header."""
+    lines = decode_text(content[:8192]).splitlines()[:40]
+    return any(line.startswith(AS_OF_LABEL + ",") for line in lines) or any(
+        line.startswith("Ticker,") and "Asset Class" in line for line in lines
+    )
+
+
+def parse(content: bytes, *, fund: str | None = None, source: str = "") -> Holdings:
     """Parse an iShares holdings download.
 
     ``fund`` defaults to the registry ticker whose name matches line 1 of the file

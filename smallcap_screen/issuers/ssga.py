@@ -4,6 +4,9 @@ Sheet ``holdings``: a few metadata rows (``Fund Name:``, ``Ticker Symbol:``, ``H
 ``As of 18-Nov-2025``), a header row ``Name, Ticker, Identifier, SEDOL, Weight, Sector, ...``
 whose position shifts, weights in percent, data up to the first blank row, then disclaimers.
 The file has no prices or market values. Share classes are dotted (``BRK.B``).
+
+Format seen in the real SPY workbooks of ../shared/data/raw (three dates; SOURCES.md there); the
+address is in ../shared/notes/data-sources.md and is the same for every SPDR fund, by ticker.
 """
 
 from __future__ import annotations
@@ -16,14 +19,33 @@ import pandas as pd
 
 from ..errors import DataError
 from ..model import Holdings
-from .parsing import build_holdings, fund_from_name, reject_unusable, set_aside_reason, to_numbers
+from ..sources.parsing import build_holdings, fund_from_name, reject_unusable, set_aside_reason, to_numbers
+from .base import Downloaded, first_usable, latest_only
 
+NAME = "ssga"
+LABEL = "SPDR"
+HOME = "https://www.ssga.com"
+FORMAT = "xlsx"
+HOLDINGS_PATH = "/us/en/intermediary/library-content/products/fund-data/etfs/us/holdings-daily-us-en-{ticker}.xlsx"
+ZIP_MAGIC = b"PK\x03\x04"
 SHEET = "holdings"
 REQUIRED_COLUMNS = ("Name", "Ticker", "Weight")
 _AS_OF = re.compile(r"As of (\d{1,2}-[A-Za-z]{3}-\d{4})")
 
 
-def parse_ssga_xlsx(content: bytes, *, fund: str | None = None, source: str = "") -> Holdings:
+def download(fund, client, base_url: str, as_of: dt.date | None) -> Downloaded:
+    """The daily workbook (the site redirects once; the client follows). SSGA keeps no past dates."""
+    latest_only(fund, LABEL, as_of)
+    url = base_url.rstrip("/") + HOLDINGS_PATH.format(ticker=fund.ticker.lower())
+    return first_usable(client, [url], expect=FORMAT, what=f"{fund.ticker} holdings")
+
+
+def recognises(content: bytes) -> bool:
+    """An xlsx workbook (a zip archive): the only workbooks among the formats read are SSGA's."""
+    return content.startswith(ZIP_MAGIC)
+
+
+def parse(content: bytes, *, fund: str | None = None, source: str = "") -> Holdings:
     """Parse an SSGA holdings workbook.
 
     ``fund`` defaults to the ``Ticker Symbol:`` cell, else the registry ticker matching the

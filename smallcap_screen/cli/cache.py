@@ -1,0 +1,53 @@
+"""``smallcap-screen cache info|clear``: the download cache."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from .app import app
+from .emit import stderr
+from .options import CacheDirOption
+
+cache_app = typer.Typer(
+    help="Inspect or empty the download cache (holdings: 1 day, quotes: 6 hours).\n\n"
+    "Examples: smallcap-screen cache info; smallcap-screen cache clear quotes",
+    no_args_is_help=True,
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: CacheDirOption = None) -> None:
+    """Show where the cache is and what it holds.
+
+    Example: smallcap-screen cache info
+    """
+    from ..cache import Cache
+
+    with Cache(cache_dir) as cache:
+        info = cache.info()
+    typer.echo(f"location: {info['location']}")
+    for kind in ("holdings", "quotes"):
+        entry = info[kind]
+        span = f", {entry['oldest']:%Y-%m-%d %H:%M} .. {entry['newest']:%Y-%m-%d %H:%M}" if entry["oldest"] else ""
+        typer.echo(f"{kind}: {entry['entries']} entries, {entry['bytes'] / 1024:.0f} KiB{span}")
+
+
+@cache_app.command("clear")
+def cache_clear(
+    kind: Annotated[Optional[str], typer.Argument(help="'holdings' or 'quotes'; both when left out.")] = None,
+    cache_dir: CacheDirOption = None,
+) -> None:
+    """Delete cached downloads (snapshots in the store are kept).
+
+    Example: smallcap-screen cache clear quotes
+    """
+    from ..cache import KINDS, Cache
+
+    if kind is not None and kind not in KINDS:
+        raise typer.BadParameter(f"expected one of {', '.join(KINDS)}", param_hint="KIND")
+    with Cache(cache_dir) as cache:
+        removed = cache.clear(kind)
+    stderr(f"removed {removed} cached {kind or 'entries'} from {cache.root}")

@@ -1,0 +1,31 @@
+"""``smallcap-screen funds``: the funds this tool knows."""
+
+from __future__ import annotations
+
+from .app import app
+from .emit import emit
+from .options import FormatOption, OutputOption
+
+
+@app.command()
+def funds(output_format: FormatOption = None, output: OutputOption = None) -> None:
+    """List the funds this tool knows by role: issuer, index, the index names that also name them,
+    and whether the bundled snapshot holds them.
+
+    Any command taking a fund takes a ticker or an alias: `compare RUT SP600 SPX` is
+    `compare IWM IJR SPY`.
+
+    Example: smallcap-screen funds
+    """
+    from ..catalog import CATALOG_FIELDS, fund_catalog
+    from ..render.funds import catalog_table
+    from ..render.records import records_csv, records_json
+
+    entries = fund_catalog()
+    emit(
+        output_format,
+        output,
+        json=lambda: records_json([e.record() for e in entries]),
+        csv=lambda: records_csv([e.record() for e in entries], CATALOG_FIELDS),
+        table=lambda plain, width: catalog_table(entries, plain=plain, width=width),
+    )

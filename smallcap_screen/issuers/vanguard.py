@@ -1,0 +1,125 @@
+"""Vanguard: the ETF profile page's JSON holdings API, read page by page → :class:`Holdings`.
+
+``GET https://investor.vanguard.com/investment-products/etfs/profile/api/{TICKER}/portfolio-holding/stock?start=1&count=500``
+answers ``{"size": N, "asOfDate": "2026-05-31T00:00:00-04:00", "fund": {"entity": [...]}}``: ``size``
+holdings in all, ``count`` per page from the 1-based ``start``. Each entity has ``ticker``,
+``longName``/``shortName``, ``percentWeight`` (a percent as a string, "6.70"), ``marketValue``,
+``sharesHeld`` (a number as a string), ``isin``, ``cusip``, ``sedol``, ``secMainType``. Only
+stocks are listed (no cash lines). Dotted share classes (BRK.B).
+
+No real download is among our samples. The format is as seen in public code: the field list of
+``HoldingRow`` in sbquinlan/etf-holdings src/vanguard_types.ts, and test payloads and adapters
+calling this API (``size``, ``asOfDate``, 1-based ``start``, at most 500 per page). Vanguard was
+reported to answer HTML pages at times in 2026 (../shared/notes/data-sources.md).
+
+The pages of one download are joined into one body of the same shape (all entities under
+``fund.entity``), so a cached or saved download parses like a one-page answer; a body holding
+fewer entities than its ``size`` says is refused as truncated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+
+from ..errors import DataError
+from ..model import Holdings
+from ..sources.parsing import build_holdings, decode_text, reject_unusable, set_aside_reason, to_numbers
+from .base import Downloaded, latest_only
+
+NAME = "vanguard"
+LABEL = "Vanguard"
+HOME = "https://investor.vanguard.com"
+FORMAT = "JSON"
+API_PATH = "/investment-products/etfs/profile/api/{ticker}/portfolio-holding/stock"
+PAGE_SIZE = 500
+#: Enough pages for the largest Vanguard fund (VTI, ~3,600 stocks); a guard against a server
+#: whose ``size`` never stops growing.
+MAX_PAGES = 20
+
+
+def download(fund, client, base_url: str, as_of: dt.date | None) -> Downloaded:
+    """Every page of the fund's holdings, joined into one JSON body."""
+    latest_only(fund, LABEL, as_of)
+    url = base_url.rstrip("/") + API_PATH.format(ticker=fund.ticker.upper())
+    what = f"Vanguard {fund.ticker} holdings"
+    entities: list = []
+    first: dict = {}
+    for page in range(MAX_PAGES):
+        start = 1 + page * PAGE_SIZE
+        fetched = client.get(f"{url}?start={start}&count={PAGE_SIZE}", expect=FORMAT)
+        answer = _load(fetched.body, f"{what} (page from {start})")
+        first = first or answer
+        page_entities = answer["fund"]["entity"]
+        entities.extend(page_entities)
+        if len(entities) >= answer["size"] or not page_entities:
+            break
+    body = {**first, "fund": {**first["fund"], "entity": entities}}
+    return Downloaded(json.dumps(body).encode(), f"{url}?start=1&count={PAGE_SIZE}")
+
+
+def recognises(content: bytes) -> bool:
+    """A JSON object whose ``fund.entity`` list holds ``percentWeight`` records."""
+    head = decode_text(content[:4096]).lstrip()
+    return head.startswith("{") and '"entity"' in head and '"percentWeight"' in decode_text(content[:65536])
+
+
+def parse(content: bytes, *, fund: str | None = None, source: str = "") -> Holdings:
+    """Parse a (joined) holdings answer. ``fund`` defaults to "" (the answer does not name it).
+
+    Raises DataError for an HTML page, invalid JSON, a missing ``fund.entity`` list, or fewer
+    entities than ``size`` (a page was lost).
+    """
+    what = source or "Vanguard holdings answer"
+    answer = _load(content, what)
+    records = pd.DataFrame(answer["fund"]["entity"])
+    if len(records) < answer["size"]:
+        raise DataError(f"{what} holds {len(records)} of the {answer['size']} holdings it announces: a page is missing, download it again")
+    missing = [c for c in ("ticker", "percentWeight") if c not in records.columns]
+    if missing:
+        raise DataError(f"{what}: holdings records lack {', '.join(missing)}: not a Vanguard holdings answer")
+    ticker = records["ticker"].fillna("").astype(str).str.strip()
+    name = _column(records, "longName").where(_column(records, "longName") != "", _column(records, "shortName"))
+    lines = pd.DataFrame(
+        {
+            "issuer_ticker": ticker,
+            "name": name,
+            "sector": "",  # the API gives security types, not sectors
+            "asset_class": _column(records, "secMainType"),
+            "weight": to_numbers(records["percentWeight"]) / 100,
+            "market_value": to_numbers(records["marketValue"]) if "marketValue" in records else float("nan"),
+            "shares": to_numbers(records["sharesHeld"]) if "sharesHeld" in records else float("nan"),
+            "reason": set_aside_reason(ticker, name),
+        }
+    )
+    return build_holdings(lines, fund=fund or "", as_of=_as_of(answer.get("asOfDate"), what), source=source, what=what)
+
+
+def _load(content: bytes, what: str) -> dict:
+    reject_unusable(content, what, expected="Vanguard holdings JSON")
+    try:
+        answer = json.loads(decode_text(content))
+        entities = answer["fund"]["entity"]
+        size = int(answer.get("size", len(entities)))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise DataError(f"{what} is not Vanguard holdings JSON (no fund.entity list); it is damaged or truncated, download it again") from None
+    if not isinstance(entities, list):
+        raise DataError(f"{what}: fund.entity is not a list of holdings")
+    return {**answer, "size": size}
+
+
+def _column(records: pd.DataFrame, name: str) -> pd.Series:
+    if name not in records:
+        return pd.Series("", index=records.index)
+    return records[name].fillna("").astype(str).str.strip()
+
+
+def _as_of(text: object, what: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        raise DataError(f"{what}: unreadable asOfDate {text!r}; expected e.g. 2026-05-31T00:00:00-04:00") from None

@@ -1,0 +1,31 @@
+"""Rendering results for people (Rich tables) and programs (CSV, JSON); one module per command group.
+
+No data work happens here: renderers read result objects and records. The figure formats every
+table shares are below, so a P/E or a percentage reads the same in every command.
+"""
+
+from __future__ import annotations
+
+
+def pe(value: float | None, absent: str = "n/m") -> str:
+    """A P/E as ``18.6x``; ``absent`` when there is none."""
+    return absent if value is None or value != value else f"{value:.1f}x"
+
+
+def pct(value: float | None) -> str:
+    """A fraction as a percentage, one decimal below 99.5%."""
+    return "-" if value is None or value != value else f"{value:.0%}" if value >= 0.995 else f"{value:.1%}"
+
+
+def signed_pct(value: float | None, plain: bool) -> str:
+    """A signed percentage, green when positive (cheaper) and red when negative on a styled table."""
+    if value is None or value != value:
+        return "-"
+    text = f"{value:+.1%}"
+    if plain or abs(value) < 0.0005:
+        return text
+    return f"[green]{text}[/]" if value > 0 else f"[red]{text}[/]"
+
+
+def number(value: float | None, suffix: str = "") -> str:
+    return "-" if value is None or value != value else f"{value:,.2f}{suffix}"  # NaN != NaN

@@ -1,0 +1,75 @@
+"""The comparison as a Rich table (one row per fund, method in the caption), CSV or JSON."""
+
+from __future__ import annotations
+
+from ..comparison import RECORD_FIELDS, Comparison
+from . import pct, pe, signed_pct
+from .layout import Column, Layout, fitted_table
+from .records import records_csv, records_json
+
+POLICY_TEXT = {
+    "exclude": "holdings with negative earnings excluded (iShares / FTSE Russell 'ex-negative' convention)",
+    "include": "losses included (aggregate 'own the whole fund' earnings)",
+}
+
+
+def to_json(comparison: Comparison) -> str:
+    return records_json(comparison.records())
+
+
+def to_csv(comparison: Comparison) -> str:
+    return records_csv(comparison.records(), RECORD_FIELDS)
+
+
+def comparison_table(comparison: Comparison, *, plain: bool = False, width: int = 200):
+    """One row per fund, the as-of dates and the method in the caption; fits ``width`` columns."""
+    records = comparison.records()
+    ok = [r["status"] == "ok" for r in records]  # the caption says why a fund is missing
+
+    def figures(render) -> list[str]:
+        return [render(r) if good else "-" for r, good in zip(records, ok)]
+
+    columns = [
+        Column("Fund", [r["fund"] for r in records], justify="left", style="bold cyan"),
+        Column("Index", [r["index"] for r in records], priority=9, justify="left", shrink=True, min_width=12, max_width=30),
+        Column("Hold-\nings", figures(lambda r: f"{r['holdings']:,}"), priority=6),
+        Column("Cover-\nage", figures(lambda r: pct(r["coverage"]))),
+        Column("P/E\ntrail", figures(lambda r: pe(r["pe_trailing"]))),
+        Column("P/E\nfwd", figures(lambda r: pe(r["pe_forward"]))),
+        Column("Disc.\ntrail", figures(lambda r: signed_pct(r["discount_trailing"], plain))),
+        Column("Disc.\nfwd", figures(lambda r: signed_pct(r["discount_forward"], plain))),
+        Column("Loss-\nmakers", figures(lambda r: pct(r["loss_weight"])), priority=5),
+        Column("Median\nP/E", figures(lambda r: pe(r["median_pe"])), priority=7),
+        Column("Fwd\ngrowth", figures(lambda r: signed_pct(r["earnings_growth"], plain=True)), priority=8),
+    ]
+    if any(r["reported_pe_trailing"] is not None for r in records):
+        columns.append(Column("Yahoo\nP/E", figures(lambda r: pe(r["reported_pe_trailing"], absent="-")), priority=4))
+    layout = Layout(
+        title=f"Small-cap valuation vs {comparison.benchmark}, bottom-up from full holdings",
+        caption=caption(comparison),
+        row_styles=[None if good else "yellow" for good in ok],
+    )
+    return fitted_table(columns, layout, width=width, plain=plain)
+
+
+def caption(comparison: Comparison) -> str:
+    records = comparison.records()
+    dates = ", ".join(f"{r['fund']} {r['as_of_holdings'] or '(undated)'}" for r in records if r["status"] == "ok")
+    prices = comparison.as_of_prices.isoformat() if comparison.as_of_prices else "unknown"
+    lines = [
+        f"Data: {comparison.data_source}; holdings as of {dates or '-'}; prices and earnings as of {prices}.",
+        "P/E = weighted harmonic mean of holding P/Es (sum of weights / sum of weight x E/P), "
+        f"{POLICY_TEXT[comparison.negative_policy]}.",
+        f"Trailing = last twelve months' EPS; forward = consensus EPS, horizon {comparison.forward_horizon}. "
+        f"Disc. = discount vs {comparison.benchmark} = 1 - P/E fund / P/E {comparison.benchmark} (positive = cheaper).",
+        "Coverage = fund weight with price and trailing EPS; loss-makers = covered weight with EPS <= 0.",
+    ]
+    if any(r["reported_pe_trailing"] is not None for r in records):
+        lines.append("Yahoo P/E = the fund's trailing P/E as Yahoo reports it, a cross-check computed by Yahoo's own method.")
+    missing = [f"{r['fund']} ({r['status_reason']})" for r in records if r["status"] != "ok"]
+    if missing:
+        lines.append("Missing: " + ", ".join(missing) + ".")
+    reasons = {f"{r['fund']}: {r[k]}" for r in records for k in ("pe_trailing_reason", "pe_forward_reason") if r.get(k)}
+    if reasons:
+        lines.append("n/m = not meaningful: " + "; ".join(sorted(reasons)) + ".")
+    return "\n".join(lines)

@@ -1,0 +1,110 @@
+"""Tables that fit the terminal without cutting a figure.
+
+A table is declared as columns, each with its cells and a priority. Figures never wrap or shrink;
+when the table is wider than the terminal, the columns of lowest priority are dropped one by one
+and the caption names them, with how to see them. Only text columns marked ``shrink`` (names) may
+be shortened, with an ellipsis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+#: Priority of columns that are never dropped (the row's identity and the headline figures).
+ESSENTIAL = 0
+
+
+@dataclass
+class Column:
+    header: str
+    cells: list[str]
+    #: ESSENTIAL columns stay; among the others, the highest number is dropped first.
+    priority: int = ESSENTIAL
+    justify: str = "right"
+    style: str = ""
+    #: A text column (e.g. names) that may be shortened with an ellipsis, down to ``min_width``
+    #: characters, and is never wider than ``max_width``.
+    shrink: bool = False
+    min_width: int = 8
+    max_width: int | None = None
+
+
+@dataclass
+class Layout:
+    """What the table needs besides its columns."""
+
+    title: str = ""
+    caption: str = ""
+    row_styles: Sequence[str | None] = field(default_factory=list)
+
+
+def fitted_table(columns: list[Column], layout: Layout, *, width: int, plain: bool):
+    """A Rich table of ``columns`` no wider than ``width``: low-priority columns dropped as needed,
+    then ``shrink`` columns given whatever room is left (never less than their ``min_width``)."""
+    kept = list(columns)
+    dropped: list[Column] = []
+    while True:
+        natural = _width(_table(_shortened(kept, {}), layout, plain, dropped))
+        droppable = [c for c in kept if c.priority != ESSENTIAL]
+        if natural <= width or not droppable:
+            break
+        worst = max(droppable, key=lambda c: c.priority)
+        kept.remove(worst)
+        dropped.insert(0, worst)
+    room = {id(c): c.min_width + max(0, width - natural) for c in kept if c.shrink}
+    return _table(_shortened(kept, room), layout, plain, dropped)
+
+
+def _shortened(columns: list[Column], room: dict[int, int]) -> list[Column]:
+    """Copies of the ``shrink`` columns with cells cut to their room (their minimum when not given)."""
+    out = []
+    for column in columns:
+        if column.shrink:
+            limit = min(room.get(id(column), column.min_width), column.max_width or 10_000)
+            column = Column(**{**column.__dict__, "cells": [_ellipsis(text, limit) for text in column.cells]})
+        out.append(column)
+    return out
+
+
+def _ellipsis(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: max(1, limit - 1)] + "…"
+
+
+def _table(columns: list[Column], layout: Layout, plain: bool, dropped: list[Column]):
+    from rich import box
+    from rich.table import Table
+
+    caption = layout.caption
+    if dropped:
+        names = ", ".join(c.header.replace("-\n", "").replace("\n", " ") for c in dropped)
+        caption = (caption + "\n" if caption else "") + f"Not shown at this width: {names} (widen the terminal, or use -f csv / -f json)."
+    table = Table(
+        title=layout.title or None,
+        caption=caption or None,
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        header_style="" if plain else "bold",
+    )
+    for column in columns:
+        table.add_column(
+            column.header,
+            justify=column.justify,
+            style=None if plain else column.style or None,
+            no_wrap=True,
+        )
+    rows = max((len(c.cells) for c in columns), default=0)
+    for i in range(rows):
+        style = layout.row_styles[i] if i < len(layout.row_styles) and not plain else None
+        table.add_row(*(c.cells[i] for c in columns), style=style)
+    return table
+
+
+def _width(table) -> int:
+    """The width the table takes with no cell wrapped or cut."""
+    from rich.console import Console
+    from rich.measure import Measurement
+
+    console = Console(width=10_000)
+    return Measurement.get(console, console.options, table).maximum

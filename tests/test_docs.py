@@ -1,0 +1,60 @@
+"""The documentation and the code say the same thing: exit codes, record fields, help examples."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from smallcap_screen.cli import app
+from smallcap_screen.comparison import RECORD_FIELDS
+from smallcap_screen.errors import ExitCode
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def readme_table(heading: str) -> list[list[str]]:
+    """The rows of the first Markdown table after ``heading``, as lists of cell texts."""
+    section = README[README.index(heading) :]
+    rows = re.findall(r"^\|(.+)\|$", section.split("\n\n|", 1)[1].split("\n\n", 1)[0].join(["|", ""]), re.M)
+    return [[cell.strip() for cell in row.split("|")] for row in rows[2:]]
+
+
+def test_readme_exit_code_table_is_the_exit_code_enum():
+    assert readme_table("### Exit codes") == [[str(code.value), code.meaning] for code in ExitCode]
+
+
+def test_help_epilog_lists_every_exit_code():
+    text = " ".join(CliRunner().invoke(app, ["--help"]).output.split())
+    for code in ExitCode:
+        assert f"{code.value} {code.name.lower().replace('_', ' ')}" in text
+
+
+def test_readme_field_table_documents_exactly_the_record_fields():
+    documented = [name.strip("` ") for row in readme_table("### Output formats") for name in row[0].split(",")]
+    assert sorted(documented) == sorted(RECORD_FIELDS)
+
+
+def commands(group=None, prefix=()):
+    """Every command path of the app, e.g. ("compare",) or ("cache", "info")."""
+    import typer.main
+
+    group = group or typer.main.get_command(app)
+    for name, command in group.commands.items():
+        if getattr(command, "hidden", False):
+            continue
+        if hasattr(command, "commands"):
+            yield (*prefix, name)
+            yield from commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+@pytest.mark.parametrize("path", list(commands()), ids=" ".join)
+def test_every_command_and_group_has_help_with_an_example(path):
+    for flag in ("--help", "-h"):
+        result = CliRunner().invoke(app, [*path, flag])
+        assert result.exit_code == 0, result.output
+        assert "Example" in result.output, f"`smallcap-screen {' '.join(path)} --help` shows no example"
