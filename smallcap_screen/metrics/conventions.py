@@ -99,7 +99,7 @@ def fund_figures(joined: Joined, *, negative: NegativePolicy = "exclude") -> lis
     horizons = [h for h in ("fy1", "fy2") if np.isfinite(frame[f"yield_{h}"]).any()]
     ex_top10, ex_mag7, held_weights, priced_weights, *forward = policy_conventions(negative, [joined.horizon_labels[h] for h in horizons])
     top10 = np.zeros(len(w), dtype=bool)
-    top10[np.argsort(-w, kind="stable")[:10]] = True
+    top10[np.argsort(-np.round(w, 12), kind="stable")[:10]] = True  # equal weights: the first listed
     mag7 = frame["ticker"].isin(MAGNIFICENT_7).to_numpy()
     figures += [
         Figure(ex_top10, *_pe(harmonic_pe(np.where(top10, 0.0, w), y, negative)), set_aside_weight=float(w[top10].sum())),
