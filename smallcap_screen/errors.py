@@ -38,10 +38,24 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
 }
 
 
+def printable(value: object, limit: int = 60) -> str:
+    """``value`` as an error message may show it: on one line, every control or invisible character
+    escaped (``\\x00``, ``\\n``), at most ``limit`` characters (cut with "…"). Every value read from
+    input and quoted in a message goes through here, so no error repeats a 3,000-character row."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class ScreenError(Exception):
     """Base of all errors the CLI reports as a one-line message instead of a traceback."""
 
     exit_code = ExitCode.INTERNAL_ERROR
+
+
+class UsageError(ScreenError):
+    """Something only the caller can supply is missing, e.g. the date of an export that states none."""
+
+    exit_code = ExitCode.USAGE
 
 
 class DataError(ScreenError):

@@ -1,34 +1,54 @@
 """Today's data for a comparison: issuer holdings files, then Yahoo quotes for every held stock.
 
-Everything fetched goes through the local cache first (holdings for a day, quotes for hours), so a
-second run within the time-to-live sends no request at all, and a run that stopped midway resumes
-with the quote batches it had not finished. Nothing here prints: progress goes to callbacks.
+Everything runs at once: each fund's download starts at the beginning (requests to one issuer
+host stay spaced, different hosts do not wait for each other), the funds' own Yahoo figures are
+asked for in one request at the start (which also settles Yahoo's cookie and crumb while the
+files download), and each fund's quotes are requested the moment its holdings are in. One
+:class:`~.sources.pacing.Pacer` paces and retries every request, so one unreachable host stops
+everything at once and a Yahoo ban is waited out by all workers together.
+
+With a cache (only when the caller passes one), everything fetched is kept (holdings for a
+day, quotes for hours), so a second run within the time-to-live sends no request at all, and a
+run that stopped midway resumes with the quote batches it had not finished. A cache that cannot
+be written (full disk) is dropped for the run with a note. Nothing here prints: progress and
+notices go to callbacks, the rest to :class:`FetchReport`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-from .cache import Cache
-from .errors import DataError
+from .errors import DataError, NetworkError, OutputError
 from .model import Fundamentals, Holdings
 from .registry import Fund
 from .snapshot import Snapshot
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from .cache import Cache
+    from .sources.pacing import RetryPolicy
+
 #: Cache key prefix for a fund's own Yahoo-reported figures, kept beside per-stock quotes.
 REPORTED_KEY = "reported:"
-#: Minimum seconds between two requests to one issuer host (the notes advise ~2 s; a compare
-#: makes at most a handful, so 1 s keeps it polite and the whole run quick).
-ISSUER_SPACING = 1.0
+#: Minimum seconds between two requests to one issuer host. The notes advise ~2 s for a
+#: crawler; a compare makes a handful of requests (a browser opening the fund page makes dozens
+#: at once), and half a second keeps three iShares funds within one second.
+ISSUER_SPACING = 0.5
 #: The cached record of a symbol Yahoo answered without: it does not know it.
 UNKNOWN = {"unknown": True}
 
 
 @dataclass
 class FetchReport:
-    """What a live fetch did, for the summary line: counts, and problems worth a note."""
+    """What a live fetch did, for the summary line: counts, and problems worth a note.
+
+    After an interruption (KeyboardInterrupt passes through), ``interrupted`` is True and
+    ``quotes_kept`` says how many quotes of this run are in the cache for the next one.
+    """
 
     downloaded: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
@@ -37,148 +57,301 @@ class FetchReport:
     quotes_cached: int = 0
     quotes_missing: list[str] = field(default_factory=list)
     yahoo_requests: int = 0
+    #: Seconds spent waiting out Yahoo's bans (HTTP 429).
+    throttled_seconds: float = 0.0
+    #: Why the cache was dropped for this run (it could not be written), if it was.
+    cache_problem: str | None = None
+    interrupted: bool = False
+    quotes_kept: int = 0
     notes: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Progress:
-    """Callbacks a front end may set to show progress; all optional."""
+    """Callbacks a front end may set to show progress; all optional, all called on the caller's
+    thread except ``note``, which may come from a worker thread."""
 
-    holdings: Callable[[str], None] | None = None  # called with a fund ticker before its download
-    quotes: Callable[[int, int], None] | None = None  # (done, total) symbols
+    holdings: Callable[[int, int], None] | None = None  # (funds done, funds in all)
+    #: (symbols done, symbols to fetch); the total is None while holdings are still arriving,
+    #: so it never shrinks and the bar never goes backwards.
+    quotes: Callable[[int, int | None], None] | None = None
+    note: Callable[[str], None] | None = None  # a notice worth showing at once (a ban waited out)
 
 
 def fetch_snapshot(
     funds: list[Fund],
-    files: list[Holdings] = (),
+    files: Iterable[Holdings] = (),
     *,
     cache: Cache | None = None,
     progress: Progress | None = None,
     report: FetchReport | None = None,
-    yahoo_session=None,
-    issuer_client=None,
+    policy: RetryPolicy | None = None,
+    yahoo_session: Any = None,
+    issuer_base_urls: Mapping[str, str] | None = None,
 ) -> Snapshot:
     """Download the funds' holdings and the quotes of every stock they (and ``files``) hold.
 
-    Downloads run one after another on a worker thread (keeping the politeness spacing per
-    issuer host) while this thread fetches the quotes of each fund as soon as its holdings are in,
-    so quote batches overlap the pauses between downloads.
+    ``cache`` is read and written only when given. ``policy`` sets retries, timeouts, the
+    per-host deadline and the longest ban to wait out (default: ``RetryPolicy()``).
+    ``yahoo_session`` and ``issuer_base_urls`` point the fetch elsewhere (tests' stand-ins).
 
-    A fund whose file cannot be had (HTML only, empty answer) is left out and named in
-    ``report.failed``; an unreachable network raises NetworkError so the caller can fall back.
+    A fund whose file cannot be had (HTML only, empty answer, a host past its deadline) is left
+    out and named in ``report.failed``. NetworkError is raised when nothing can be had: the
+    network is unreachable (raised within moments of the first such error), Yahoo refuses or
+    fails every request, or no fund's holdings could be downloaded, so the caller can fall back.
+    KeyboardInterrupt passes through after the finished batches are cached (see FetchReport).
     """
-    from concurrent.futures import ThreadPoolExecutor
+    from .sources.pacing import RetryPolicy
 
-    from .sources.http import HttpClient
-    from .sources.yahoo import QUOTE_SOURCE, quotes_table
-
-    cache = cache if cache is not None else Cache()
-    progress = progress or Progress()
-    report = report if report is not None else FetchReport()
-    holdings: dict[str, Holdings] = {}
-    quotes = _QuoteCollector(cache, progress, report, yahoo_session)
-    quotes.add([t for h in files for t in h.tickers])
-    with HttpClient(spacing=ISSUER_SPACING) if issuer_client is None else issuer_client as client:
-        downloads = ThreadPoolExecutor(max_workers=1)  # one lane: the spacing per host holds
-        try:
-            pending = [(fund, downloads.submit(_download, fund, client, cache, progress)) for fund in funds]
-            for fund, future in pending:
-                try:
-                    fetched, was_cached = future.result()
-                except DataError as exc:
-                    report.failed[fund.ticker] = str(exc)
-                    continue
-                holdings[fund.ticker] = fetched
-                (report.cached if was_cached else report.downloaded).append(fund.ticker)
-                report.notes.extend(_freshness(fetched))
-                quotes.add(fetched.tickers)
-        finally:
-            downloads.shutdown(cancel_futures=True)
-    reported = _reported(list(holdings), cache, report, yahoo_session)
-    usable = quotes.usable()
-    today = dt.date.today()
-    fundamentals = Fundamentals(quotes_table(usable), today, QUOTE_SOURCE, forward_horizon="FY2")
-    created = dt.datetime.now(dt.timezone.utc)
-    return Snapshot(holdings, fundamentals, created, f"live data of {created:%Y-%m-%d %H:%M} UTC", reported=reported)
+    run = _LiveRun(
+        cache,
+        progress or Progress(),
+        report if report is not None else FetchReport(),
+        policy or RetryPolicy(),
+        yahoo_session,
+        issuer_base_urls,
+    )
+    return run.fetch(list(funds), list(files))
 
 
-def _download(fund: Fund, client, cache: Cache, progress: Progress) -> tuple[Holdings, bool]:
-    """One fund's holdings (runs on the download thread), and whether they came from the cache."""
-    from .sources.download import download_holdings
+class _LiveRun:
+    """One fetch: the futures under way and what has come in. Lives on the caller's thread;
+    workers only download, parse and ask Yahoo, so the cache is written from this thread alone."""
 
-    if progress.holdings:
-        progress.holdings(fund.ticker)
-    was_cached = cache.get_holdings(fund.ticker) is not None
-    return download_holdings(fund, client=client, cache=cache), was_cached
+    def __init__(self, cache, progress: Progress, report: FetchReport, policy, yahoo_session, issuer_base_urls) -> None:
+        from .sources.pacing import Pacer, RateBudget
+        from .sources.yahoo import YAHOO, YAHOO_BUDGET
 
-
-def _freshness(holdings: Holdings) -> list[str]:
-    from .sources.download import freshness_notes
-
-    return freshness_notes(holdings, today=dt.date.today())
-
-
-class _QuoteCollector:
-    """Quote records gathered fund by fund: fresh ones from the cache, the rest fetched in batches
-    whose answers are cached as they arrive (so an interrupted run resumes where it stopped)."""
-
-    def __init__(self, cache: Cache, progress: Progress, report: FetchReport, session) -> None:
-        self.cache = cache
         self.progress = progress
         self.report = report
-        self.session = session
+        self.cache = _RunCache(cache, report)
+        self.pacer = Pacer(
+            policy,
+            budgets={YAHOO: YAHOO_BUDGET},
+            default_budget=RateBudget(rate=1 / ISSUER_SPACING),
+            on_wait=self._waited,
+        )
+        self.yahoo_session = yahoo_session
+        self.issuer_base_urls = issuer_base_urls
+        self.holdings: dict[str, Holdings] = {}
         self.records: dict[str, dict] = {}
+        self.reported: dict[str, dict] = {}
         self.wanted: set[str] = set()
-        self.asked = 0  # symbols sent to Yahoo so far, for cumulative progress
+        self.to_fetch = 0  # symbols sent to Yahoo
+        self.done = 0  # of those, answered or given up on
+        self.failed_quotes = 0  # symbols whose requests kept failing
+        self.pending: dict[Future, tuple[str, Any]] = {}
+        self.funds_total = 0
+        self.funds_left = 0
 
-    def add(self, symbols: list[str]) -> None:
+    def fetch(self, funds: list[Fund], files: list[Holdings]) -> Snapshot:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from .sources.http import HttpClient
+        from .sources.yahoo import QUOTE_SOURCE, YahooQuotes, quotes_table
+
+        self.funds_total = self.funds_left = len(funds)
+        downloads = ThreadPoolExecutor(max_workers=max(1, len(funds)), thread_name_prefix="holdings")
+        with HttpClient(pacer=self.pacer) as client, YahooQuotes(self.yahoo_session, pacer=self.pacer) as yahoo:
+            self.yahoo = yahoo
+            try:
+                self._ask_reported([f.ticker for f in funds])
+                for fund in funds:
+                    self.pending[downloads.submit(self._download, fund, client)] = ("holdings", fund)
+                self._notify_holdings()
+                self._want([t for h in files for t in h.tickers])
+                self._collect()
+            except KeyboardInterrupt:
+                self.report.interrupted = True
+                raise
+            finally:
+                self.pacer.stop.set()  # whatever is still pending ends now
+                downloads.shutdown(wait=False, cancel_futures=True)
+                order = {fund.ticker: i for i, fund in enumerate(funds)}  # as asked, not as finished
+                for done in (self.report.downloaded, self.report.cached):
+                    done.sort(key=order.__getitem__)
+                self.report.failed = dict(sorted(self.report.failed.items(), key=lambda item: order[item[0]]))
+                self.report.yahoo_requests = yahoo.requests
+                self.report.throttled_seconds = sum(self.pacer.ban_waits.values())
+                self.report.notes.extend(self._closing_notes())
+        if funds and not self.holdings:
+            failures = "; ".join(f"{fund}: {reason}" for fund, reason in self.report.failed.items())
+            raise NetworkError(f"no fund's holdings could be downloaded ({failures})")
+        usable = {s: q for s, q in sorted(self.records.items()) if not q.get("unknown")}
+        self.report.quotes_missing = sorted(self.wanted - usable.keys())
+        today = dt.date.today()
+        self.report.notes.extend(freshness_note(list(self.holdings.values()), today))
+        fundamentals = Fundamentals(quotes_table(usable), today, QUOTE_SOURCE, forward_horizon="FY2")
+        created = dt.datetime.now(dt.timezone.utc)
+        label = f"live data of {created:%Y-%m-%d %H:%M} UTC"
+        return Snapshot(self.holdings, fundamentals, created, label, reported=self.reported)
+
+    # -- starting work -------------------------------------------------------------------------
+
+    def _ask_reported(self, tickers: list[str]) -> None:
+        """The funds' own Yahoo figures: from the cache, else one request at the very start."""
+        found, missing = self.cache.get_quotes([REPORTED_KEY + t for t in tickers])
+        self.reported.update({key.removeprefix(REPORTED_KEY): value for key, value in found.items()})
+        if missing:
+            future = self.yahoo.submit_funds([key.removeprefix(REPORTED_KEY) for key in missing])
+            self.pending[future] = ("reported", None)
+
+    def _download(self, fund: Fund, client) -> tuple[Holdings, bool]:
+        """One fund's holdings (on a download thread), and whether they came from the cache."""
+        from .sources.download import download_holdings
+
+        was_cached = self.cache.get_holdings(fund.ticker) is not None
+        holdings = download_holdings(fund, client=client, cache=self.cache.for_downloads(), base_urls=self.issuer_base_urls)
+        return holdings, was_cached
+
+    def _want(self, symbols: list[str]) -> None:
+        """Quotes for ``symbols`` not asked for yet: fresh ones from the cache, the rest from Yahoo."""
         new = sorted(set(symbols) - self.wanted)
         self.wanted.update(new)
         found, missing = self.cache.get_quotes(new)
         self.records.update(found)
         self.report.quotes_cached += len(found)
-        if not missing:
-            return
-        from .sources.yahoo import fetch_quotes
+        if missing:
+            self.to_fetch += len(missing)
+            for future in self.yahoo.submit(missing):
+                self.pending[future] = ("quotes", None)
+        self._notify_quotes()
 
-        def keep(batch: dict[str, dict], answered: list[str]) -> None:
-            # Unknown symbols are cached as such, so a warm run does not ask for them again.
-            records = {s: batch.get(s, UNKNOWN) for s in answered}
-            self.records.update(records)
-            self.cache.put_quotes(records)
+    # -- collecting ----------------------------------------------------------------------------
 
-        done_before, self.asked = self.asked, self.asked + len(missing)
+    def _collect(self) -> None:
+        from concurrent.futures import FIRST_COMPLETED, wait
 
-        def on_progress(done: int, total: int) -> None:
-            if self.progress.quotes:
-                self.progress.quotes(done_before + done, self.asked)
+        from .sources.pacing import Stopped, Unreachable
 
-        result = fetch_quotes(missing, session=self.session, on_progress=on_progress, on_batch=keep)
-        self.report.yahoo_requests += result.requests
-        self.report.quotes_fetched += len(missing)
-        if result.failed:
-            self.report.notes.append(f"{len(result.failed)} quotes could not be fetched (Yahoo kept failing); run again to retry them")
+        while self.pending:
+            done, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
+            for future in done:
+                kind, what = self.pending.pop(future)
+                try:
+                    result = future.result()
+                except (Unreachable, Stopped) as error:
+                    raise self.yahoo.failure(error) from None
+                except (DataError, NetworkError) as error:
+                    if kind == "holdings":
+                        self.report.failed[what.ticker] = str(error)
+                        self.funds_left -= 1
+                        self._notify_holdings()
+                        continue
+                    if kind == "reported":
+                        self.report.notes.append(f"no Yahoo-reported figures for the funds ({error})")
+                        continue
+                    raise  # quotes: Yahoo cannot be used at all
+                took = {"holdings": self._took_holdings, "quotes": self._took_quotes, "reported": self._took_reported}
+                took[kind](what, result)
 
-    def usable(self) -> dict[str, dict]:
-        """Records of the symbols Yahoo knows, in symbol order; the rest are reported missing."""
-        usable = {s: q for s, q in sorted(self.records.items()) if not q.get("unknown")}
-        self.report.quotes_missing = sorted(self.wanted - usable.keys())
-        return usable
+    def _took_holdings(self, fund: Fund, result: tuple[Holdings, bool]) -> None:
+        holdings, was_cached = result
+        self.holdings[fund.ticker] = holdings
+        (self.report.cached if was_cached else self.report.downloaded).append(fund.ticker)
+        self.funds_left -= 1
+        self._notify_holdings()
+        self._want(holdings.tickers)
+
+    def _took_quotes(self, _: None, batch) -> None:
+        # Unknown symbols are cached as such, so a warm run does not ask for them again.
+        records = {s: batch.quotes.get(s, UNKNOWN) for s in batch.answered}
+        self.records.update(records)
+        if self.cache.put_quotes(records):
+            self.report.quotes_kept += len(records)
+        self.report.quotes_fetched += len(batch.symbols)
+        self.done += len(batch.symbols)
+        self.failed_quotes += len(batch.failed)
+        self._notify_quotes()
+
+    def _took_reported(self, _: None, figures: dict[str, dict]) -> None:
+        self.reported.update(figures)
+        self.cache.put_quotes({REPORTED_KEY + fund: values for fund, values in figures.items()})
+
+    # -- telling -------------------------------------------------------------------------------
+
+    def _notify_holdings(self) -> None:
+        if self.progress.holdings:
+            self.progress.holdings(self.funds_total - self.funds_left, self.funds_total)
+
+    def _notify_quotes(self) -> None:
+        if self.progress.quotes and self.to_fetch:
+            self.progress.quotes(self.done, self.to_fetch if self.funds_left == 0 else None)
+
+    def _waited(self, host: str, seconds: float, reason: str) -> None:
+        """A ban being waited out (called on a worker thread): tell the user at once."""
+        if self.progress.note:
+            self.progress.note(f"{host} is throttling requests ({reason}): waiting {seconds:.0f} s")
+
+    def _closing_notes(self) -> list[str]:
+        notes = []
+        if self.report.throttled_seconds:
+            notes.append(f"Yahoo Finance throttled this run: {self.report.throttled_seconds:.0f} s spent waiting out its bans")
+        if self.failed_quotes:
+            notes.append(f"{self.failed_quotes} quotes could not be fetched (Yahoo kept failing); run again to retry them")
+        if self.report.cache_problem:
+            notes.append(f"ran without the cache: {self.report.cache_problem}")
+        return notes
 
 
-def _reported(funds: list[str], cache: Cache, report: FetchReport, session) -> dict[str, dict]:
-    """Each fund's own Yahoo-reported figures (a cross-check); a failure only costs the cross-check."""
-    from .errors import NetworkError
-    from .sources.yahoo import fetch_fund_reported
+def freshness_note(holdings: list[Holdings], today: dt.date) -> list[str]:
+    """One line for all funds whose holdings state no date or are older than a week, not one per fund."""
+    from .sources.download import STALE_AFTER_DAYS
 
-    keys = [REPORTED_KEY + f for f in funds]
-    found, missing = cache.get_quotes(keys)
-    for key in missing:
+    notes = []
+    undated = [h.fund for h in holdings if h.as_of is None]
+    if undated:
+        notes.append(f"holdings of {', '.join(undated)} state no as-of date; they may be old")
+    stale = [h for h in holdings if h.as_of is not None and (today - h.as_of).days > STALE_AFTER_DAYS]
+    if stale:
+        dates = ", ".join(f"{h.fund} {h.as_of}" for h in stale)
+        notes.append(
+            f"holdings older than {STALE_AFTER_DAYS} days on {today} ({dates}): the issuer may not have updated its files"
+        )
+    return notes
+
+
+class _RunCache:
+    """The caller's cache for one run, or none at all. A cache that cannot be written (full
+    disk, no permission) is dropped for the rest of the run and the run goes on without it;
+    ``report.cache_problem`` says why. Reads and quote writes happen on the run's thread;
+    holdings are written by the download threads, hence the lock."""
+
+    def __init__(self, cache: Cache | None, report: FetchReport) -> None:
+        self.cache = cache
+        self.report = report
+        self._lock = threading.Lock()
+
+    def for_downloads(self) -> _RunCache | None:
+        """What ``download_holdings`` gets as its cache: this, or None without a cache."""
+        return self if self.cache is not None else None
+
+    def get_holdings(self, fund: str, as_of: dt.date | None = None):
+        return self.cache.get_holdings(fund, as_of) if self._usable() else None
+
+    def put_holdings(self, fund: str, body: bytes, url: str, as_of: dt.date | None = None) -> None:
+        self._write("put_holdings", fund, body, url, as_of)
+
+    def get_quotes(self, symbols: list[str]) -> tuple[dict[str, dict], list[str]]:
+        if not self._usable():
+            return {}, list(dict.fromkeys(symbols))
+        return self.cache.get_quotes(symbols)
+
+    def put_quotes(self, records: dict[str, dict]) -> bool:
+        """Store ``records``; False when there is no (more) cache to store them in."""
+        return self._write("put_quotes", records)
+
+    def _usable(self) -> bool:
+        return self.cache is not None and self.report.cache_problem is None
+
+    def _write(self, method: str, *args) -> bool:
+        if not self._usable():
+            return False
         try:
-            found[key] = fetch_fund_reported(key.removeprefix(REPORTED_KEY), session=session)
-        except NetworkError as exc:
-            report.notes.append(f"no Yahoo-reported figures for {key.removeprefix(REPORTED_KEY)} ({exc})")
-            continue
-        report.yahoo_requests += 1
-        cache.put_quotes({key: found[key]})
-    return {key.removeprefix(REPORTED_KEY): value for key, value in found.items()}
+            getattr(self.cache, method)(*args)
+        except OutputError as error:
+            with self._lock:
+                if self.report.cache_problem is None:
+                    self.report.cache_problem = str(error)
+            return False
+        return True

@@ -1,6 +1,7 @@
 """Live fetches as the command line shows them: a Rich progress display on stderr and a summary.
 
-The display appears only when stderr is a terminal and ``--quiet`` was not given.
+The display appears only when stderr is a terminal and ``--quiet`` was not given; notices that
+explain a wait (Yahoo throttling) are shown as they happen unless ``--quiet``.
 """
 
 from __future__ import annotations
@@ -12,23 +13,27 @@ from .live import FetchReport, Progress, fetch_snapshot
 class LiveFetch:
     """A ``fetch`` for ``comparison.compare`` that shows progress and remembers what it did."""
 
-    def __init__(self, cache: Cache, *, show: bool = True) -> None:
+    def __init__(self, cache: Cache | None, *, show: bool = True) -> None:
         self.cache = cache
         self.show = show
+        #: What the last fetch did, also after it failed or was interrupted.
         self.report: FetchReport | None = None
+        self._succeeded = False
 
     def __call__(self, funds, files):
-        report = FetchReport()
-        snapshot = self._fetch(funds, files, report)
-        self.report = report  # only a fetch that succeeded has something to summarise
+        self.report = FetchReport()
+        self._succeeded = False
+        snapshot = self._fetch(funds, files, self.report)
+        self._succeeded = True
         return snapshot
 
     def _fetch(self, funds, files, report: FetchReport):
         from rich.console import Console
 
         console = Console(stderr=True)
+        note = (lambda text: console.print(text, markup=False, highlight=False)) if self.show else None
         if not (self.show and console.is_terminal):
-            return fetch_snapshot(funds, files, cache=self.cache, report=report)
+            return fetch_snapshot(funds, files, cache=self.cache, report=report, progress=Progress(note=note))
 
         from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bars, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -36,20 +41,20 @@ class LiveFetch:
             holdings_task = bars.add_task("holdings", total=len(funds))
             quotes_task = bars.add_task("quotes", total=None, visible=False)
 
-            def on_holdings(ticker: str) -> None:
-                done = len(report.downloaded) + len(report.cached) + len(report.failed)
-                bars.update(holdings_task, description=f"holdings {ticker}", completed=done)
+            def on_holdings(done: int, total: int) -> None:
+                bars.update(holdings_task, completed=done, total=total)
 
-            def on_quotes(done: int, total: int) -> None:
-                bars.update(holdings_task, completed=len(funds), description="holdings")
+            def on_quotes(done: int, total: int | None) -> None:
+                # No total until every fund's holdings are in: a total that grew as funds
+                # arrived would move the bar backwards.
                 bars.update(quotes_task, visible=True, total=total, completed=done)
 
-            return fetch_snapshot(funds, files, cache=self.cache, report=report, progress=Progress(on_holdings, on_quotes))
+            return fetch_snapshot(funds, files, cache=self.cache, report=report, progress=Progress(on_holdings, on_quotes, note))
 
     def summary(self) -> list[str]:
         """One line on the holdings, one on the quotes, then any notes; nothing after an offline run."""
         report = self.report
-        if report is None:
+        if report is None or not self._succeeded:
             return []
         holdings = [f"{label} {', '.join(funds)}" for label, funds in (("downloaded", report.downloaded), ("from cache", report.cached)) if funds]
         holdings += [f"failed {fund} ({reason})" for fund, reason in report.failed.items()]
@@ -59,3 +64,10 @@ class LiveFetch:
             shown = ", ".join(report.quotes_missing[:8]) + (" ..." if len(report.quotes_missing) > 8 else "")
             quotes += f", {len(report.quotes_missing)} without a quote ({shown})"
         return [*lines, quotes, *report.notes]
+
+    def kept(self) -> str:
+        """What a live fetch stopped by Ctrl-C left for the next run (the CLI's "interrupted:" line)."""
+        kept = self.report.quotes_kept if self.report else 0
+        if self.cache is None or not kept:
+            return "nothing fetched was kept"
+        return f"{kept:,} quotes kept in the cache for the next run"

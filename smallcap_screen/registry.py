@@ -91,7 +91,11 @@ def registry() -> Registry:
 
 def read_registry(path: str | Path) -> Registry:
     """A fund table from a file, e.g. a copy of the shipped one with rows added."""
-    return Registry.from_csv(Path(path).read_text(encoding="utf-8"), source=str(path))
+    from .sources.input_bounds import bounded_text, read_regular_file
+    from .sources.parsing import decode_text
+
+    content = bounded_text(read_regular_file(path, "fund table"), str(path))
+    return Registry.from_csv(decode_text(content), source=str(path))
 
 
 def get_fund(name: str) -> Fund:

@@ -13,7 +13,7 @@ from smallcap_screen.errors import DataError, NetworkError
 from smallcap_screen.registry import get_fund
 from smallcap_screen.sources.download import download_holdings, download_holdings_bytes, freshness_notes
 from smallcap_screen.sources.holdings_file import parse_holdings_bytes
-from smallcap_screen.sources.http import HtmlAnswerError, HttpClient, HttpStatusError, parse_retry_after
+from smallcap_screen.sources.http import HTML_RETRIES, HtmlAnswerError, HttpClient, HttpStatusError, parse_retry_after
 from tests.standins.issuers import EMPTY_ISHARES, HTML_PAGE, TRUNCATED, IssuerStandIn, status
 
 
@@ -91,13 +91,23 @@ def test_requests_carry_a_browser_user_agent(site, client):
     assert "Mozilla/5.0" in site.log[0].headers["User-Agent"]
 
 
-def test_html_page_on_the_documented_address_falls_back_to_latest_holdings(site, client):
-    site.inject("ajax", HTML_PAGE)
+def test_a_web_page_answered_twice_is_asked_for_again_after_a_pause(site, client, fake_time):
+    site.inject("ajax", HTML_PAGE, HTML_PAGE)
+
+    holdings = download(site, client, "IWM")
+
+    assert "/1467271812596.ajax" in holdings.source
+    assert [r.route for r in site.log] == ["ajax"] * 3
+    assert sum(fake_time.sleeps) >= 1.0 + 2.0  # backoff 1 s, doubled (jitter fixed at the middle)
+
+
+def test_html_page_that_persists_on_the_documented_address_falls_back_to_latest_holdings(site, client):
+    site.inject("ajax", *[HTML_PAGE] * (HTML_RETRIES + 1))
 
     holdings = download(site, client, "IWM")
 
     assert holdings.source.endswith("/latest-holdings.csv")
-    assert [r.route for r in site.log] == ["ajax", "latest"]
+    assert [r.route for r in site.log] == ["ajax"] * (HTML_RETRIES + 1) + ["latest"]
 
 
 def test_http_error_on_the_documented_address_falls_back_to_latest_holdings(site, client):
@@ -109,8 +119,8 @@ def test_http_error_on_the_documented_address_falls_back_to_latest_holdings(site
 
 
 def test_html_on_both_addresses_is_one_error_naming_both(site, client):
-    site.inject("ajax", HTML_PAGE)
-    site.inject("latest", HTML_PAGE)
+    site.inject("ajax", *[HTML_PAGE] * (HTML_RETRIES + 1))
+    site.inject("latest", *[HTML_PAGE] * (HTML_RETRIES + 1))
 
     with pytest.raises(HtmlAnswerError, match="no usable IWM holdings") as raised:
         download(site, client, "IWM")
@@ -178,13 +188,13 @@ def test_a_fresh_cached_download_is_not_fetched_again(site, client, tmp_path):
 
 
 def test_a_requested_date_is_sent_and_has_no_latest_fallback(site, client):
-    site.inject("ajax", HTML_PAGE)
+    site.inject("ajax", *[HTML_PAGE] * (HTML_RETRIES + 1))
 
     with pytest.raises(HtmlAnswerError):
         download(site, client, "IWM", as_of=dt.date(2025, 11, 5))
 
-    [request] = site.log
-    assert request.query["asOfDate"] == "20251105"
+    assert {r.route for r in site.log} == {"ajax"}
+    assert {r.query["asOfDate"] for r in site.log} == {"20251105"}
 
 
 def test_ssga_refuses_a_requested_date(site, client):

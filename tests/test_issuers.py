@@ -18,7 +18,7 @@ from smallcap_screen.issuers import issuer_of, schwab, vanguard, wisdomtree
 from smallcap_screen.registry import Fund, Registry, get_fund, read_registry, registry
 from smallcap_screen.sources.download import download_holdings
 from smallcap_screen.sources.holdings_file import parse_holdings_bytes, read_holdings_file
-from smallcap_screen.sources.http import HtmlAnswerError, HttpClient
+from smallcap_screen.sources.http import HTML_RETRIES, HtmlAnswerError, HttpClient
 from tests.standins import issuer_files
 from tests.standins.internet import derived_list, ishares_csv_from_list
 from tests.standins.issuers import HTML_PAGE, Fault, IssuerStandIn
@@ -136,7 +136,7 @@ HTML_ROUTES = {"IWM": ["ajax", "latest"], "SPY": ["ssga-file"], "VB": ["vanguard
 @pytest.mark.parametrize("ticker", list(HTML_ROUTES))
 def test_an_html_page_instead_of_the_file_is_an_html_answer_error(site, client, ticker):
     for route in HTML_ROUTES[ticker]:
-        site.inject(route, HTML_PAGE)
+        site.inject(route, *[HTML_PAGE] * (HTML_RETRIES + 1))  # a page that comes back on every retry
 
     with pytest.raises(HtmlAnswerError) as raised:
         download(site, client, ticker)

@@ -117,21 +117,44 @@ def test_unplugged_network_with_live_is_exit_5(homes):
     assert result.stderr.startswith("error: ")
 
 
-def test_rate_limited_yahoo_still_gives_full_coverage(raw_dir, raw_figure, homes):
-    # The excerpts' 87 stocks take one quote batch: a tighter limit is needed to be hit at all.
-    with StandInInternet(raw_dir, latency=0.01, rate_limit=raw_figure(whole=5, excerpt=2)) as limited:
-        result = run("compare", "IWM", "SPY", "-f", "json", env={**limited.env, **homes})
-        throttled = limited.yahoo.throttled
+def test_a_strict_yahoo_is_waited_out_with_full_coverage_and_said_so(raw_dir, homes):
+    # 2 requests a second, and a ban (429 without Retry-After) after one more: strict Yahoo
+    # with its 10 s ban shortened to 1 s.
+    with StandInInternet(raw_dir, latency=0.01, rate_limit=2, ban=1.0) as strict:
+        result = run("compare", "IWM", "SPY", "-f", "json", env={**strict.env, **homes})
+        throttled = strict.yahoo.throttled
     assert result.returncode == 0, result.stderr
-    assert all(r["coverage"] > 0.98 for r in by_fund(result.stdout).values())
     assert throttled > 0, "the limit was never hit: the test proves nothing"
+    assert all(r["coverage"] > 0.98 and r["data_source"].startswith("live data") for r in by_fund(result.stdout).values())
+    assert "Yahoo Finance is throttling requests (HTTP 429" in result.stderr
+    assert "waiting" in result.stderr and "no live data" not in result.stderr
+
+
+def test_a_cap_on_symbols_per_yahoo_request_still_gives_live_data(raw_dir, raw_figure, homes):
+    cap = raw_figure(whole=100, excerpt=20)  # the excerpts hold 87 stocks
+    with StandInInternet(raw_dir, max_quote_symbols=cap) as capped:
+        result = run("compare", "IWM", "SPY", "-f", "json", env={**capped.env, **homes})
+        largest = max(len(batch) for batch in capped.yahoo.quote_batches)
+    assert result.returncode == 0, result.stderr
+    assert largest <= cap
+    assert all(r["coverage"] > 0.98 and r["data_source"].startswith("live data") for r in by_fund(result.stdout).values())
+
+
+def test_an_issuer_answering_a_web_page_twice_still_gives_every_fund_live(net, homes):
+    from tests.standins.issuers import HTML_PAGE
+
+    net.issuers.inject("ajax", HTML_PAGE, HTML_PAGE)
+    result = run("compare", "IWM", "IJR", "SPY", "-f", "json", env={**net.env, **homes})
+    assert result.returncode == 0, result.stderr
+    assert [r["status"] for r in by_fund(result.stdout).values()] == ["ok"] * 3
+    assert "holdings: downloaded IWM, IJR, SPY" in result.stderr
 
 
 def test_faults_on_every_host_are_survived_with_correct_figures(net, homes, tmp_path):
     from tests.standins.issuers import HTML_PAGE, status
 
     reference = by_fund(run("compare", "IWM", "SPY", "-f", "json", env={**net.env, **homes}).stdout)
-    net.issuers.inject("ajax", HTML_PAGE)  # iShares answers a web page: the other path is tried
+    net.issuers.inject("ajax", *[HTML_PAGE] * 3)  # iShares keeps answering a web page: the other path is tried
     net.issuers.inject("ssga", status(500), status(429, retry_after="1"))
     net.yahoo.throttle_crumb_next(1)  # a poisoned crumb
     net.yahoo.fail_next(2, status=429, retry_after=1)
@@ -145,3 +168,30 @@ def test_faults_on_every_host_are_survived_with_correct_figures(net, homes, tmp_
     for fund, record in by_fund(result.stdout).items():
         assert record["pe_trailing"] == pytest.approx(reference[fund]["pe_trailing"], rel=1e-9)
         assert record["coverage"] == pytest.approx(reference[fund]["coverage"], rel=1e-9)
+
+
+def test_ctrl_c_during_a_live_fetch_keeps_the_finished_batches_and_says_so(whole_raw_dir, homes):
+    import signal
+    import time
+
+    with StandInInternet(whole_raw_dir, latency=0.4) as slow:  # IWM's whole file: two quote batches
+        base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k not in ("CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "smallcap_screen", "compare", "IWM", "SPY"],
+            env={**base, **slow.env, **homes}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        deadline = time.monotonic() + 60
+        while len(slow.yahoo.quote_batches) < 2 and time.monotonic() < deadline:  # the funds' batch, then a quote batch
+            time.sleep(0.05)
+        time.sleep(0.2)  # let the run cache that batch
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    [line] = [line for line in stderr.splitlines() if line.startswith("interrupted: ")]
+    assert line.endswith("quotes kept in the cache for the next run"), line
+    from smallcap_screen.cache import Cache
+
+    with Cache(homes["SMALLCAP_SCREEN_CACHE_DIR"]) as cache:
+        assert cache.info()["quotes"]["entries"] >= int(line.split()[1].replace(",", ""))

@@ -7,7 +7,7 @@ import pytest
 from smallcap_screen.cache import Cache
 from smallcap_screen.live import FetchReport, Progress, fetch_snapshot
 from smallcap_screen.issuers.ishares import parse as parse_ishares_csv
-from tests.standins.internet import REPORTED_PE
+from smallcap_screen.sources.pacing import RetryPolicy
 from tests.standins.yahoo import YahooStandIn, quotes_from_fundamentals, standin_session, use_private_yfinance_cache
 
 
@@ -18,7 +18,7 @@ def private_yfinance_cache(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def iwm(whole_raw_dir):
-    # The whole file: its 1,956 holdings take 14 quote batches, enough to stop after a few.
+    # The whole file: its 1,956 holdings take two quote batches, enough to stop after the first.
     return parse_ishares_csv((whole_raw_dir / "IWM_holdings_2025-11-05.csv").read_bytes(), fund="IWM")
 
 
@@ -35,10 +35,12 @@ def test_an_interrupted_fetch_resumes_where_it_stopped(tmp_path, iwm, quotes):
         if done >= 300:
             raise KeyboardInterrupt  # the user gives up after a couple of batches
 
+    interrupted = FetchReport()
     with YahooStandIn(quotes, latency=0.05) as first, pytest.raises(KeyboardInterrupt):
-        fetch_snapshot([], [iwm], cache=cache, progress=Progress(quotes=press_ctrl_c), yahoo_session=standin_session(first.url))
+        fetch_snapshot([], [iwm], cache=cache, report=interrupted, progress=Progress(quotes=press_ctrl_c), yahoo_session=standin_session(first.url), policy=RetryPolicy())
     kept, still_missing = cache.get_quotes(iwm.tickers)
     assert 300 <= len(kept) < len(set(iwm.tickers))
+    assert interrupted.interrupted and interrupted.quotes_kept == len(kept)
 
     report = FetchReport()
     with YahooStandIn(quotes) as second:
@@ -47,17 +49,3 @@ def test_an_interrupted_fetch_resumes_where_it_stopped(tmp_path, iwm, quotes):
     assert asked == set(still_missing), "only the symbols the first run did not get are asked for"
     assert report.quotes_cached == len(kept)
     assert len(snapshot.fundamentals.table) == len(set(iwm.tickers)) - len(report.quotes_missing)
-
-
-def test_yahoo_reported_figures_are_cached_beside_the_quotes(tmp_path, quotes):
-    cache = Cache(tmp_path / "cache")
-    fund_quote = {"IWM": {"symbol": "IWM", "quoteType": "ETF", "regularMarketPrice": 100.0, "trailingPE": REPORTED_PE["IWM"]}}
-    with YahooStandIn({**quotes, **fund_quote}) as yahoo:
-        session = standin_session(yahoo.url)
-        from smallcap_screen.live import _reported
-
-        first = _reported(["IWM"], cache, FetchReport(), session)
-        served = yahoo.total_requests
-        again = _reported(["IWM"], cache, FetchReport(), session)
-        assert yahoo.total_requests == served
-    assert first == again and first["IWM"]["trailing_pe"] == REPORTED_PE["IWM"]

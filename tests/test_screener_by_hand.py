@@ -23,7 +23,7 @@ import statistics
 
 import pytest
 
-from smallcap_screen import snapshot_from_finviz
+from smallcap_screen import snapshot_from_export
 from smallcap_screen.metrics.screens import Criteria
 from smallcap_screen.screener import explain, screen, sectors
 from smallcap_screen.snapshot import bundled_snapshot
@@ -160,9 +160,9 @@ def stocks(raw_dir):
 def snapshot(raw_dir):
     """The raw files imported as `smallcap-screen import` does (the full files give the bundled
     snapshot's figures; committed excerpts, where the full files are absent, smaller ones)."""
-    return snapshot_from_finviz(
+    return snapshot_from_export(
         raw_dir / FINVIZ, holdings_files=[raw_dir / name for name, _ in FILES.values()], base=bundled_snapshot(), as_of=dt.date(2025, 8, 19)
-    )
+    ).snapshot
 
 
 # --- screen ------------------------------------------------------------------------------------

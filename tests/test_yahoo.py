@@ -10,10 +10,14 @@ import pytest
 from smallcap_screen.errors import NetworkError
 from smallcap_screen.model import FUNDAMENTAL_COLUMNS
 from smallcap_screen.reference import read_reference_fundamentals
-from smallcap_screen.sources.yahoo import fetch_fund_reported, fetch_quotes, quotes_table
+from smallcap_screen.sources.pacing import RetryPolicy
+from smallcap_screen.sources.yahoo import BATCH_SIZE, fetch_funds_reported, fetch_quotes, quotes_table, yahoo_pacer
 from tests.standins.yahoo import YahooStandIn, quotes_from_fundamentals, standin_session, use_private_yfinance_cache
 
-FAST = {"backoff": 0.01, "timeout": 2.0}  # retry quickly; never wait long on a dead socket
+
+def fast(retries: int = 4, timeout: float = 2.0) -> RetryPolicy:
+    """Retry quickly; never wait long on a dead socket or a ban without Retry-After."""
+    return RetryPolicy(retries=retries, backoff=0.01, timeout=timeout, first_ban_wait=0.05)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -46,8 +50,8 @@ def yahoo():
         yield server
 
 
-def fetch(server: YahooStandIn, symbols, **options):
-    return fetch_quotes(symbols, session=standin_session(server.url), **{**FAST, **options})
+def fetch(server: YahooStandIn, symbols, *, retries: int = 4, timeout: float = 2.0, **options):
+    return fetch_quotes(symbols, session=standin_session(server.url), policy=fast(retries, timeout), **options)
 
 
 def test_2600_symbols_take_a_few_batched_requests(finviz_quotes):
@@ -58,8 +62,8 @@ def test_2600_symbols_take_a_few_batched_requests(finviz_quotes):
         elapsed = time.monotonic() - started
 
     assert elapsed < 5
-    assert server.total_requests <= 25  # 18 quote batches plus the cookie and crumb handshake
-    assert max(len(batch) for batch in server.quote_batches) <= 150
+    assert server.total_requests <= 5  # 3 quote batches plus the cookie and crumb handshake
+    assert max(len(batch) for batch in server.quote_batches) <= BATCH_SIZE
     table = result.fundamentals.table
     assert list(table.index) == symbols and result.missing == []
     assert list(table.columns) == FUNDAMENTAL_COLUMNS
@@ -91,6 +95,29 @@ def test_a_five_requests_per_second_limit_is_survived():
 
     assert result.missing == []
     assert server.requests["/v7/finance/quote"] > 12  # some of the 12 batches were refused and repeated
+
+
+def test_a_cap_on_symbols_per_request_is_met_by_splitting_even_on_the_first_batch():
+    with YahooStandIn(synthetic_quotes(600), max_quote_symbols=100) as capped:
+        result = fetch(capped, list(capped.quotes), batch_size=1000)
+        sizes = [len(batch) for batch in capped.quote_batches]
+        refused = capped.requests["/v7/finance/quote"] - len(sizes)
+
+    assert result.missing == []
+    assert max(sizes) <= 100
+    assert refused == 3, "600, 300 and 150 are refused; then the run keeps to 75 a request"
+
+
+def test_a_strict_yahoo_ban_is_waited_out_and_its_rate_kept_to():
+    waits = []
+    pacer = yahoo_pacer(fast(), on_wait=lambda host, seconds, reason: waits.append(seconds))
+    with YahooStandIn(synthetic_quotes(600), rate_limit=5, ban=1.0) as strict:
+        result = fetch_quotes(list(strict.quotes), session=standin_session(strict.url), pacer=pacer, batch_size=60)
+        throttled = strict.throttled
+
+    assert result.missing == []
+    assert waits, "the ban was never drawn: the test proves nothing"
+    assert throttled <= 6, "after the first ban the run keeps below the limit instead of probing it"
 
 
 def test_http_500s_are_retried(yahoo):
@@ -139,7 +166,7 @@ def test_the_consent_form_fallback_yields_a_crumb(yahoo):
     data = YfData(session=session)
     cache.get_cookie_cache().store("curlCffi", None)  # no remembered cookie
     data._cookie_strategy, data._cookie, data._crumb = "csrf", None, None  # as after fc.yahoo.com failed
-    result = fetch_quotes(["S0001"], session=session, **FAST)
+    result = fetch_quotes(["S0001"], session=session, policy=fast())
 
     assert result.missing == []
     assert yahoo.requests["/consent"] == yahoo.requests["/v2/collectConsent"] == 1
@@ -151,7 +178,7 @@ def test_a_batch_that_keeps_failing_is_split(yahoo):
         if done == 100:  # after the first batch: the next three answers fail
             yahoo.fail_next(3, status=500)
 
-    result = fetch(yahoo, list(yahoo.quotes)[:200], batch_size=100, max_workers=1, max_retries=2, on_progress=break_second_batch)
+    result = fetch(yahoo, list(yahoo.quotes)[:200], batch_size=100, max_workers=1, retries=2, on_progress=break_second_batch)
 
     assert result.missing == []
     assert [len(batch) for batch in yahoo.quote_batches] == [100, 50, 50]
@@ -169,7 +196,7 @@ def test_a_batch_that_keeps_timing_out_is_reported_failed(yahoo):
         symbols + ["NOSUCH"],
         batch_size=100,
         max_workers=1,
-        max_retries=2,
+        retries=2,
         timeout=0.3,
         on_progress=hang_second_batch,
         on_batch=lambda quotes, asked: answered.extend(asked),
@@ -223,18 +250,19 @@ def test_quotes_table_flags_foreign_statements_and_bad_prices():
     assert table["price"].dtype == "float64"
 
 
-def test_fund_reported_figures_come_from_quote_summary():
-    fund = {"symbol": "IWM", "regularMarketPrice": 225.0, "trailingPE": 17.9, "currency": "USD", "quoteType": "ETF"}
-    holdings = {"topHoldings": {"equityHoldings": {"priceToEarnings": 0.0588, "priceToBook": 0.47, "medianMarketCap": 3.1e9}}}
-    with YahooStandIn({"IWM": fund}, summaries={"IWM": holdings}) as server:
-        reported = fetch_fund_reported("iwm", session=standin_session(server.url), **FAST)
-        unknown = fetch_fund_reported("NOPE", session=standin_session(server.url), **FAST)
+def test_the_funds_reported_figures_come_in_one_batched_request():
+    funds = {
+        "IWM": {"symbol": "IWM", "regularMarketPrice": 225.0, "trailingPE": 17.9, "currency": "USD", "quoteType": "ETF"},
+        "SPY": {"symbol": "SPY", "regularMarketPrice": 660.0, "trailingPE": 27.5, "forwardPE": 22.0, "currency": "USD", "quoteType": "ETF"},
+    }
+    with YahooStandIn(funds) as server:
+        reported = fetch_funds_reported(["iwm", "SPY", "NOPE"], session=standin_session(server.url))
+        batches = server.quote_batches
 
-    assert reported["trailing_pe"] == 17.9
-    assert reported["price"] == 225.0
-    assert reported["holdings_price_to_earnings"] == 0.0588
-    assert reported["holdings_price_to_sales"] is None
-    assert unknown["symbol"] == "NOPE" and unknown["trailing_pe"] is None
+    assert batches == [["IWM", "SPY", "NOPE"]]
+    assert reported["IWM"] == {"symbol": "IWM", "trailing_pe": 17.9, "forward_pe": None, "price": 225.0, "currency": "USD"}
+    assert reported["SPY"]["forward_pe"] == 22.0
+    assert reported["NOPE"]["trailing_pe"] is None
 
 
 def test_yfinance_ticker_info_and_history_work_against_the_standin(finviz_quotes):

@@ -27,6 +27,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+#: Longest error message printed: one line of a wide terminal, whatever the input held.
+MESSAGE_LIMIT = 400
+
 #: What a command has kept for the next run, said in one line when the user presses Ctrl-C.
 #: A command that fetches sets it (e.g. to read its fetch report); the default says nothing was lost.
 interrupt_note: list[Callable[[], str]] = []
@@ -52,7 +55,7 @@ def main() -> None:
     """Entry point: run the app, turning every known error into one line and an exit code."""
     import warnings
 
-    from ..errors import ScreenError
+    from ..errors import ScreenError, printable
     from .emit import stderr
 
     debug = bool(os.environ.get("SMALLCAP_SCREEN_DEBUG"))
@@ -70,12 +73,12 @@ def main() -> None:
         _say_interrupted(stderr)
         sys.exit(ExitCode.INTERRUPTED)
     except ScreenError as exc:
-        stderr(f"error: {exc}")
+        stderr(f"error: {printable(exc, MESSAGE_LIMIT)}")
         sys.exit(exc.exit_code)
     except Exception as exc:
         if debug:
             raise
-        stderr(f"internal error: {type(exc).__name__}: {exc} (set SMALLCAP_SCREEN_DEBUG=1 for a traceback, and please report it)")
+        stderr(f"internal error: {type(exc).__name__}: {printable(exc, MESSAGE_LIMIT)} (set SMALLCAP_SCREEN_DEBUG=1 for a traceback, and please report it)")
         sys.exit(ExitCode.INTERNAL_ERROR)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, List
 
 import typer
 
-from .app import app
+from .app import app, interrupt_note
 from .emit import check_output, emit, nothing_computed, stderr
 from .options import (
     BenchmarkOption,
@@ -74,6 +74,7 @@ def compare(
 
         with Cache(cache_dir, refresh=refresh) as cache:
             live_fetch = LiveFetch(cache, show=not quiet)
+            interrupt_note.append(live_fetch.kept)
             result = run_compare(funds, benchmark=benchmark, negative=negative.value, data=mode, store=store, fetch=live_fetch)
         summary = live_fetch.summary()
     if not quiet:

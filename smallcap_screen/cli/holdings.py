@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app
+from .app import app, interrupt_note
 from .emit import check_output, emit, stderr
 from .options import (
     CacheDirOption,
@@ -57,6 +57,7 @@ def holdings(
 
     with Cache(cache_dir, refresh=refresh) as cache:
         live_fetch = LiveFetch(cache, show=not quiet)
+        interrupt_note.append(live_fetch.kept)
         result = breakdown(fund, negative=negative.value, data=mode, store=Store.open(data_dir), fetch=live_fetch)
     if not quiet:
         for note in [*live_fetch.summary(), *result.notes]:

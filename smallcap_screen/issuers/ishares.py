@@ -21,7 +21,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, printable
 from ..model import Holdings
 from ..sources.parsing import (
     NO_TICKER,
@@ -159,4 +159,4 @@ def _as_of(text: str | None, what: str) -> dt.date | None:
     try:
         return dt.datetime.strptime(text, "%b %d, %Y").date()
     except ValueError:
-        raise DataError(f'{what}: unreadable date "{AS_OF_LABEL},{text}"; expected e.g. "Nov 05, 2025"') from None
+        raise DataError(f'{what}: unreadable date "{AS_OF_LABEL},{printable(text)}"; expected e.g. "Nov 05, 2025"') from None

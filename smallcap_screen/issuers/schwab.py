@@ -20,7 +20,7 @@ import re
 
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, printable
 from ..model import Holdings
 from ..sources.parsing import build_holdings, decode_text, reject_unusable, set_aside_reason, to_numbers
 from .base import Downloaded, latest_only
@@ -112,4 +112,4 @@ def _as_of(text: str, what: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise DataError(f"{what}: unreadable As-Of-Date {text!r}; expected e.g. 2026-09-17") from None
+        raise DataError(f"{what}: unreadable As-Of-Date '{printable(text)}'; expected e.g. 2026-09-17") from None

@@ -17,8 +17,9 @@ import re
 
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, printable
 from ..model import Holdings
+from ..sources.input_bounds import ZIP_MAGIC, bounded_rows, check_workbook
 from ..sources.parsing import build_holdings, fund_from_name, reject_unusable, set_aside_reason, to_numbers
 from .base import Downloaded, first_usable, latest_only
 
@@ -27,7 +28,6 @@ LABEL = "SPDR"
 HOME = "https://www.ssga.com"
 FORMAT = "xlsx"
 HOLDINGS_PATH = "/us/en/intermediary/library-content/products/fund-data/etfs/us/holdings-daily-us-en-{ticker}.xlsx"
-ZIP_MAGIC = b"PK\x03\x04"
 SHEET = "holdings"
 REQUIRED_COLUMNS = ("Name", "Ticker", "Weight")
 _AS_OF = re.compile(r"As of (\d{1,2}-[A-Za-z]{3}-\d{4})")
@@ -58,11 +58,14 @@ def parse(content: bytes, *, fund: str | None = None, source: str = "") -> Holdi
 
     what = source or "SSGA holdings workbook"
     reject_unusable(content, what)
+    check_workbook(content, what)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        rows = bounded_rows(sheet, what)
         workbook.close()
+    except DataError:
+        raise
     except Exception as error:  # zipfile, XML and openpyxl errors all mean "not a usable workbook"
         raise DataError(f"{what} is not a readable xlsx workbook ({type(error).__name__}); download it again") from None
     header_at = next((i for i, row in enumerate(rows) if set(REQUIRED_COLUMNS) <= _cells(row)), None)
@@ -119,4 +122,4 @@ def _as_of(cell: object, what: str) -> dt.date | None:
     try:
         return dt.datetime.strptime(match.group(1), "%d-%b-%Y").date()
     except ValueError:
-        raise DataError(f"{what}: unreadable date {cell!r}; expected e.g. 'As of 18-Nov-2025'") from None
+        raise DataError(f"{what}: unreadable date '{printable(cell)}'; expected e.g. 'As of 18-Nov-2025'") from None

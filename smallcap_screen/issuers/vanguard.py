@@ -24,7 +24,7 @@ import json
 
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, printable
 from ..model import Holdings
 from ..sources.parsing import build_holdings, decode_text, reject_unusable, set_aside_reason, to_numbers
 from .base import Downloaded, latest_only
@@ -122,4 +122,4 @@ def _as_of(text: object, what: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(text)[:10])
     except ValueError:
-        raise DataError(f"{what}: unreadable asOfDate {text!r}; expected e.g. 2026-05-31T00:00:00-04:00") from None
+        raise DataError(f"{what}: unreadable asOfDate '{printable(text)}'; expected e.g. 2026-05-31T00:00:00-04:00") from None

@@ -24,7 +24,7 @@ import re
 
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, printable
 from ..model import Holdings
 from ..sources.parsing import CASH_OR_DERIVATIVE, build_holdings, decode_text, reject_unusable, set_aside_reason, to_numbers
 from .base import Downloaded, latest_only
@@ -113,4 +113,4 @@ def _as_of(text: object, what: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(text).removeprefix("$D")[:10])
     except ValueError:
-        raise DataError(f"{what}: unreadable date dt={text!r}; expected e.g. 2026-08-27") from None
+        raise DataError(f"{what}: unreadable date dt='{printable(text)}'; expected e.g. 2026-08-27") from None

@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from ..errors import DataError
 from ..model import Holdings
+from .input_bounds import bounded_text, read_regular_file
 from .parsing import decode_text, reject_unusable
 
 
@@ -19,6 +19,7 @@ def parse_holdings_bytes(content: bytes, *, fund: str | None = None, source: str
     """Parse a holdings body of any supported format; ``fund`` overrides what the file says."""
     from ..issuers import issuers
 
+    content = bounded_text(content, source or "holdings file")
     reject_unusable(content, source or "holdings file")
     for issuer in issuers():
         if issuer.recognises(content):
@@ -35,10 +36,7 @@ def parse_holdings_bytes(content: bytes, *, fund: str | None = None, source: str
 def read_holdings_file(path: str | Path, *, fund: str | None = None) -> Holdings:
     """Read and parse a holdings file; ``fund`` defaults to what the file says, else its stem upper-cased."""
     path = Path(path)
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        raise DataError(f"cannot read holdings file {path}: {error.strerror or error}") from None
+    content = read_regular_file(path, "holdings file")
     holdings = parse_holdings_bytes(content, fund=fund, source=str(path))
     if not holdings.fund:
         holdings = dataclasses.replace(holdings, fund=path.stem.upper())

@@ -4,11 +4,12 @@ Proxies come from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (libcurl reads them); the 
 REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE or SSL_CERT_FILE, so users behind corporate proxies need
 nothing but their usual environment.
 
-``HttpClient`` adds what the issuers' download sites need on top of the session: a pause of a
-couple of seconds between requests to one host, retries with exponential backoff and jitter on
-429/5xx, timeouts, dropped connections and truncated bodies (honouring Retry-After), a quick
-one-line ``NetworkError`` when the host cannot be reached at all, and ``HtmlAnswerError`` when a
-web page comes back where a data file was expected, so the caller can try another address.
+``HttpClient`` adds what the issuers' download sites need on top of the session, paced and
+retried by the one policy of ``pacing.py``: spacing between requests to one host, retries with
+exponential backoff and jitter on 429/5xx, timeouts, dropped connections and truncated bodies
+(honouring Retry-After), a quick one-line ``Unreachable`` (a NetworkError) when the host cannot be
+reached at all, and ``HtmlAnswerError`` when a web page keeps coming back where a data file was
+expected, so the caller can try another address.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import email.utils
 import os
 import random
 import re
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from ..errors import DataError, NetworkError
+from .pacing import GaveUp, Pacer, RateBudget, Retry, RetryPolicy, Unreachable
 from .parsing import looks_like_html
 
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
@@ -35,6 +38,10 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: 5 could not resolve proxy, 6 could not resolve host, 7 could not connect (also: the proxy
 #: refused the CONNECT), 97 proxy handshake failed.
 UNREACHABLE_CURL_CODES = frozenset({5, 6, 7, 97})
+
+#: Repeats of a request answered by a web page instead of data before the caller is told (and
+#: tries the other address): iShares' page comes and goes within seconds.
+HTML_RETRIES = 2
 
 
 def ca_bundle() -> str | bool:
@@ -74,14 +81,6 @@ class Fetched:
     content_type: str
 
 
-class _Retryable(Exception):
-    """One failed attempt that may succeed when repeated; ``retry_after`` is the server's wish."""
-
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
-
-
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), None if absent/bad."""
     if not value:
@@ -100,34 +99,35 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 class HttpClient:
     """GET with politeness spacing, retries and clear errors; counts requests per host.
 
-    ``sleep``, ``clock`` and ``jitter`` are injectable so tests run without real waiting.
-    Give up on a 429 whose Retry-After exceeds ``max_wait`` seconds instead of hanging.
+    Requests are paced by ``pacer`` (see ``pacing.py``: the same policy as the Yahoo client's),
+    or, when none is given, by a pacer of this client's own that keeps ``spacing`` seconds
+    between two requests to one host and retries as ``timeout``, ``retries``, ``backoff`` and
+    ``max_wait`` say. ``sleep``, ``clock`` and ``jitter`` are injectable so tests run without
+    real waiting. A 429 whose Retry-After exceeds ``max_wait`` is given up on at once.
     """
 
     def __init__(
         self,
         session: Any = None,
         *,
+        pacer: Pacer | None = None,
         timeout: float = 30.0,
         retries: int = 4,
         backoff: float = 1.0,
         max_wait: float = 60.0,
         spacing: float = 2.0,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self._session = session
         self._owns_session = session is None
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
-        self.max_wait = max_wait
-        self.spacing = spacing
-        self._sleep = sleep
-        self._clock = clock
-        self._jitter = jitter
-        self._last_request: dict[str, float] = {}
+        if pacer is None:
+            policy = RetryPolicy(retries=retries, backoff=backoff, timeout=timeout, max_ban_wait=max_wait)
+            budget = RateBudget(rate=1 / spacing) if spacing > 0 else RateBudget()
+            pacer = Pacer(policy, default_budget=budget, sleep=sleep, clock=clock, jitter=jitter)
+        self.pacer = pacer
+        self._lock = threading.Lock()
         #: Attempts made per host name, retries included.
         self.requests: Counter[str] = Counter()
 
@@ -159,74 +159,55 @@ class HttpClient:
     ) -> Fetched:
         """GET ``url``, retrying what is worth retrying.
 
-        ``expect`` names the data format wanted (e.g. "CSV"); when given, an HTML answer raises
+        ``expect`` names the data format wanted (e.g. "CSV"); when given, an HTML answer is asked
+        for again (after a pause: the issuers' web pages come and go) and, if it persists, raises
         HtmlAnswerError. Raises NetworkError (HttpStatusError for a final HTTP status) otherwise.
         """
         host = urlsplit(url).hostname or url
-        for attempt in range(self.retries + 1):
-            self._wait_turn(host)
-            self.requests[host] += 1
-            try:
-                fetched = self._get_once(url, host, params, headers)
-            except _Retryable as problem:
-                if problem.retry_after is not None and problem.retry_after > self.max_wait:
-                    raise NetworkError(
-                        f"{host} asks to wait {problem.retry_after:.0f} s before retrying ({problem}): try again later"
-                    ) from None
-                if attempt == self.retries:
-                    raise NetworkError(
-                        f"{host} kept failing ({problem}) after {attempt + 1} attempts for {url}: try again later"
-                    ) from None
-                self._sleep(self._backoff(attempt, problem.retry_after))
-                continue
+
+        def attempt(timeout: float) -> Fetched:
+            with self._lock:
+                self.requests[host] += 1
+            fetched = self._get_once(url, host, params, headers, timeout)
             if expect and looks_like_html(fetched.body):
-                raise HtmlAnswerError(f"{host} answered a web page instead of {expect} for {fetched.url}")
+                raise _WebPage(f"{host} answered a web page instead of {expect} for {fetched.url}", retries=HTML_RETRIES)
             return fetched
-        raise AssertionError("unreachable")  # the loop always returns or raises
 
-    def _wait_turn(self, host: str) -> None:
-        """Keep ``spacing`` seconds between the starts of two requests to the same host."""
-        last = self._last_request.get(host)
-        if last is not None:
-            pause = last + self.spacing - self._clock()
-            if pause > 0:
-                self._sleep(pause)
-        self._last_request[host] = self._clock()
-
-    def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        """Exponential backoff with jitter (50-150 %), or the server's Retry-After if it says more."""
-        wait = self.backoff * (2**attempt) * (0.5 + self._jitter())
-        if retry_after is not None:
-            wait = max(wait, retry_after)
-        return min(wait, self.max_wait)
+        try:
+            return self.pacer.call(host, attempt)
+        except GaveUp as failure:
+            if isinstance(failure.last, _WebPage):
+                raise HtmlAnswerError(failure.last.reason) from None
+            raise NetworkError(f"{failure} for {url}; try again later") from None
 
     def _get_once(
-        self, url: str, host: str, params: Mapping[str, str] | None, headers: Mapping[str, str] | None
+        self, url: str, host: str, params: Mapping[str, str] | None, headers: Mapping[str, str] | None, timeout: float
     ) -> Fetched:
         from curl_cffi.requests import exceptions as curl_errors
 
         try:
-            response = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
+            response = self.session.get(url, params=params, headers=headers, timeout=timeout)
         except (curl_errors.Timeout, curl_errors.IncompleteRead) as error:
-            raise _Retryable(_curl_reason(error)) from None
+            raise Retry(_curl_reason(error), answered=isinstance(error, curl_errors.IncompleteRead)) from None
         except curl_errors.SSLError as error:
             raise NetworkError(
                 f"TLS to {host} failed ({_curl_reason(error)}): if a proxy inspects TLS, point "
                 "REQUESTS_CA_BUNDLE at its CA certificate"
             ) from None
         except curl_errors.RequestException as error:
-            if int(error.code) in UNREACHABLE_CURL_CODES or isinstance(error, curl_errors.ProxyError):
-                raise NetworkError(
+            if is_unreachable(error):
+                raise Unreachable(
                     f"cannot reach {host} ({_curl_reason(error)}): check the network connection "
                     "and HTTPS_PROXY/NO_PROXY"
                 ) from None
             if isinstance(error, curl_errors.ConnectionError):
-                raise _Retryable(_curl_reason(error)) from None
+                raise Retry(_curl_reason(error), answered=False) from None
             raise NetworkError(f"request to {url} failed: {_curl_reason(error)}") from None
 
         status = response.status_code
         if status in RETRY_STATUSES:
-            raise _Retryable(f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After")))
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            raise Retry(f"HTTP {status}", retry_after=retry_after, throttled=status == 429)
         if status >= 400:
             raise HttpStatusError(f"{host} answered HTTP {status} for {url}", status)
         body = response.content
@@ -234,8 +215,20 @@ class HttpClient:
         # libcurl usually reports a short body itself; this catches the cases it lets through.
         if expected and expected.isdigit() and not response.headers.get("Content-Encoding"):
             if len(body) != int(expected):
-                raise _Retryable(f"truncated body, {len(body)} of {expected} bytes")
+                raise Retry(f"truncated body, {len(body)} of {expected} bytes")
         return Fetched(url=str(response.url), body=body, content_type=response.headers.get("Content-Type", ""))
+
+
+class _WebPage(Retry):
+    """An HTML page where data was expected: asked for again a few times, then HtmlAnswerError."""
+
+
+def is_unreachable(error: Exception) -> bool:
+    """Whether a curl_cffi error means nothing answers at all (no network, unknown host, no proxy)."""
+    from curl_cffi.requests import exceptions as curl_errors
+
+    code = getattr(error, "code", None)
+    return isinstance(error, curl_errors.ProxyError) or (code is not None and int(code) in UNREACHABLE_CURL_CODES)
 
 
 def _curl_reason(error: Exception) -> str:

@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, printable
 from ..model import EQUITY_COLUMNS, SET_ASIDE_COLUMNS, Holdings
 from ..registry import registry
 from ..tickers import to_yahoo_series
@@ -115,13 +115,15 @@ def build_holdings(
     if equities.empty:
         raise DataError(f"{what} has no equity lines: it is truncated or not a holdings file")
     market_value = equities["market_value"]
-    use_value = use_market_values and market_value.notna().all() and market_value.sum() > 0
+    with np.errstate(over="ignore"):  # absurd values sum to inf: refused below, not warned about
+        use_value = use_market_values and market_value.notna().all() and market_value.sum() > 0
     basis = market_value if use_value else equities["weight"]
     bad = ~np.isfinite(basis) | (basis < 0)
     if bad.any():
         ticker = equities.loc[bad.idxmax(), "issuer_ticker"]
-        raise DataError(f"{what}: holding {ticker!r} has no usable weight; fix or remove that line")
-    total = basis.sum()
+        raise DataError(f"{what}: holding '{printable(ticker)}' has no usable weight; fix or remove that line")
+    with np.errstate(over="ignore"):
+        total = basis.sum()
     if not 0 < total < np.inf:
         raise DataError(f"{what}: equity weights sum to {total}; check the weight column")
     equities = _one_line_per_ticker(equities.assign(ticker=to_yahoo_series(equities["issuer_ticker"]), weight=basis))

@@ -14,7 +14,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, printable
 from ..model import Holdings
 from .parsing import build_holdings, decode_text, reject_unusable, to_numbers
 
@@ -88,7 +88,7 @@ def _reject_rows(table: pd.DataFrame, bad: pd.Series, problem: str, what: str) -
     if bad.any():
         row = int(bad.to_numpy().argmax())
         values = ",".join(table.iloc[row].astype(str))
-        raise DataError(f"{what}: line {row + 2} ({values}) {problem}; fix or remove that line")
+        raise DataError(f"{what}: line {row + 2} ({printable(values)}) {problem}; fix or remove that line")
 
 
 def _find(table: pd.DataFrame, spellings: tuple[str, ...]) -> str | None:

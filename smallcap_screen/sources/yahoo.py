@@ -1,16 +1,23 @@
 """Yahoo Finance quotes for many symbols at once, through yfinance's session and crumb.
 
-One v7 quote request carries up to ``batch_size`` symbols, so a 2,000-stock fund costs about
-15 requests instead of the ~6,000 of a ``Ticker.info`` loop. yfinance supplies the cookie
-and crumb (``yfinance.data.YfData``, not public API: pyproject pins the yfinance range whose
-internals this module was tested against). The one GET per attempt is sent here, on
-yfinance's session, rather than through ``YfData.get``: that method repeats every 4xx/5xx
-once with the other cookie strategy and turns a second 429 into an exception without its
-Retry-After, which would double the load exactly when Yahoo asks for less.
+One v7 quote request carries up to ``BATCH_SIZE`` symbols, so a 2,000-stock fund costs two
+requests instead of the ~6,000 of a ``Ticker.info`` loop. yfinance supplies the cookie and crumb
+(``yfinance.data.YfData``, not public API: pyproject pins the yfinance range whose internals this
+module was tested against). The one GET per attempt is sent here, on yfinance's session, rather
+than through ``YfData.get``: that method repeats every 4xx/5xx once with the other cookie
+strategy and turns a second 429 into an exception without its Retry-After, which would double
+the load exactly when Yahoo asks for less.
 
-Failures are handled in layers: each request is retried with backoff (Retry-After when Yahoo
-sends one, shared by all workers); a batch whose answers stay broken is split, down to single
-symbols; a run that cannot get a single answer raises ``NetworkError``.
+Every request goes through a :class:`~.pacing.Pacer` (the one policy shared with the issuer
+downloads): a request-rate budget for all of Yahoo's hosts together, bans after a 429 waited out
+by every thread, retries with backoff, a deadline, and a stop that ends every pending batch when
+Yahoo cannot be reached. Until Yahoo has answered once, requests go one at a time, so the
+crumb is fetched once and a Yahoo that only fails is given up on after one request's retries.
+
+Failures of a batch are handled in layers: a batch Yahoo refuses as too large (HTTP 400, a cap
+on symbols per request) is split and the smaller size kept for the rest of the run; a batch
+whose answers stay broken after the retries is split, down to single symbols; a batch that keeps
+timing out is reported failed; a run that cannot get a single answer raises ``NetworkError``.
 """
 
 from __future__ import annotations
@@ -18,23 +25,35 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-import random
 import re
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ..errors import NetworkError
 from ..model import FLOAT_FUNDAMENTALS, FUNDAMENTAL_COLUMNS, Fundamentals
-from .http import new_session, parse_retry_after
+from .http import is_unreachable, new_session, parse_retry_after
+from .pacing import GaveUp, Pacer, RateBudget, Retry, RetryPolicy, Stopped, Unreachable
 
 QUOTE_URL = "https://query1.finance.yahoo.com/v7/finance/quote"
-SUMMARY_URL = "https://query2.finance.yahoo.com/v10/finance/quoteSummary/{}"
 QUOTE_SOURCE = "Yahoo Finance v7 quote"
+#: The pacer's name for Yahoo: query1 and query2 share one rate limit, so they share one budget.
+YAHOO = "Yahoo Finance"
+#: Symbols per v7 quote request. The endpoint takes large batches: yahooquery sends 1,500 per
+#: request (``Ticker.CHUNK`` in yahooquery/base.py) and its users' 10,000-symbol calls work.
+#: 1,000 keeps the URL near 7 kB (a comma is sent as %2C) and still lets four workers share a
+#: 2,000-stock fund; the benchmark (benchmarks/run.py) times 250 to 1,500 per request. Yahoo
+#: has capped batches at times (notes: 429/400 above ~100 symbols): such a refusal is split.
+BATCH_SIZE = 1000
+#: Workers sending batches at once (the rate budget below bounds them as a group).
+WORKERS = 4
+#: Yahoo publishes no limit. Four at once then eight a second stays below the ~60 requests/s at
+#: which a thread pool was seen to collapse (notes), and a 429 lowers it for the rest of the run.
+YAHOO_BUDGET = RateBudget(rate=8.0, burst=4.0)
+YAHOO_POLICY = RetryPolicy()
 #: v7 quote field → ``Fundamentals.table`` column.
 QUOTE_FIELDS = {
     "regularMarketPrice": "price",
@@ -47,9 +66,10 @@ QUOTE_FIELDS = {
     "currency": "currency",
     "financialCurrency": "financial_currency",
 }
+#: v7 quote field → key of a fund's own Yahoo-reported figures (see ``fetch_funds_reported``).
+FUND_FIELDS = {"trailingPE": "trailing_pe", "forwardPE": "forward_pe", "regularMarketPrice": "price", "currency": "currency"}
 #: A real crumb is a short token; yfinance may store a 429 body or an HTML page instead.
 CRUMB_PATTERN = re.compile(r"[\w./+-]{1,64}")
-MAX_WAIT = 60.0  # seconds; longer Retry-After values are capped to this
 
 # yfinance logs warnings without a handler of its own, which Python prints to stderr;
 # the CLI decides what the user sees.
@@ -71,72 +91,158 @@ class QuoteBatchResult:
     requests: int = 0
 
 
+@dataclass(frozen=True)
+class QuoteBatch:
+    """One batch's outcome: the v7 quote dicts by symbol, and the symbols whose requests failed.
+
+    Symbols of the batch in neither are unknown to Yahoo (it answered without them).
+    """
+
+    symbols: list[str]
+    quotes: dict[str, dict]
+    failed: list[str]
+
+    @property
+    def answered(self) -> list[str]:
+        """The symbols Yahoo answered for (with a quote or, for unknown ones, without)."""
+        failed = set(self.failed)
+        return [s for s in self.symbols if s not in failed]
+
+
+def yahoo_pacer(policy: RetryPolicy = YAHOO_POLICY, **options) -> Pacer:
+    """A pacer with Yahoo's budget; ``options`` as for :class:`Pacer` (stop, on_wait ...)."""
+    return Pacer(policy, budgets={YAHOO: YAHOO_BUDGET}, **options)
+
+
+class YahooQuotes:
+    """A run's quote fetching: one crumb, one pacer, a pool of workers; symbols can be submitted
+    while earlier batches are in flight (as each fund's holdings arrive). Without a ``pacer``,
+    one of its own with Yahoo's budget and ``policy`` is used.
+
+    Use as a context manager; leaving it stops whatever is still pending.
+    """
+
+    def __init__(
+        self,
+        session=None,
+        *,
+        pacer: Pacer | None = None,
+        batch_size: int = BATCH_SIZE,
+        max_workers: int = WORKERS,
+        policy: RetryPolicy = YAHOO_POLICY,
+    ) -> None:
+        self._owns_pacer = pacer is None
+        self.pacer = pacer or yahoo_pacer(policy)
+        self._client = _Client(session, self.pacer)
+        self._batcher = _Batcher(self._client, batch_size)
+        self._batch_size = batch_size
+        self._pool = ThreadPoolExecutor(max_workers=max(1, max_workers), thread_name_prefix="yahoo")
+
+    def __enter__(self) -> YahooQuotes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop batches not yet started; with a pacer of its own, also stop those under way (a
+        request in flight ends by its timeout). A caller's pacer is the caller's to stop."""
+        if self._owns_pacer:
+            self.pacer.stop.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    @property
+    def requests(self) -> int:
+        """Quote requests sent so far, retries included (crumb handshakes excluded)."""
+        return self._client.requests
+
+    def submit(self, symbols: Iterable[str]) -> list[Future[QuoteBatch]]:
+        """Start fetching ``symbols`` in batches; each future gives a :class:`QuoteBatch`.
+
+        A future raises ``NetworkError`` when the run cannot go on (Yahoo unreachable, refusing
+        or failing everything); see :meth:`failure` for the error that stopped the run.
+        """
+        wanted = list(dict.fromkeys(s.strip() for s in symbols if s and s.strip()))
+        size = self._batch_size
+        return [self._pool.submit(self._batcher.fetch, wanted[i : i + size]) for i in range(0, len(wanted), size)]
+
+    def submit_funds(self, tickers: Iterable[str]) -> Future[dict[str, dict]]:
+        """Start fetching the funds' own Yahoo-reported figures, all in one request."""
+        return self._pool.submit(self._client.funds, [t.strip().upper() for t in tickers])
+
+    def failure(self, error: BaseException) -> BaseException:
+        """The error to report for a future that failed: the cause that stopped the run, if any."""
+        if isinstance(error, Stopped) and self.pacer.cause is not None:
+            return self.pacer.cause
+        return error
+
+
 def fetch_quotes(
     symbols: Iterable[str],
     *,
     session=None,
-    batch_size: int = 150,
-    max_workers: int = 4,
-    max_retries: int = 4,
-    backoff: float = 0.5,
-    timeout: float = 30.0,
+    pacer: Pacer | None = None,
+    policy: RetryPolicy = YAHOO_POLICY,
+    batch_size: int = BATCH_SIZE,
+    max_workers: int = WORKERS,
     on_progress: Callable[[int, int], None] | None = None,
     on_batch: Callable[[dict[str, dict], list[str]], None] | None = None,
 ) -> QuoteBatchResult:
     """Fetch price, EPS, shares and book value for ``symbols`` in batched v7 quote requests.
 
-    Batches run on ``max_workers`` threads sharing one curl_cffi session (its handles are
-    per thread). ``backoff`` is the first retry delay in seconds, doubled per retry, with
-    jitter. After each batch, on the caller's thread: ``on_progress(done, total)`` counts
-    symbols, and ``on_batch(quotes, answered)`` gets the batch's v7 quote dicts by symbol and
-    the symbols Yahoo answered for (those without a quote are unknown to Yahoo; symbols whose
-    requests failed are left out), e.g. to cache each batch as it arrives.
+    Batches run on ``max_workers`` threads sharing one curl_cffi session (its handles are per
+    thread), paced by ``pacer`` (default: a new one with Yahoo's budget and ``policy``). After
+    each batch, on the caller's thread: ``on_progress(done, total)`` counts symbols, and
+    ``on_batch(quotes, answered)`` gets the batch's v7 quote dicts by symbol and the symbols
+    Yahoo answered for (those without a quote are unknown to Yahoo; symbols whose requests
+    failed are left out), e.g. to cache each batch as it arrives.
     Raises ``NetworkError`` when Yahoo cannot be reached or keeps failing.
     """
     wanted = list(dict.fromkeys(s.strip() for s in symbols if s and s.strip()))
-    client = _Client(session, max_retries=max_retries, backoff=backoff, timeout=timeout)
-    batcher = _Batcher(client)
-    batches = [wanted[i : i + batch_size] for i in range(0, len(wanted), batch_size)]
     quotes: dict[str, dict] = {}
+    failed: set[str] = set()
     done = 0
-
-    def collect(found: dict[str, dict], batch: list[str]) -> None:
-        nonlocal done
-        quotes.update(found)
-        if on_batch:
-            failed = batcher.failed_symbols()
-            on_batch(found, [s for s in batch if s not in failed])
-        done += len(batch)
-        if on_progress:
-            on_progress(done, len(wanted))
-
-    # The first batch goes alone: it settles the cookie and crumb once, and a dead
-    # connection fails fast instead of on every worker.
-    if batches:
-        collect(batcher.fetch(batches[0]), batches[0])
-    with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
-        futures = {pool.submit(batcher.fetch, batch): batch for batch in batches[1:]}
-        try:
-            for future in as_completed(futures):
-                collect(future.result(), futures[future])
-        except BaseException:
-            client.abort.set()
-            for future in futures:
-                future.cancel()
-            raise
+    with YahooQuotes(session, pacer=pacer, batch_size=batch_size, max_workers=max_workers, policy=policy) as fetcher:
+        for future in as_completed(fetcher.submit(wanted)):
+            try:
+                batch = future.result()
+            except NetworkError as error:
+                raise fetcher.failure(error) from None
+            quotes.update(batch.quotes)
+            failed.update(batch.failed)
+            if on_batch:
+                on_batch(batch.quotes, batch.answered)
+            done += len(batch.symbols)
+            if on_progress:
+                on_progress(done, len(wanted))
+        requests = fetcher.requests
     fundamentals = Fundamentals(
         table=quotes_table({s: quotes[s] for s in wanted if s in quotes}),
         as_of=dt.date.today(),
         source=QUOTE_SOURCE,
         forward_horizon="FY2",
     )
-    failed = batcher.failed_symbols()
     return QuoteBatchResult(
         fundamentals=fundamentals,
         missing=[s for s in wanted if s not in quotes],
         failed=[s for s in wanted if s in failed],
-        requests=client.requests,
+        requests=requests,
     )
+
+
+def fetch_funds_reported(fund_tickers: Iterable[str], *, session=None, pacer: Pacer | None = None) -> dict[str, dict]:
+    """The funds' own figures as Yahoo reports them, for a cross-check beside computed ones.
+
+    One v7 quote request for all funds. Per fund (upper-case ticker) a dict with ``symbol``,
+    ``trailing_pe``, ``forward_pe``, ``price`` and ``currency``, each None when Yahoo has no
+    value or does not know the fund. Raises ``NetworkError`` as :func:`fetch_quotes` does.
+    """
+    with YahooQuotes(session, pacer=pacer) as fetcher:
+        future = fetcher.submit_funds(fund_tickers)
+        try:
+            return future.result()
+        except NetworkError as error:
+            raise fetcher.failure(error) from None
 
 
 def quotes_table(quotes: Mapping[str, dict]) -> pd.DataFrame:
@@ -160,59 +266,24 @@ def quotes_table(quotes: Mapping[str, dict]) -> pd.DataFrame:
     return table
 
 
-def fetch_fund_reported(fund_ticker: str, *, session=None, max_retries: int = 4, backoff: float = 0.5, timeout: float = 30.0) -> dict:
-    """The fund's own figures as Yahoo reports them, for a cross-check beside computed ones.
-
-    Keys (None when Yahoo has no value or does not know the fund): ``trailing_pe`` and
-    ``forward_pe`` (summaryDetail), ``price``, ``currency``, and from topHoldings'
-    equityHoldings ``holdings_price_to_earnings``, ``holdings_price_to_book``,
-    ``holdings_price_to_sales``, ``holdings_median_market_cap`` exactly as Yahoo sends them
-    (these ratios have been seen as reciprocals, e.g. 0.04 for a P/E of 25).
-    """
-    client = _Client(session, max_retries=max_retries, backoff=backoff, timeout=timeout)
-    symbol = fund_ticker.strip().upper()
-    params = {"modules": "price,summaryDetail,topHoldings", "formatted": "false", "corsDomain": "finance.yahoo.com", "symbol": symbol}
-    try:
-        answer = client.get_json(SUMMARY_URL.format(symbol), params, key="quoteSummary")
-    except _RequestFailed as failure:
-        raise client.network_error(failure) from None
-    results = (answer or {}).get("quoteSummary", {}).get("result") or [{}]
-    modules = results[0]
-    summary, price = modules.get("summaryDetail") or {}, modules.get("price") or {}
-    equity = (modules.get("topHoldings") or {}).get("equityHoldings") or {}
-    return {
-        "symbol": symbol,
-        "trailing_pe": _raw(summary.get("trailingPE")),
-        "forward_pe": _raw(summary.get("forwardPE")),
-        "price": _raw(price.get("regularMarketPrice")),
-        "currency": price.get("currency") or summary.get("currency"),
-        "holdings_price_to_earnings": _raw(equity.get("priceToEarnings")),
-        "holdings_price_to_book": _raw(equity.get("priceToBook")),
-        "holdings_price_to_sales": _raw(equity.get("priceToSales")),
-        "holdings_median_market_cap": _raw(equity.get("medianMarketCap")),
-    }
+def fund_figures(symbol: str, quote: Mapping | None) -> dict:
+    """A fund's reported figures from its v7 quote (None values when Yahoo sent none)."""
+    quote = quote or {}
+    return {"symbol": symbol, **{key: quote.get(name) for name, key in FUND_FIELDS.items()}}
 
 
-def _raw(value):
-    """A number as Yahoo sends it: plain, or ``{"raw": ..., "fmt": ...}`` despite formatted=false."""
-    return value.get("raw") if isinstance(value, dict) else value
+class _TooLarge(Exception):
+    """Yahoo refused a batch outright (HTTP 400): it caps the symbols per request."""
 
 
-class _RequestFailed(Exception):
-    """A request failed. ``kind``: "unreachable" (no HTTP answer), "throttled" (429),
-    "refused" (cookie/crumb rejected) or "broken" (an answer a smaller batch might fix)."""
-
-    def __init__(self, reason: str, kind: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.kind = kind
-        self.retry_after = retry_after
+class _Broken(Retry):
+    """An answer that a retry, or a smaller batch, may fix (5xx, HTML, not JSON, truncated)."""
 
 
 class _Client:
-    """Single Yahoo GETs with crumb, retries and a pause shared by every thread."""
+    """Single Yahoo GETs with crumb, paced and retried by the run's pacer."""
 
-    def __init__(self, session, *, max_retries: int, backoff: float, timeout: float) -> None:
+    def __init__(self, session, pacer: Pacer) -> None:
         from yfinance.data import YfData  # lazy: importing yfinance costs ~1 s of CLI start-up
 
         session = session or _default_session()
@@ -223,88 +294,119 @@ class _Client:
             with self.data._cookie_lock:
                 self.data._cookie = None
                 self.data._crumb = None
-        self.max_retries = max_retries
-        self.backoff = backoff
-        self.timeout = timeout
-        self.abort = threading.Event()
+        self.pacer = pacer
         self.requests = 0
-        self.answered = False  # any request of this run got a usable answer
-        self.failures_in_row = 0  # across threads; a run of these means Yahoo is down for us
-        self.give_up_after = 3 * (max_retries + 1)
-        self._pause_until = 0.0
+        #: Set once Yahoo has answered anything; until then requests go one at a time.
+        self.answered = threading.Event()
+        self._first = threading.Lock()
         self._lock = threading.Lock()
 
     def get_json(self, url: str, params: dict[str, str], *, key: str) -> dict | None:
-        """The JSON answer holding ``key``, or None for 404; retries, then raises _RequestFailed."""
-        for attempt in range(self.max_retries + 1):
-            try:
-                answer = self._get_once(url, params, key)
-            except _RequestFailed as failure:
-                with self._lock:
-                    self.failures_in_row += 1
-                if attempt == self.max_retries:
-                    raise
-                self._wait(failure, attempt)
-            else:
-                with self._lock:
-                    self.answered = True
-                    self.failures_in_row = 0
-                return answer
-        raise AssertionError("the loop returns or raises")
+        """The JSON answer holding ``key``, or None for 404.
 
-    def hopeless(self, failure: _RequestFailed) -> bool:
-        """Whether a failed request should end the whole run rather than one batch."""
-        return failure.kind == "throttled" or not self.answered or self.failures_in_row >= self.give_up_after
+        Raises _TooLarge for HTTP 400, GaveUp when retries or the deadline ran out, NetworkError
+        (Unreachable, Stopped) when the run cannot go on.
+        """
+        if self.answered.is_set():
+            return self._paced(url, params, key)
+        while not self._first.acquire(timeout=0.05):
+            if self.pacer.stop.is_set():
+                raise Stopped("stopped before asking Yahoo Finance")
+        try:
+            return self._paced(url, params, key)
+        finally:
+            self._first.release()
 
-    def network_error(self, failure: _RequestFailed) -> NetworkError:
-        """The one-line error for a run that cannot go on."""
-        if failure.kind == "throttled":
-            return NetworkError(f"Yahoo Finance keeps refusing requests ({failure.reason}); wait a few minutes and try again")
-        if failure.kind == "unreachable":
-            return NetworkError(f"cannot reach Yahoo Finance ({failure.reason}); check the network connection or proxy settings")
-        return NetworkError(f"Yahoo Finance keeps failing ({failure.reason}); try again later")
+    def funds(self, tickers: list[str]) -> dict[str, dict]:
+        """The funds' reported figures (see fetch_funds_reported), in one request."""
+        params = {"symbols": ",".join(tickers), "fields": ",".join(FUND_FIELDS), "formatted": "false", "lang": "en-US", "region": "US"}
+        try:
+            answer = self.get_json(QUOTE_URL, params, key="quoteResponse")
+        except (GaveUp, _TooLarge) as failure:
+            raise self.give_up(failure) from None
+        found = _quotes_by_symbol(answer, set(tickers))
+        return {t: fund_figures(t, found.get(t)) for t in tickers}
 
-    def _get_once(self, url: str, params: dict[str, str], key: str) -> dict | None:
+    def give_up(self, failure: Exception) -> NetworkError:
+        """The one-line error for a run that cannot go on; stops every other request."""
+        if isinstance(failure, GaveUp) and failure.last is not None and failure.last.throttled:
+            error = NetworkError(f"Yahoo Finance keeps refusing requests ({failure}); wait a few minutes and try again")
+        elif isinstance(failure, GaveUp) and failure.last is None:
+            error = NetworkError(f"Yahoo Finance does not answer ({failure}); try again later")
+        else:
+            reason = failure.last.reason if isinstance(failure, GaveUp) and failure.last else str(failure) or "HTTP 400"
+            error = NetworkError(f"Yahoo Finance keeps failing ({reason}); try again later")
+        self.pacer.halt(error)
+        return error
+
+    def hopeless(self, failure: GaveUp) -> bool:
+        """Whether a failed request ends the whole run rather than one batch: nothing answered
+        yet, a ban that outlasts the budget, or a host past its deadline."""
+        return not self.answered.is_set() or failure.last is None or failure.last.throttled
+
+    def _paced(self, url: str, params: dict[str, str], key: str) -> dict | None:
+        if self.data._crumb is None or not CRUMB_PATTERN.fullmatch(self.data._crumb):
+            self.pacer.call(YAHOO, self._handshake)
+        return self.pacer.call(YAHOO, lambda timeout: self._get_once(url, params, key, timeout))
+
+    def _handshake(self, timeout: float) -> None:
+        """yfinance's cookie and crumb (one paced request: the crumb counts against the limit)."""
         from curl_cffi.requests.exceptions import RequestException
         from yfinance.exceptions import YFException, YFRateLimitError
 
-        self._sleep_until_unpaused()
-        try:
-            crumb = self._crumb()
-            with self._lock:
-                self.requests += 1
-            crumb_param = {"crumb": crumb} if crumb else {}
-            response = self.data._session.get(url, params={**params, **crumb_param}, timeout=self.timeout)
-        except YFRateLimitError:
-            raise _RequestFailed("crumb request answered HTTP 429", "throttled") from None
-        except (RequestException, YFException) as exc:
-            raise _RequestFailed(_one_line(exc), "unreachable") from None
-        status = response.status_code
-        if status == 429:
-            raise _RequestFailed("HTTP 429 Too Many Requests", "throttled", parse_retry_after(response.headers.get("Retry-After")))
-        if status in (401, 403):
-            self._forget_crumb(crumb)
-            raise _RequestFailed(f"HTTP {status}, session cookie or crumb refused", "refused")
-        if status == 404:
-            return None
-        if status != 200:
-            raise _RequestFailed(f"HTTP {status}", "broken")
-        try:
-            answer = response.json()
-        except ValueError:
-            raise _RequestFailed("answer is not JSON but perhaps an HTML page", "broken") from None
-        if not isinstance(answer, dict) or key not in answer:
-            raise _RequestFailed(f"answer lacks {key!r}", "broken")
-        return answer
-
-    def _crumb(self) -> str | None:
-        """yfinance's crumb, first dropping one that is really an error page ("Too Many Requests")."""
         data = self.data
         with data._cookie_lock:
             if data._crumb is not None and not CRUMB_PATTERN.fullmatch(data._crumb):
-                data._crumb = None
-        crumb, _strategy = data._get_cookie_and_crumb(timeout=self.timeout)
-        return crumb
+                data._crumb = None  # "Too Many Requests" stored as the crumb: never send it
+        try:
+            data._get_cookie_and_crumb(timeout=timeout)
+        except YFRateLimitError:
+            raise Retry("crumb request answered HTTP 429", throttled=True) from None
+        except RequestException as exc:
+            if is_unreachable(exc):
+                raise Unreachable(f"cannot reach Yahoo Finance ({_one_line(exc)}); check the network connection or proxy settings") from None
+            raise Retry(_one_line(exc), answered=False) from None
+        except YFException as exc:
+            raise Retry(_one_line(exc)) from None
+
+    def _get_once(self, url: str, params: dict[str, str], key: str, timeout: float) -> dict | None:
+        from curl_cffi.requests.exceptions import IncompleteRead, RequestException
+
+        crumb = self.data._crumb
+        if crumb is not None and not CRUMB_PATTERN.fullmatch(crumb):
+            crumb = None
+        with self._lock:
+            self.requests += 1
+        crumb_param = {"crumb": crumb} if crumb else {}
+        try:
+            response = self.data._session.get(url, params={**params, **crumb_param}, timeout=timeout)
+        except RequestException as exc:
+            if is_unreachable(exc):
+                raise Unreachable(f"cannot reach Yahoo Finance ({_one_line(exc)}); check the network connection or proxy settings") from None
+            if isinstance(exc, IncompleteRead):
+                raise _Broken(_one_line(exc)) from None  # a cut-off answer: a smaller one may pass
+            raise Retry(_one_line(exc), answered=False) from None
+        status = response.status_code
+        if status == 429:
+            raise Retry("HTTP 429 Too Many Requests", throttled=True, retry_after=parse_retry_after(response.headers.get("Retry-After")))
+        if status in (401, 403):
+            self._forget_crumb(crumb)
+            raise Retry(f"HTTP {status}, session cookie or crumb refused")
+        if status in (400, 404):
+            self.answered.set()
+            if status == 400:
+                raise _TooLarge(f"HTTP 400 for {len(params.get('symbols', '').split(','))} symbols")
+            return None
+        if status != 200:
+            raise _Broken(f"HTTP {status}")
+        try:
+            answer = response.json()
+        except ValueError:
+            raise _Broken("answer is not JSON but perhaps an HTML page") from None
+        if not isinstance(answer, dict) or key not in answer:
+            raise _Broken(f"answer lacks {key!r}")
+        self.answered.set()
+        return answer
 
     def _forget_crumb(self, crumb: str | None) -> None:
         """Make yfinance fetch a new cookie and crumb, unless another thread already did."""
@@ -314,67 +416,56 @@ class _Client:
                 data._crumb = None
                 data._cookie = None
 
-    def _wait(self, failure: _RequestFailed, attempt: int) -> None:
-        """Back off before the next attempt; a 429 pauses every thread."""
-        delay = failure.retry_after
-        if delay is None:
-            delay = self.backoff * 2**attempt * (0.5 + random.random())
-        delay = min(delay, MAX_WAIT)
-        if failure.kind == "throttled":
-            with self._lock:
-                self._pause_until = max(self._pause_until, time.monotonic() + delay)
-            self._sleep_until_unpaused()
-        elif self.abort.wait(delay):
-            raise _Aborted
-
-    def _sleep_until_unpaused(self) -> None:
-        while True:
-            with self._lock:
-                remaining = self._pause_until - time.monotonic()
-            if self.abort.is_set():
-                raise _Aborted
-            if remaining <= 0:
-                return
-            self.abort.wait(remaining)
-
-
-class _Aborted(Exception):
-    """Another thread has given up on the run."""
-
 
 class _Batcher:
-    """Fetches one batch of quotes, splitting it when its answers stay broken."""
+    """Fetches one batch of quotes, splitting it when Yahoo refuses its size or its answers stay broken."""
 
-    def __init__(self, client: _Client) -> None:
+    def __init__(self, client: _Client, batch_size: int) -> None:
         self.client = client
-        self._failed: set[str] = set()
+        #: The largest batch to send; lowered for the whole run when Yahoo refuses a size.
+        self.limit = batch_size
         self._lock = threading.Lock()
 
-    def failed_symbols(self) -> set[str]:
-        """The symbols given up on so far."""
-        with self._lock:
-            return set(self._failed)
+    def fetch(self, symbols: list[str]) -> QuoteBatch:
+        """The batch's quotes; gives up on parts that keep failing; NetworkError ends the run."""
+        quotes: dict[str, dict] = {}
+        failed: list[str] = []
+        self._fetch(symbols, quotes, failed)
+        return QuoteBatch(symbols, quotes, failed)
 
-    def fetch(self, symbols: list[str]) -> dict[str, dict]:
-        """Quotes by symbol for ``symbols``; gives up on parts that keep failing."""
+    def _fetch(self, symbols: list[str], quotes: dict[str, dict], failed: list[str]) -> None:
+        size = self.limit
+        if len(symbols) > size:
+            for start in range(0, len(symbols), size):
+                self._fetch(symbols[start : start + size], quotes, failed)
+            return
         params = {"symbols": ",".join(symbols), "fields": ",".join(QUOTE_FIELDS), "formatted": "false", "lang": "en-US", "region": "US"}
         try:
             answer = self.client.get_json(QUOTE_URL, params, key="quoteResponse")
-        except _Aborted:
-            return {}
-        except _RequestFailed as failure:
+        except _TooLarge:
+            if len(symbols) == 1:
+                failed.extend(symbols)
+                return
+            with self._lock:
+                self.limit = min(self.limit, len(symbols) // 2)
+            self._fetch(symbols, quotes, failed)
+            return
+        except GaveUp as failure:
             if self.client.hopeless(failure):
-                self.client.abort.set()
-                raise self.client.network_error(failure) from None
-            if failure.kind != "broken" or len(symbols) == 1:
-                with self._lock:
-                    self._failed.update(symbols)
-                return {}
-            half = len(symbols) // 2
-            return {**self.fetch(symbols[:half]), **self.fetch(symbols[half:])}
-        wanted = set(symbols)
-        result = ((answer or {}).get("quoteResponse") or {}).get("result") or []
-        return {q["symbol"]: q for q in result if isinstance(q, dict) and q.get("symbol") in wanted}
+                raise self.client.give_up(failure) from None
+            if isinstance(failure.last, _Broken) and failure.last.answered and len(symbols) > 1:
+                half = len(symbols) // 2
+                self._fetch(symbols[:half], quotes, failed)
+                self._fetch(symbols[half:], quotes, failed)
+            else:
+                failed.extend(symbols)
+            return
+        quotes.update(_quotes_by_symbol(answer, set(symbols)))
+
+
+def _quotes_by_symbol(answer: dict | None, wanted: set[str]) -> dict[str, dict]:
+    result = ((answer or {}).get("quoteResponse") or {}).get("result") or []
+    return {q["symbol"]: q for q in result if isinstance(q, dict) and q.get("symbol") in wanted}
 
 
 def _one_line(exc: Exception) -> str:

@@ -33,11 +33,16 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authorizati
 
 
 class HttpsProxy(BackgroundServer):
-    """The proxy server; ``routes`` maps a host name to the (host, port) of a plain-HTTP stand-in."""
+    """The proxy server; ``routes`` maps a host name to the (host, port) of a plain-HTTP stand-in.
 
-    def __init__(self, routes: Mapping[str, tuple[str, int]] | None = None) -> None:
+    ``delays`` maps a host name to seconds every answer from it is held back: a slow host.
+    """
+
+    def __init__(self, routes: Mapping[str, tuple[str, int]] | None = None, *, delays: Mapping[str, float] | None = None) -> None:
         super().__init__(_ProxyHandler)
         self.routes: dict[str, tuple[str, int]] = dict(routes or {})
+        self.delays: dict[str, float] = dict(delays or {})
+        self._stopping = threading.Event()
         #: Requests forwarded per host name (CONNECTs not counted).
         self.requests: Counter[str] = Counter()
         self._ca = trustme.CA()
@@ -73,6 +78,7 @@ class HttpsProxy(BackgroundServer):
             self.requests[host] += 1
 
     def stop(self) -> None:
+        self._stopping.set()  # release held answers at once
         super().stop()
         self._folder.cleanup()
 
@@ -104,6 +110,8 @@ class _Forwarding(BaseHTTPRequestHandler):
         if self._backend is None or (self._backend.host, self._backend.port) != target:
             self._backend = http.client.HTTPConnection(*target, timeout=30)
         proxy.count(host)
+        if proxy.delays.get(host):
+            proxy._stopping.wait(proxy.delays[host])
         try:
             self._backend.request(self.command, path, body, headers)
             answer = self._backend.getresponse()

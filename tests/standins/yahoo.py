@@ -121,7 +121,10 @@ class YahooStandIn:
 
     ``summaries`` adds quoteSummary modules per symbol (e.g. ``topHoldings`` for a fund).
     ``latency`` delays every answer; ``rate_limit`` (requests per second, on the query
-    hosts) answers 429 with Retry-After beyond it. ``requests`` counts requests per route:
+    hosts) answers 429 with Retry-After: 1 beyond it, or, with ``ban`` seconds, like a strict
+    Yahoo: 429 without Retry-After to every request for ``ban`` seconds after one went over.
+    ``max_quote_symbols`` answers HTTP 400 to quote requests with more symbols (a cap on
+    symbols per request). ``requests`` counts requests per route:
     the path without the symbol, e.g. ``/v10/finance/quoteSummary``; ``quote_batches``
     lists the symbols of each v7 quote request that got data.
     """
@@ -133,11 +136,16 @@ class YahooStandIn:
         summaries: Mapping[str, dict] | None = None,
         latency: float = 0.0,
         rate_limit: float | None = None,
+        ban: float | None = None,
+        max_quote_symbols: int | None = None,
     ) -> None:
         self.quotes = dict(quotes)
         self.summaries = dict(summaries or {})
         self.latency = latency
         self.rate_limit = rate_limit
+        self.ban = ban
+        self.max_quote_symbols = max_quote_symbols
+        self._banned_until = 0.0
         self.requests: collections.Counter[str] = collections.Counter()
         self.quote_batches: list[list[str]] = []
         #: Requests answered 429 for going over ``rate_limit``.
@@ -209,7 +217,7 @@ class YahooStandIn:
         if route not in (COOKIE_ROUTE, "/consent", "/v2/collectConsent", "/copyConsent") and self._over_rate_limit():
             with self._lock:
                 self.throttled += 1
-            return handler.send(429, THROTTLED, "text/plain", {"Retry-After": "1"})
+            return handler.send(429, THROTTLED, "text/plain", {} if self.ban else {"Retry-After": "1"})
         if route == COOKIE_ROUTE:
             return handler.send(404, "<html><body>Not found</body></html>", "text/html", self._cookie_header(handler))
         if route == "/consent":
@@ -242,9 +250,13 @@ class YahooStandIn:
             return False
         now = time.monotonic()
         with self._lock:
+            if now < self._banned_until:
+                return True
             while self._accepted and self._accepted[0] <= now - 1.0:
                 self._accepted.popleft()
             if len(self._accepted) >= self.rate_limit:
+                if self.ban:
+                    self._banned_until = now + self.ban
                 return True
             self._accepted.append(now)
             return False
@@ -288,6 +300,9 @@ class YahooStandIn:
 
     def _answer_quote(self, handler: _Handler, query: dict[str, str]) -> None:
         symbols = [s for s in query.get("symbols", "").split(",") if s]
+        if self.max_quote_symbols is not None and len(symbols) > self.max_quote_symbols:
+            error = {"code": "Bad Request", "description": f"at most {self.max_quote_symbols} symbols per request"}
+            return handler.send_json(400, {"finance": {"result": None, "error": error}})
         with self._lock:
             self.quote_batches.append(symbols)
         result = [self.quotes[s] for s in symbols if s in self.quotes]
