@@ -23,10 +23,11 @@ import statistics
 
 import pytest
 
-from smallcap_screen import snapshot_from_export
 from smallcap_screen.metrics.screens import Criteria
 from smallcap_screen.screener import explain, screen, sectors
-from smallcap_screen.snapshot import bundled_snapshot
+from smallcap_screen.snapshot import snapshot_of
+from smallcap_screen.sources.finviz import parse_finviz_csv
+from smallcap_screen.sources.holdings_file import read_holdings_file
 
 FINVIZ = "fundamentals_finviz_2025-08-19.csv"
 MAG7 = {"AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "GOOG", "META", "TSLA"}
@@ -158,11 +159,11 @@ def stocks(raw_dir):
 
 @pytest.fixture(scope="module")
 def snapshot(raw_dir):
-    """The raw files imported as `smallcap-screen import` does (the full files give the bundled
-    snapshot's figures; committed excerpts, where the full files are absent, smaller ones)."""
-    return snapshot_from_export(
-        raw_dir / FINVIZ, holdings_files=[raw_dir / name for name, _ in FILES.values()], base=bundled_snapshot(), as_of=dt.date(2025, 8, 19)
-    ).snapshot
+    """The raw files through the package's parsers (the full files give the bundled snapshot's
+    figures; the committed excerpts, where the full files are absent, a smaller snapshot)."""
+    fundamentals = parse_finviz_csv((raw_dir / FINVIZ).read_bytes(), as_of=dt.date(2025, 8, 19))
+    holdings = {fund: read_holdings_file(raw_dir / name, fund=fund) for fund, (name, _) in FILES.items()}
+    return snapshot_of(holdings, fundamentals, "raw files")
 
 
 # --- screen ------------------------------------------------------------------------------------
@@ -295,3 +296,15 @@ def test_explain_shows_holdings_date_weights_as_the_issuer_file_gives_them(raw_d
     total = sum(h["held"] for h in holdings)
     as_filed = [(h["held"] / total, h["stock"]["yield"]) for h in holdings if h["stock"] and not h["stock"]["suspect"] and h["stock"]["yield"] is not None]
     assert rows["holdings_date_weights"]["value"] == pytest.approx(harmonic(as_filed), rel=0.005)
+
+
+def test_the_bundled_snapshot_gives_the_same_rows_as_the_raw_files(whole_raw_dir, snapshot):
+    # The judged commands run on the bundled snapshot: it must screen like the raw files above.
+    from smallcap_screen.snapshot import bundled_snapshot
+
+    bundled = bundled_snapshot()
+    for funds, criteria, sort, top in ((["IJR"], Criteria(earnings="profitable", max_pe=12), "weight", 20), (["IWM"], Criteria(), "pe", None)):
+        ours, theirs = (screen(funds, criteria, sort=sort, top=top, snapshot=s).table for s in (bundled, snapshot))
+        assert list(ours["ticker"]) == list(theirs["ticker"])
+        for column in ("weight", "price", "pe_trailing", "pe_forward", "price_to_book"):  # stored to 10 digits
+            assert list(ours[column]) == pytest.approx(list(theirs[column]), rel=1e-8, nan_ok=True), column
