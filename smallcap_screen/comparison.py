@@ -12,6 +12,7 @@ the bundled reference snapshot) or ``"auto"`` (live, falling back to offline wit
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,8 @@ from typing import Callable, Literal, Sequence
 import pandas as pd
 
 from .errors import DataError, NetworkError, UnknownFundError
-from .metrics import NEGATIVE_POLICIES, FundValuation, NegativePolicy, fund_valuation, versus_benchmark
+from .metrics import COVERAGE_THRESHOLD, NEGATIVE_POLICIES, Forward, FundValuation, NegativePolicy, Weighting, fund_valuation, versus_benchmark
+from .metrics.frame import horizon_label
 from .model import Fundamentals, Holdings
 from .reference import LABEL as REFERENCE_LABEL
 from .registry import Fund, get_fund, registry
@@ -34,12 +36,14 @@ DATA_MODES = ("auto", "live", "offline")
 #: Field order of ``Comparison.records()`` — the stable CSV/JSON names scripts depend on.
 RECORD_FIELDS = [
     "fund", "name", "index", "status", "status_reason", "holdings_source",
-    "holdings", "coverage", "coverage_forward",
+    "holdings", "coverage", "coverage_forward", "low_coverage", "low_coverage_forward", "coverage_threshold",
     "pe_trailing", "pe_trailing_reason", "pe_forward", "pe_forward_reason",
     "benchmark", "discount_trailing", "discount_forward", "relative_pe_trailing", "relative_pe_forward",
-    "loss_weight", "median_pe", "earnings_growth", "price_to_book", "top10_weight",
-    "set_aside_weight", "flagged_holdings", "reported_pe_trailing", "reported_pe_forward",
-    "negative_policy", "forward_horizon", "as_of_holdings", "as_of_prices", "data_source",
+    "loss_weight", "loss_count_share", "median_pe", "weighted_median_pe",
+    "earnings_growth", "earnings_growth_basis", "price_to_book", "top10_weight",
+    "set_aside_weight", "flagged_holdings", "flagged_weight", "reported_pe_trailing", "reported_pe_forward",
+    "negative_policy", "forward_horizon", "forward_losses", "weighting",
+    "as_of_holdings", "as_of_prices", "data_source",
 ]
 
 
@@ -119,6 +123,9 @@ def compare(
     *,
     benchmark: str = "SPY",
     negative: NegativePolicy = "exclude",
+    weighting: Weighting = "price-date",
+    forward: Forward = "fy2",
+    coverage_threshold: float = COVERAGE_THRESHOLD,
     data: DataMode = "auto",
     snapshot: Snapshot | None = None,
     store: Store | None = None,
@@ -130,17 +137,20 @@ def compare(
     ``data`` decides, see the module docstring. ``store`` is read for offline data and fallbacks
     and receives what was fetched live (with the figures); without one nothing is read or written
     but the bundled snapshot. ``fetch`` replaces the live fetch (used by the CLI to attach
-    progress reporting).
+    progress reporting). ``weighting`` ("price-date": shares x price on the price date where the
+    issuer gives share counts; "holdings-date": the issuer's weights), ``forward`` ("fy2" or
+    "fy1") and ``coverage_threshold`` (below it a P/E is marked low-coverage) are explained in README.
 
     A fund whose download fails (HTTP error, web page, timeout) takes its newest stored holdings,
     else the bundled ones, priced live; its row says so (``holdings_source``, ``status_reason``).
     """
+    options = dict(negative=negative, weighting=weighting, forward=forward, coverage_threshold=coverage_threshold)
     files, registered = _resolve([*funds, benchmark])
     if snapshot is not None:
         chosen = _Data(snapshot, {}, [], [])
     else:
         chosen = _choose_data(_unique(registered), files, data, store, fetch)
-    result = _compare_on(chosen, funds, files, benchmark, negative)
+    result = _compare_on(chosen, funds, files, benchmark, options)
     if store is not None and chosen.live:
         live = {f: h for f, h in chosen.snapshot.holdings.items() if chosen.sources.get(f, ("live",))[0] == "live"}
         if live:
@@ -149,12 +159,14 @@ def compare(
     return result
 
 
-def _compare_on(chosen: _Data, funds: Sequence[str], files: dict[str, Holdings], benchmark: str, negative: NegativePolicy) -> Comparison:
+def _compare_on(chosen: _Data, funds: Sequence[str], files: dict[str, Holdings], benchmark: str, options: dict) -> Comparison:
+    """The comparison on the data chosen; ``options`` are fund_valuation's (negative, weighting,
+    forward, coverage_threshold)."""
     snapshot = chosen.snapshot
     notes = list(chosen.notes)
     bench_holdings = files[benchmark] if benchmark in files else snapshot.holdings.get(get_fund(benchmark).ticker)
     bench_name = bench_holdings.fund if bench_holdings else get_fund(benchmark).ticker
-    bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, negative=negative) if bench_holdings else None
+    bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, **options) if bench_holdings else None
     if bench_value is None:
         notes.append(f"benchmark {bench_name} is not in this snapshot: no discounts computed")
     default_source = ("store", "") if snapshot.store_id is not None else ("bundled", "") if snapshot.label == REFERENCE_LABEL else ("live", "")
@@ -170,11 +182,12 @@ def _compare_on(chosen: _Data, funds: Sequence[str], files: dict[str, Holdings],
         if holdings is None:
             rows.append(FundRow(fund.ticker, label, index, None, source[1] or "not in this snapshot", holdings_source=source[0] if source[1] else ""))
             continue
-        valuation = fund_valuation(holdings, snapshot.fundamentals, negative=negative)
+        valuation = fund_valuation(holdings, snapshot.fundamentals, **options)
         if bench_value is not None:
             valuation = versus_benchmark(valuation, bench_value)
         rows.append(FundRow(holdings.fund, label, index, valuation, source[1], snapshot.reported.get(holdings.fund, {}), source[0]))
-    return Comparison(rows, bench_name, negative, snapshot.label, snapshot.fundamentals.forward_horizon, snapshot.fundamentals.as_of, notes, list(chosen.warnings))
+    forward_horizon = horizon_label(options.get("forward", "fy2"), snapshot.fundamentals)
+    return Comparison(rows, bench_name, options["negative"], snapshot.label, forward_horizon, snapshot.fundamentals.as_of, notes, list(chosen.warnings))
 
 
 def _unique_funds(funds: Sequence[str], files: dict[str, Holdings]) -> list[str]:
@@ -185,12 +198,17 @@ def _unique_funds(funds: Sequence[str], files: dict[str, Holdings]) -> list[str]
     return list(seen.values())
 
 
+#: The weighting and forward horizon of the figures the store keeps (the defaults of compare).
+STORED_OPTIONS = ("price-date", "fy2")
+
+
 def results_of(snapshot: Snapshot, benchmark: str) -> list[dict]:
     """The records of every fund of ``snapshot`` under each negative-earnings policy against
-    ``benchmark``: what the store keeps beside a snapshot so that history need not recompute."""
+    ``benchmark`` (weighting and horizon: STORED_OPTIONS): what the store keeps beside a snapshot
+    so that history need not recompute."""
     chosen = _Data(snapshot, {}, [], [])
     funds = [f for f in snapshot.holdings if registry().knows(f)]
-    return [record for policy in NEGATIVE_POLICIES for record in _compare_on(chosen, funds, {}, benchmark, policy).records()]
+    return [record for policy in NEGATIVE_POLICIES for record in _compare_on(chosen, funds, {}, benchmark, dict(negative=policy)).records()]
 
 
 @dataclass(frozen=True)
@@ -210,13 +228,15 @@ def breakdown(
     fund: str,
     *,
     negative: NegativePolicy = "exclude",
+    weighting: Weighting = "price-date",
+    forward: Forward = "fy2",
     data: DataMode = "auto",
     snapshot: Snapshot | None = None,
     store: Store | None = None,
     fetch: Callable[[list[Fund], list[Holdings]], Snapshot] | None = None,
 ) -> Breakdown:
     """Every holding of ``fund`` (a registry ticker or a holdings-file path) with its price, EPS,
-    P/E and whether it entered the fund P/E; data chosen as for :func:`compare` (nothing is
+    P/E and whether it entered the fund P/E; data and options as for :func:`compare` (nothing is
     written to ``store``)."""
     from .metrics import holding_breakdown
 
@@ -229,8 +249,8 @@ def breakdown(
     holdings = files[fund] if fund in files else snapshot.holdings.get(registered[0].ticker)
     if holdings is None:
         raise DataError(f"{registered[0].ticker} is not in {snapshot.label}: run with live data or pick a fund it holds")
-    table = holding_breakdown(holdings, snapshot.fundamentals, negative=negative)
-    valuation = fund_valuation(holdings, snapshot.fundamentals, negative=negative)
+    table = holding_breakdown(holdings, snapshot.fundamentals, negative=negative, weighting=weighting, forward=forward)
+    valuation = fund_valuation(holdings, snapshot.fundamentals, negative=negative, weighting=weighting, forward=forward)
     return Breakdown(holdings.fund, table, valuation, snapshot.label, notes, warnings)
 
 
@@ -295,18 +315,24 @@ def history(
     *,
     benchmark: str = "SPY",
     negative: NegativePolicy = "exclude",
+    weighting: Weighting = "price-date",
+    forward: Forward = "fy2",
     store: Store | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> History:
     """Each fund's figures on every stored snapshot (``store``, default the user's store) between
-    ``since`` and ``until`` (data dates, inclusive), read as stored; figures for a policy or
-    benchmark not stored are computed from the snapshot's inputs (and not written)."""
+    ``since`` and ``until`` (data dates, inclusive), read as stored; figures for a policy,
+    benchmark, weighting or forward horizon not stored are computed from the snapshot's inputs
+    (and not written). The store keeps both policies under the default weighting and horizon."""
     store = store if store is not None else Store.open()
     bench = get_fund(benchmark).ticker
     wanted = [f.upper() for f in funds]
+    options = dict(negative=negative, weighting=weighting, forward=forward)
     damaged: list[str] = []
     stored = store.results(negative, bench, damaged=damaged)
+    if (weighting, forward) != STORED_OPTIONS:
+        stored = [dataclasses.replace(entry, records={}) for entry in stored]  # none of them apply
     known = {f for s in stored for f in s.info.fund_names}
     for name in wanted:
         if name not in known and not registry().knows(name):
@@ -327,7 +353,7 @@ def history(
                 damaged.append(str(exc))
                 continue
             recomputed += 1
-            found = {r["fund"]: r for r in _compare_on(_Data(snapshot, {}, [], []), held, {}, bench, negative).records()}
+            found = {r["fund"]: r for r in _compare_on(_Data(snapshot, {}, [], []), held, {}, bench, options).records()}
         for fund in held:
             record = found.get(fund)
             if record and record.get("status") == "ok":
@@ -404,10 +430,6 @@ class SnapshotRun:
         return self.saved is not None and not self.failed and not self.low_coverage
 
 
-#: Below this trailing coverage (weight with price and EPS) a snapshot run is reported partial.
-COVERAGE_THRESHOLD = 0.9
-
-
 def take_snapshot(
     funds: Sequence[str],
     *,
@@ -436,9 +458,48 @@ def take_snapshot(
     results = results_of(keep, bench.ticker)
     saved = store.save(keep, origin="live", results=results)
     asked = [f.ticker for f in _unique([*registered, bench]) if f.ticker in keep.holdings]  # as asked, not as downloaded
-    comparison = _compare_on(_Data(keep, {}, [], []), asked, {}, bench.ticker, "exclude")
+    comparison = _compare_on(_Data(keep, {}, [], []), asked, {}, bench.ticker, dict(negative="exclude"))
     low = {r.fund: r.valuation.coverage for r in comparison.rows if r.valuation and r.valuation.coverage < coverage_threshold}
     return SnapshotRun(saved, comparison, failed, low)
+
+
+@dataclass(frozen=True)
+class FundData:
+    """A fund as the user named it: ticker (or file name), name, index, and its holdings in the
+    chosen data (None when that data lacks the fund)."""
+
+    fund: str
+    name: str
+    index: str
+    holdings: Holdings | None
+
+
+def load_funds(
+    names: Sequence[str],
+    *,
+    data: DataMode = "auto",
+    snapshot: Snapshot | None = None,
+    store: Store | None = None,
+    fetch: Callable[[list[Fund], list[Holdings]], Snapshot] | None = None,
+    notes: list[str] | None = None,
+) -> tuple[Snapshot, list[FundData]]:
+    """The data for ``names`` (registry tickers or holdings-file paths), chosen as for
+    :func:`compare` (a failed download falls back fund by fund); what the choice was, and any
+    fallback, is appended to ``notes``. Nothing is written to ``store``."""
+    files, registered = _resolve(names)
+    if snapshot is None:
+        chosen = _choose_data(_unique(registered), files, data, store, fetch)
+        snapshot = chosen.snapshot
+        if notes is not None:
+            notes.extend([*chosen.warnings, *chosen.notes])
+    out = []
+    for name in names:
+        if name in files:
+            out.append(FundData(files[name].fund, *_file_label(files[name], name), files[name]))
+        else:
+            fund = get_fund(name)
+            out.append(FundData(fund.ticker, fund.name, fund.index, snapshot.holdings.get(fund.ticker)))
+    return snapshot, out
 
 
 def offline_snapshot(store: Store | None = None, *, skipped: list[str] | None = None) -> Snapshot:
@@ -574,7 +635,7 @@ def _unique(funds: list[Fund]) -> list[Fund]:
 
 
 __all__ = [
-    "Breakdown", "Comparison", "FundRow", "History", "RECORD_FIELDS", "SnapshotRun", "UnknownFundError",
+    "Breakdown", "Comparison", "FundData", "FundRow", "History", "RECORD_FIELDS", "SnapshotRun", "UnknownFundError",
     "HOLDINGS_HISTORY_COLUMNS", "HoldingsHistory", "Trend", "breakdown", "compare", "history", "holdings_history",
-    "offline_snapshot", "results_of", "take_snapshot",
+    "load_funds", "offline_snapshot", "results_of", "take_snapshot",
 ]

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import DataError
+from .metrics.valuation import COVERAGE_THRESHOLD
 from .vocabulary import NEGATIVE_POLICIES
 
 CONFIG_VARIABLE = "SMALLCAP_SCREEN_CONFIG"
@@ -87,7 +88,7 @@ KEYS: dict[str, Key] = {
         Key("funds", None, ["IWM", "IJR", "IJS", "SPY"], _funds, help="funds `snapshot` takes when none are named"),
         Key("benchmark", None, "SPY", _text, help="fund the discount is measured against"),
         Key("negative", None, "exclude", _policy, help="negative-earnings policy"),
-        Key("coverage_threshold", None, 0.9, _fraction, help="`snapshot` is partial (exit 7) below this coverage"),
+        Key("coverage_threshold", None, COVERAGE_THRESHOLD, _fraction, help="`snapshot` is partial (exit 7) below this coverage"),
         Key("data_dir", "paths", None, _path, "SMALLCAP_SCREEN_DATA_DIR", "folder of the store (default: the user data folder)"),
         Key("db", "paths", None, _path, "SMALLCAP_SCREEN_DB", "the store's database file (default: snapshots.sqlite3 in data_dir)"),
         Key("cache_dir", "paths", None, _path, "SMALLCAP_SCREEN_CACHE_DIR", "download cache folder (default: the user cache folder)"),
