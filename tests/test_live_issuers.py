@@ -8,8 +8,9 @@ import json
 import pytest
 
 from tests.standins.internet import StandInInternet
+from smallcap_screen.sources.http import HTML_RETRIES
 from tests.standins.issuers import HTML_PAGE, Fault
-from tests.test_live_cli import run
+from tests.helpers import run_live as run
 
 ONE_PER_ISSUER = ["IWM", "SPY", "VB", "DES", "SCHA"]
 
@@ -55,7 +56,8 @@ BROKEN = {
 @pytest.mark.parametrize("broken", list(BROKEN))
 def test_a_broken_answer_fails_its_fund_alone_and_says_why(net, tmp_path, broken):
     for route, fault in BROKEN[broken]:
-        net.issuers.inject(route, fault)
+        # A web page is retried (it may be a passing outage): it must come back on every retry.
+        net.issuers.inject(route, *[fault] * (HTML_RETRIES + 1 if fault is HTML_PAGE else 1))
 
     records, stderr = compare(net, tmp_path, *ONE_PER_ISSUER)
 
