@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from tests.standins.internet import StandInInternet
 from smallcap_screen.sources.http import HTML_RETRIES
+from tests.standins.internet import StandInInternet
 from tests.standins.issuers import HTML_PAGE, Fault
 from tests.helpers import run_live as run
 
@@ -44,20 +44,21 @@ def test_one_fund_of_each_issuer_is_valued_from_live_downloads(net, tmp_path, ra
     assert {r["as_of_holdings"] for f, r in records.items() if f != "IWM"} == {"2025-11-18"}
 
 
+#: A web page every time it is asked again (the client retries HTML answers HTML_RETRIES times).
+PERSISTENT_HTML = [HTML_PAGE] * (1 + HTML_RETRIES)
 BROKEN = {
-    "IWM": [("ajax", HTML_PAGE), ("latest", HTML_PAGE)],
-    "SPY": [("ssga-file", HTML_PAGE)],
-    "VB": [("vanguard", Fault(body=b'{"size": 1327, "fund": {"entity": [{"ticker": "AAPL", "percentW'))],
-    "DES": [("wisdomtree-api", HTML_PAGE)],
-    "SCHA": [("schwab-file", Fault(body=b"As-Of-Date,Symbol,Quantity,Percent of Assets,Name\r\n2025-11-18,AAPL,1,5"))],
+    "IWM": [("ajax", PERSISTENT_HTML), ("latest", PERSISTENT_HTML)],
+    "SPY": [("ssga-file", PERSISTENT_HTML)],
+    "VB": [("vanguard", [Fault(body=b'{"size": 1327, "fund": {"entity": [{"ticker": "AAPL", "percentW')])],
+    "DES": [("wisdomtree-api", PERSISTENT_HTML)],
+    "SCHA": [("schwab-file", [Fault(body=b"As-Of-Date,Symbol,Quantity,Percent of Assets,Name\r\n2025-11-18,AAPL,1,5")])],
 }
 
 
 @pytest.mark.parametrize("broken", list(BROKEN))
 def test_a_broken_answer_fails_its_fund_alone_and_says_why(net, tmp_path, broken):
-    for route, fault in BROKEN[broken]:
-        # A web page is retried (it may be a passing outage): it must come back on every retry.
-        net.issuers.inject(route, *[fault] * (HTML_RETRIES + 1 if fault is HTML_PAGE else 1))
+    for route, faults in BROKEN[broken]:
+        net.issuers.inject(route, *faults)
 
     records, stderr = compare(net, tmp_path, *ONE_PER_ISSUER)
 
