@@ -355,11 +355,17 @@ class _Client:
         from yfinance.exceptions import YFException, YFRateLimitError
 
         data = self.data
-        with data._cookie_lock:
-            if data._crumb is not None and not CRUMB_PATTERN.fullmatch(data._crumb):
-                data._crumb = None  # "Too Many Requests" stored as the crumb: never send it
-        try:
+
+        def handshake() -> None:
+            with data._cookie_lock:
+                if data._crumb is not None and not CRUMB_PATTERN.fullmatch(data._crumb):
+                    data._crumb = None  # "Too Many Requests" stored as the crumb: never send it
             data._get_cookie_and_crumb(timeout=timeout)
+
+        try:
+            _within(timeout, handshake)
+        except TimeoutError:
+            raise Retry(f"no cookie and crumb within {timeout:.0f} s", answered=False) from None
         except YFRateLimitError:
             raise Retry("crumb request answered HTTP 429", throttled=True) from None
         except RequestException as exc:
@@ -461,6 +467,27 @@ class _Batcher:
                 failed.extend(symbols)
             return
         quotes.update(_quotes_by_symbol(answer, set(symbols)))
+
+
+def _within(seconds: float, work: Callable[[], object]) -> None:
+    """Run ``work`` but return (raising TimeoutError) after ``seconds``: yfinance's handshake
+    falls back to its consent pages with a fixed 30 s timeout of its own, which must not carry
+    a run past its deadline. The abandoned call finishes on its daemon thread."""
+    outcome: list = []
+    finished = threading.Event()
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # handed to the caller's thread
+            outcome.append(error)
+        finished.set()
+
+    threading.Thread(target=run, name="yahoo-handshake", daemon=True).start()
+    if not finished.wait(seconds):
+        raise TimeoutError
+    if outcome:
+        raise outcome[0]
 
 
 def _quotes_by_symbol(answer: dict | None, wanted: set[str]) -> dict[str, dict]:
