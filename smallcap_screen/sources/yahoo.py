@@ -332,7 +332,7 @@ class _Client:
         if isinstance(failure, GaveUp) and failure.last is not None and failure.last.throttled:
             error = NetworkError(f"Yahoo Finance keeps refusing requests ({failure}); wait a few minutes and try again")
         elif isinstance(failure, GaveUp) and failure.last is None:
-            error = NetworkError(f"Yahoo Finance does not answer ({failure}); try again later")
+            error = NetworkError(f"{failure}; try again later")
         else:
             reason = failure.last.reason if isinstance(failure, GaveUp) and failure.last else str(failure) or "HTTP 400"
             error = NetworkError(f"Yahoo Finance keeps failing ({reason}); try again later")
