@@ -34,7 +34,7 @@ _EXPORTS = {
     "get_fund": "registry",
     "read_holdings_file": "sources.holdings_file",
     "parse_finviz_csv": "sources.finviz",
-    "snapshot_from_finviz": "importing",
+    "snapshot_from_export": "importing",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -52,6 +52,12 @@ class ScreenError(Exception):
     exit_code = ExitCode.INTERNAL_ERROR
 
 
+class UsageError(ScreenError):
+    """Something only the caller can supply is missing, e.g. the date of an export that states none."""
+
+    exit_code = ExitCode.USAGE
+
+
 class DataError(ScreenError):
     """An input file or answer is unusable: malformed, empty, truncated, HTML, absurd."""
 

@@ -1,39 +1,90 @@
-"""Snapshots from files a user already has: a finviz screener export, and holdings files.
+"""Snapshots from files a user already has: a fundamentals export, and holdings files.
 
-For anyone whose prices come from finviz rather than Yahoo: the export supplies price and
-earnings per stock, holdings come from the files given, else from the newest local snapshot
-(or the bundled one), and the result is kept in the store like any live snapshot.
+For anyone whose prices come from elsewhere than Yahoo: the export (a finviz screener export or a
+plain CSV of ``ticker, price, eps_trailing, ...``, see :mod:`.sources.exports`) supplies price and
+earnings per stock, holdings come from the files given, else from the newest local snapshot (or
+the bundled one), and the result is kept in the store like any live snapshot.
+
+A partial universe (the S&P 500 alone, say) must not re-price funds it barely covers: a fund whose
+equity weight the export prices less than :data:`MIN_COVERAGE` of is left out of the new snapshot,
+with a note, and keeps the prices of the snapshots before it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .snapshot import Snapshot, snapshot_of
+from .errors import DataError, UsageError
+from .snapshot import Snapshot
+
+#: Share of a fund's equity weight an import must price (price and trailing EPS) to re-price it.
+MIN_COVERAGE = 0.9
 
 
-def snapshot_from_finviz(
-    finviz_csv: Path,
+@dataclass(frozen=True)
+class Imported:
+    """What an import made: the snapshot to keep, and what the user should hear about it."""
+
+    snapshot: Snapshot
+    coverage: dict[str, float]  # fund → share of its equity weight the export prices
+    left_out: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def snapshot_from_export(
+    export: Path,
     *,
     holdings_files: Sequence[Path] = (),
     base: Snapshot,
     as_of: dt.date | None = None,
-) -> Snapshot:
-    """A snapshot of ``base``'s holdings (replaced or extended by ``holdings_files``) priced by
-    the finviz export. ``as_of`` defaults to the export file's modification date."""
-    from .sources.finviz import parse_finviz_csv
+    min_coverage: float = MIN_COVERAGE,
+) -> Imported:
+    """A snapshot of ``base``'s holdings (replaced or extended by ``holdings_files``) priced by the
+    export, keeping every stock of the export (so any file is priced by it later).
+
+    ``as_of`` is the prices' date; without it the date the export states is used, and an export
+    that states none is refused with UsageError (a file's modification time is not the prices'
+    date). Raises DataError for a cut-off or unusable export, and when it covers no fund well enough.
+    """
+    from .metrics import fund_valuation
+    from .sources.exports import export_date, parse_export
     from .sources.holdings_file import read_holdings_file
 
     from .sources.input_bounds import read_regular_file
 
-    finviz_csv = Path(finviz_csv)
-    content = read_regular_file(finviz_csv, "finviz export")
-    as_of = as_of or dt.date.fromtimestamp(finviz_csv.stat().st_mtime)
-    fundamentals = parse_finviz_csv(content, as_of=as_of, source=f"finviz export {finviz_csv.name}")
+    export = Path(export)
+    content = read_regular_file(export, "fundamentals export")
+    as_of = as_of or export_date(content, export.name)
+    fundamentals = parse_export(content, as_of=as_of, source=f"export {export.name}")
+    if as_of is None:
+        raise UsageError(f"{export.name} does not say which day its prices are from: pass it as --as-of YYYY-MM-DD")
     holdings = dict(base.holdings)
+    given = set()
     for path in holdings_files:
         parsed = read_holdings_file(path)
         holdings[parsed.fund] = parsed
-    return snapshot_of(holdings, fundamentals, f"finviz import {finviz_csv.name}")
+        given.add(parsed.fund)
+    coverage = {fund: fund_valuation(h, fundamentals, negative="include").coverage for fund, h in holdings.items()}
+    left_out = [f for f, c in coverage.items() if c < min_coverage and f not in given]
+    notes = []
+    if left_out:
+        shares = ", ".join(f"{f} {coverage[f]:.0%}" for f in left_out)
+        notes.append(
+            f"left out {', '.join(left_out)}: {export.name} prices too little of them ({shares}, under {min_coverage:.0%}); "
+            "they keep the prices of earlier snapshots"
+        )
+    kept = {f: h for f, h in holdings.items() if f not in left_out}
+    if not kept:
+        raise DataError(
+            f"{export.name} prices none of the funds well enough (best: {max(coverage.values(), default=0):.0%} of a fund); "
+            "pass --holdings files of funds it covers"
+        )
+    low = [f for f in given if coverage[f] < min_coverage]
+    if low:
+        notes.append(f"{', '.join(low)} kept as asked, though {export.name} prices only " + ", ".join(f"{coverage[f]:.0%}" for f in low))
+    snapshot = Snapshot(kept, fundamentals, dt.datetime.now(dt.timezone.utc), f"import of {export.name}")
+    return Imported(snapshot, coverage, left_out, notes)
+

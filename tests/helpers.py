@@ -15,12 +15,12 @@ WHOLE_RAW = REPO.parent / "shared" / "data" / "raw"
 EXCERPTS = REPO / "tests" / "fixtures" / "real"
 
 
-def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def run(*args: str, env: dict | None = None, cwd: str | Path | None = None) -> subprocess.CompletedProcess:
     """``smallcap-screen ARGS`` as a subprocess at 200 columns, colour settings of the caller removed."""
     environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     environment.update({"COLUMNS": "200", **(env or {})})
     return subprocess.run(
-        [sys.executable, "-m", "smallcap_screen", *args], capture_output=True, text=True, env=environment, timeout=120
+        [sys.executable, "-m", "smallcap_screen", *args], capture_output=True, text=True, env=environment, timeout=120, cwd=cwd
     )
 
 

@@ -29,8 +29,8 @@ def faults() -> pd.DataFrame:
 
 
 def test_every_row_with_a_ticker_becomes_one_stock(finviz, raw_figure) -> None:
-    # 10,362 rows (103 in the excerpt); "NA" (Nano Labs) is read as a missing ticker and dropped.
-    assert len(finviz) == raw_figure(whole=10_361, excerpt=102)
+    # 10,362 rows (103 in the excerpt); "NA" (Nano Labs) is a ticker like any other.
+    assert len(finviz) == raw_figure(whole=10_362, excerpt=103)
     assert finviz.index.name == "ticker"
 
 

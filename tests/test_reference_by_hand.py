@@ -14,7 +14,7 @@ import io
 
 import pytest
 
-from smallcap_screen import compare, snapshot_from_finviz
+from smallcap_screen import compare, snapshot_from_export
 from smallcap_screen.snapshot import bundled_snapshot
 
 
@@ -99,19 +99,21 @@ def by_hand(raw_dir, fund: str, field: str) -> float:
 @pytest.fixture(scope="module")
 def imported(raw_dir) -> dict[str, dict]:
     """compare() on a snapshot imported from the raw files, as `smallcap-screen import` makes it."""
-    snapshot = snapshot_from_finviz(
+    snapshot = snapshot_from_export(
         raw_dir / "fundamentals_finviz_2025-08-19.csv",
         holdings_files=[raw_dir / name for name, _ in HOLDINGS_FILES.values()],
         base=bundled_snapshot(),
         as_of=dt.date(2025, 8, 19),
-    )
-    result = compare(list(HOLDINGS_FILES), benchmark="SPY", data="offline", snapshot=snapshot)
+    ).snapshot
+    # The recipe above weights by the holdings file's market values: the holdings-date weighting.
+    # Price-date weights (the default) are checked by hand in test_screener_by_hand.py.
+    result = compare(list(HOLDINGS_FILES), benchmark="SPY", weighting="holdings-date", data="offline", snapshot=snapshot)
     return {r["fund"]: r for r in result.records()}
 
 
 @pytest.fixture(scope="module")
 def bundled() -> dict[str, dict]:
-    result = compare(list(HOLDINGS_FILES), benchmark="SPY", data="offline", snapshot=bundled_snapshot())
+    result = compare(list(HOLDINGS_FILES), benchmark="SPY", weighting="holdings-date", data="offline", snapshot=bundled_snapshot())
     return {r["fund"]: r for r in result.records()}
 
 

@@ -19,13 +19,13 @@ def funds(output_format: FormatOption = None, output: OutputOption = None) -> No
     """
     from ..catalog import CATALOG_FIELDS, fund_catalog
     from ..render.funds import catalog_table
-    from ..render.records import records_csv, records_json
+    from ..output import csv_text, json_text
 
     entries = fund_catalog()
     emit(
         output_format,
         output,
-        json=lambda: records_json([e.record() for e in entries]),
-        csv=lambda: records_csv([e.record() for e in entries], CATALOG_FIELDS),
+        json=lambda: json_text([e.record() for e in entries]),
+        csv=lambda: csv_text([e.record() for e in entries], CATALOG_FIELDS),
         table=lambda plain, width: catalog_table(entries, plain=plain, width=width),
     )

@@ -30,7 +30,7 @@ def history(
     from ..comparison import RECORD_FIELDS
     from ..comparison import history as run_history
     from ..render import history as render
-    from ..render.records import records_csv, records_json
+    from ..output import csv_text, json_text
     from ..store import Store
 
     store = Store.open(data_dir)
@@ -40,7 +40,7 @@ def history(
     emit(
         output_format,
         output,
-        json=lambda: records_json(records),
-        csv=lambda: records_csv(records, ["snapshot", *RECORD_FIELDS]),
+        json=lambda: json_text(records),
+        csv=lambda: csv_text(records, ["snapshot", *RECORD_FIELDS]),
         table=lambda plain, width: render.history_table(records, benchmark=benchmark.upper(), plain=plain, width=width),
     )

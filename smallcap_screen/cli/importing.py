@@ -13,20 +13,33 @@ from .options import DataDirOption
 
 
 @app.command("import")
-def import_finviz(
-    finviz_csv: Annotated[Path, typer.Argument(help="A finviz screener export (CSV with Ticker, Price, P/E, Forward P/E, EPS (ttm) ...).")],
+def import_export(
+    export: Annotated[
+        Path,
+        typer.Argument(
+            help="A finviz screener export, or a CSV with ticker, price, eps_trailing columns (optional eps_forward, "
+            "eps_fy1, book_per_share, shares, market_cap, sector; Symbol, Price, Earnings/Share ... are understood too)."
+        ),
+    ],
     holdings_files: Annotated[List[Path], typer.Option("--holdings", help="A holdings file to price (repeatable); by default the funds of the newest snapshot.")] = [],  # noqa: B006 - typer's spelling of an empty default
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date of the export's prices, YYYY-MM-DD (default: the file's date).")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date of the export's prices, YYYY-MM-DD; needed when neither a Date column nor the file name states it.")] = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Keep a snapshot priced by your own finviz export; `compare --offline` then uses it.
+    """Keep a snapshot priced by your own fundamentals export; `compare --offline` then uses it.
 
-    Example: smallcap-screen import finviz.csv --holdings IWM_holdings.csv --as-of 2025-08-19
+    Funds the export prices less than 90% of (by weight) are left out, with a note, and keep
+    their earlier prices. A cut-off export, or one without a usable row, is refused (exit 3).
+
+    Examples:
+
+      smallcap-screen import finviz_2025-08-19.csv --holdings IWM_holdings.csv
+
+      smallcap-screen import sp500.csv --as-of 2026-05-14
     """
     import datetime as dt
 
     from ..comparison import offline_snapshot
-    from ..importing import snapshot_from_finviz
+    from ..importing import snapshot_from_export
     from ..store import Store
 
     try:
@@ -34,7 +47,9 @@ def import_finviz(
     except ValueError:
         raise typer.BadParameter(f"{as_of!r} is not a date like 2025-08-19", param_hint="--as-of") from None
     store = Store.open(data_dir)
-    snapshot = snapshot_from_finviz(finviz_csv, holdings_files=holdings_files, base=offline_snapshot(store), as_of=date)
-    path = store.save(snapshot)
-    funds = ", ".join(f"{f} {len(h.equities)}" for f, h in snapshot.holdings.items())
-    stderr(f"kept {path.name}: {funds} holdings priced by {len(snapshot.fundamentals.table):,} stocks of {finviz_csv.name}")
+    imported = snapshot_from_export(export, holdings_files=holdings_files, base=offline_snapshot(store), as_of=date)
+    path = store.save(imported.snapshot)
+    funds = ", ".join(f"{f} {len(h.equities)} ({imported.coverage[f]:.0%} priced)" for f, h in imported.snapshot.holdings.items())
+    for note in imported.notes:
+        stderr(note)
+    stderr(f"kept {path.name}: {funds}; prices of {len(imported.snapshot.fundamentals.table):,} stocks as of {imported.snapshot.fundamentals.as_of}")

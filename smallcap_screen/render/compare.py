@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..comparison import RECORD_FIELDS, Comparison
 from . import pct, pe, signed_pct
 from .layout import Column, Layout, fitted_table
-from .records import records_csv, records_json
+from ..output import csv_text, json_text
 
 POLICY_TEXT = {
     "exclude": "holdings with negative earnings excluded (iShares / FTSE Russell 'ex-negative' convention)",
@@ -14,11 +14,11 @@ POLICY_TEXT = {
 
 
 def to_json(comparison: Comparison) -> str:
-    return records_json(comparison.records())
+    return json_text(comparison.records())
 
 
 def to_csv(comparison: Comparison) -> str:
-    return records_csv(comparison.records(), RECORD_FIELDS)
+    return csv_text(comparison.records(), RECORD_FIELDS)
 
 
 def comparison_table(comparison: Comparison, *, plain: bool = False, width: int = 200):

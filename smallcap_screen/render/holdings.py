@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from ..comparison import Breakdown
+from ..output import csv_text, json_text
 from . import number, pe
 from .layout import Column, Layout, fitted_table
 
 
 def breakdown_json(breakdown: Breakdown) -> str:
-    return breakdown.table.to_json(orient="records", indent=2, double_precision=15) + "\n"
+    return json_text(breakdown.table)
 
 
 def breakdown_csv(breakdown: Breakdown) -> str:
-    return breakdown.table.to_csv(index=False)
+    return csv_text(breakdown.table)
 
 
 def breakdown_table(breakdown: Breakdown, *, top: int | None = None, plain: bool = False, width: int = 200):

@@ -19,15 +19,13 @@ in millions; they are converted to dollars and shares here. Tickers are already 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError
 from ..model import FUNDAMENTAL_COLUMNS, Fundamentals
-from .input_bounds import bounded_text
-from .parsing import reject_unusable, to_numbers
+from .parsing import to_numbers
 
 REQUIRED_COLUMNS = ["Ticker", "Price", "P/E", "EPS (ttm)"]
 #: Read when present, NaN when a custom export leaves them out.
@@ -43,22 +41,22 @@ def parse_finviz_csv(content: bytes, *, as_of: dt.date | None = None, source: st
     BE shows 0.00 at a P/E of 9961.7), else ``EPS (ttm)`` (finviz leaves P/E blank for losses).
     ``eps_forward`` is Price / Forward P/E, a next-fiscal-year (FY2) figure; it is NaN where
     Forward P/E is blank, which means the estimate is <= 0 or missing. See the module docstring
-    for the flags. Raises DataError when required columns are missing or the body is unreadable.
+    for the flags. Raises DataError when required columns are missing, the body is unreadable or
+    cut off (see :func:`smallcap_screen.sources.exports.read_export`).
     """
+    from .exports import read_export
+
     what = source or "finviz export"
-    content = bounded_text(content, what)
-    reject_unusable(content, what, expected="a finviz export")
-    wanted = set(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
-    try:
-        raw = pd.read_csv(
-            io.BytesIO(content), usecols=lambda c: c in wanted, dtype={"Ticker": str}, encoding="utf-8-sig"
-        )
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise DataError(f"{what} is not a readable CSV ({str(error).splitlines()[0]})") from None
+    return fundamentals_from_finviz(read_export(content, what), as_of=as_of, source=source)
+
+
+def fundamentals_from_finviz(raw: pd.DataFrame, *, as_of: dt.date | None, source: str = "") -> Fundamentals:
+    """:func:`parse_finviz_csv` on an export already read and checked (:func:`.exports.read_export`)."""
+    what = source or "finviz export"
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
         raise DataError(f"{what} lacks columns {', '.join(missing)}: not a finviz screener export")
-    raw["Ticker"] = raw["Ticker"].fillna("").str.strip().str.upper()
+    raw = raw.assign(Ticker=raw["Ticker"].fillna("").astype(str).str.strip().str.upper())
     raw = raw[raw["Ticker"] != ""].drop_duplicates("Ticker").set_index("Ticker")
     table = _fundamentals(raw)
     table.index.name = "ticker"

@@ -7,6 +7,9 @@ What is served, from the real files in ../shared/data/raw:
 - IWM: the iShares CSV of 2025-11-05; SPY: the SSGA xlsx of 2025-11-18;
 - IJR: the derived IJR list written out in iShares' ``Market Weight`` CSV layout;
 - IJS: no real file exists, so the value half of IJR (every other IJR line) stands in for it;
+- VB (Vanguard JSON), DES (WisdomTree JSON) and SCHA (Schwab CSV): no real download exists, so the
+  derived VB list in Vanguard's format, the other half of IJR in WisdomTree's and the VB list in
+  Schwab's stand in (tests/standins/issuer_files.py);
 - Yahoo: one quote per stock of the finviz export of 2025-08-19 (real prices and EPS), and for
   each fund a quote whose trailing P/E is REPORTED_PE.
 """
@@ -22,12 +25,13 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from smallcap_screen.reference import read_reference_fundamentals
+from tests.standins import issuer_files
 from tests.standins.issuers import IssuerStandIn
 from tests.standins.proxy import HttpsProxy
 from tests.standins.yahoo import YahooStandIn, quotes_from_fundamentals
 
 YAHOO_HOSTS = ("query1.finance.yahoo.com", "query2.finance.yahoo.com", "fc.yahoo.com", "guce.yahoo.com", "consent.yahoo.com", "finance.yahoo.com")
-ISSUER_HOSTS = ("www.ishares.com", "www.ssga.com")
+ISSUER_HOSTS = ("www.ishares.com", "www.ssga.com", "investor.vanguard.com", "www.wisdomtree.com", "www.schwabassetmanagement.com")
 
 ISHARES_HEADER = (
     "Ticker,Name,Sector,Asset Class,Market Value,Market Weight,Notional Value,Notional Weight,"
@@ -90,11 +94,18 @@ class StandInInternet:
         ijr = derived_list(self.raw_dir / "IJR_holdings_derived-portfolio-xray_2025-11.js")
         (folder / "IJR.csv").write_text(ishares_csv_from_list("iShares Core S&P Small-Cap ETF", "Nov 18, 2025", ijr), encoding="utf-8")
         (folder / "IJS.csv").write_text(ishares_csv_from_list("iShares S&P Small-Cap 600 Value ETF", "Nov 18, 2025", ijr[::2]), encoding="utf-8")
+        vb = derived_list(self.raw_dir / "VB_holdings_derived-portfolio-xray_2025-11.js")
+        (folder / "VB.json").write_bytes(issuer_files.vanguard_json(vb, as_of="2025-11-18"))
+        (folder / "DES.json").write_bytes(issuer_files.wisdomtree_json(ijr[1::2], fund="DES", as_of="2025-11-18", class_id=0))
+        (folder / "SCHA.csv").write_bytes(issuer_files.schwab_csv(vb, as_of="2025-11-18"))
         self.files = {
             "IWM": self.raw_dir / "IWM_holdings_2025-11-05.csv",
             "IJR": folder / "IJR.csv",
             "IJS": folder / "IJS.csv",
             "SPY": self.raw_dir / "SPY_holdings-daily-us-en-spy_2025-11-18.xlsx",
+            "VB": folder / "VB.json",
+            "DES": folder / "DES.json",
+            "SCHA": folder / "SCHA.csv",
         }
         self.fundamentals = read_reference_fundamentals(self.raw_dir)
         self.issuers = self._stack.enter_context(IssuerStandIn(self.files, latency=self.latency))
