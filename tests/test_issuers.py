@@ -15,7 +15,7 @@ import pytest
 
 from smallcap_screen.errors import DataError, NetworkError, UnknownFundError
 from smallcap_screen.issuers import issuer_of, schwab, vanguard, wisdomtree
-from smallcap_screen.registry import Fund, Registry, get_fund, read_registry, registry
+from smallcap_screen.registry import Fund, Registry, get_fund, registry
 from smallcap_screen.sources.download import download_holdings
 from smallcap_screen.sources.holdings_file import parse_holdings_bytes, read_holdings_file
 from smallcap_screen.sources.http import HTML_RETRIES, HtmlAnswerError, HttpClient
@@ -299,7 +299,7 @@ def test_a_new_issuer_is_one_module_and_rows_in_the_fund_table(tmp_path, monkeyp
     served = tmp_path / "ACME.txt"
     served.write_text("ACME HOLDINGS\nAAPL;60\nMSFT;40\n", encoding="utf-8")
 
-    acme = read_registry(table).get("ACME2000")
+    acme = Registry.from_csv(table.read_text(encoding="utf-8")).get("ACME2000")
     with IssuerStandIn({}) as site:
         site.extra_routes["/holdings/ACME.txt"] = served
         holdings = download_holdings(acme, client=client, base_urls={"acme.issuer": site.url})
