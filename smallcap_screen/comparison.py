@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Literal, Sequence
 
 from .errors import DataError, NetworkError, UnknownFundError
-from .metrics import FundValuation, NegativePolicy, fund_valuation, versus_benchmark
+from .metrics import COVERAGE_THRESHOLD, Forward, FundValuation, NegativePolicy, Weighting, fund_valuation, versus_benchmark
+from .metrics.frame import horizon_label
 from .model import Holdings
 from .registry import Fund, get_fund, registry
 from .snapshot import Snapshot, bundled_snapshot
@@ -31,12 +32,14 @@ DataMode = Literal["auto", "live", "offline"]
 #: Field order of ``Comparison.records()`` — the stable CSV/JSON names scripts depend on.
 RECORD_FIELDS = [
     "fund", "name", "index", "status", "status_reason",
-    "holdings", "coverage", "coverage_forward",
+    "holdings", "coverage", "coverage_forward", "low_coverage", "low_coverage_forward", "coverage_threshold",
     "pe_trailing", "pe_trailing_reason", "pe_forward", "pe_forward_reason",
     "benchmark", "discount_trailing", "discount_forward", "relative_pe_trailing", "relative_pe_forward",
-    "loss_weight", "median_pe", "earnings_growth", "price_to_book", "top10_weight",
-    "set_aside_weight", "flagged_holdings", "reported_pe_trailing", "reported_pe_forward",
-    "negative_policy", "forward_horizon", "as_of_holdings", "as_of_prices", "data_source",
+    "loss_weight", "loss_count_share", "median_pe", "weighted_median_pe",
+    "earnings_growth", "earnings_growth_basis", "price_to_book", "top10_weight",
+    "set_aside_weight", "flagged_holdings", "flagged_weight", "reported_pe_trailing", "reported_pe_forward",
+    "negative_policy", "forward_horizon", "forward_losses", "weighting",
+    "as_of_holdings", "as_of_prices", "data_source",
 ]
 
 
@@ -90,6 +93,9 @@ def compare(
     *,
     benchmark: str = "SPY",
     negative: NegativePolicy = "exclude",
+    weighting: Weighting = "price-date",
+    forward: Forward = "fy2",
+    coverage_threshold: float = COVERAGE_THRESHOLD,
     data: DataMode = "auto",
     snapshot: Snapshot | None = None,
     store: Store | None = None,
@@ -99,8 +105,12 @@ def compare(
 
     A fund named twice is shown once. ``snapshot`` pins the data (no fetching, no store); otherwise
     ``data`` decides, see the module docstring. ``fetch`` replaces the live fetch (used by the CLI
-    to attach progress reporting).
+    to attach progress reporting). ``weighting`` ("price-date": shares x price on the price date
+    where the issuer gives share counts; "holdings-date": the issuer's weights), ``forward``
+    ("fy2" or "fy1") and ``coverage_threshold`` (below it a P/E is marked low-coverage) are
+    explained in README.
     """
+    options = dict(negative=negative, weighting=weighting, forward=forward, coverage_threshold=coverage_threshold)
     files, registered = _resolve([*funds, benchmark])
     notes: list[str] = []
     if snapshot is None:
@@ -108,7 +118,7 @@ def compare(
 
     bench_holdings = files[benchmark] if benchmark in files else snapshot.holdings.get(get_fund(benchmark).ticker)
     bench_name = bench_holdings.fund if bench_holdings else get_fund(benchmark).ticker
-    bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, negative=negative) if bench_holdings else None
+    bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, **options) if bench_holdings else None
     if bench_value is None:
         notes.append(f"benchmark {bench_name} is not in this snapshot: no discounts computed")
     rows = []
@@ -122,11 +132,11 @@ def compare(
         if holdings is None:
             rows.append(FundRow(fund.ticker, label, index, None, "not in this snapshot"))
             continue
-        valuation = fund_valuation(holdings, snapshot.fundamentals, negative=negative)
+        valuation = fund_valuation(holdings, snapshot.fundamentals, **options)
         if bench_value is not None:
             valuation = versus_benchmark(valuation, bench_value)
         rows.append(FundRow(holdings.fund, label, index, valuation, reported=snapshot.reported.get(holdings.fund, {})))
-    return Comparison(rows, bench_name, negative, snapshot.label, snapshot.fundamentals.forward_horizon, snapshot.fundamentals.as_of, notes)
+    return Comparison(rows, bench_name, negative, snapshot.label, horizon_label(forward, snapshot.fundamentals), snapshot.fundamentals.as_of, notes)
 
 
 def _unique_funds(funds: list[str], files: dict[str, Holdings]) -> list[str]:
@@ -152,13 +162,15 @@ def breakdown(
     fund: str,
     *,
     negative: NegativePolicy = "exclude",
+    weighting: Weighting = "price-date",
+    forward: Forward = "fy2",
     data: DataMode = "auto",
     snapshot: Snapshot | None = None,
     store: Store | None = None,
     fetch: Callable[[list[Fund], list[Holdings]], Snapshot] | None = None,
 ) -> Breakdown:
     """Every holding of ``fund`` (a registry ticker or a holdings-file path) with its price, EPS,
-    P/E and whether it entered the fund P/E; data chosen as for :func:`compare`."""
+    P/E and whether it entered the fund P/E; data and options as for :func:`compare`."""
     from .metrics import holding_breakdown
 
     files, registered = _resolve([fund])
@@ -168,13 +180,19 @@ def breakdown(
     holdings = files[fund] if fund in files else snapshot.holdings.get(registered[0].ticker)
     if holdings is None:
         raise DataError(f"{registered[0].ticker} is not in {snapshot.label}: run with live data or pick a fund it holds")
-    table = holding_breakdown(holdings, snapshot.fundamentals, negative=negative)
-    valuation = fund_valuation(holdings, snapshot.fundamentals, negative=negative)
+    table = holding_breakdown(holdings, snapshot.fundamentals, negative=negative, weighting=weighting, forward=forward)
+    valuation = fund_valuation(holdings, snapshot.fundamentals, negative=negative, weighting=weighting, forward=forward)
     return Breakdown(holdings.fund, table, valuation, snapshot.label, notes)
 
 
 def history(
-    funds: Sequence[str], *, benchmark: str = "SPY", negative: NegativePolicy = "exclude", store: Store | None = None
+    funds: Sequence[str],
+    *,
+    benchmark: str = "SPY",
+    negative: NegativePolicy = "exclude",
+    weighting: Weighting = "price-date",
+    forward: Forward = "fy2",
+    store: Store | None = None,
 ) -> list[dict]:
     """The comparison recomputed on every snapshot in the store, oldest first: a time series.
 
@@ -188,9 +206,44 @@ def history(
             snapshot = store.load(name)
         except DataError:
             continue
-        result = compare(funds, benchmark=benchmark, negative=negative, snapshot=snapshot)
+        result = compare(funds, benchmark=benchmark, negative=negative, weighting=weighting, forward=forward, snapshot=snapshot)
         out.extend({"snapshot": name, **record} for record in result.records() if record["status"] == "ok")
     return out
+
+
+@dataclass(frozen=True)
+class FundData:
+    """A fund as the user named it: ticker (or file name), name, index, and its holdings in the
+    chosen data (None when that data lacks the fund)."""
+
+    fund: str
+    name: str
+    index: str
+    holdings: Holdings | None
+
+
+def load_funds(
+    names: Sequence[str],
+    *,
+    data: DataMode = "auto",
+    snapshot: Snapshot | None = None,
+    store: Store | None = None,
+    fetch: Callable[[list[Fund], list[Holdings]], Snapshot] | None = None,
+    notes: list[str] | None = None,
+) -> tuple[Snapshot, list[FundData]]:
+    """The data for ``names`` (registry tickers or holdings-file paths), chosen as for
+    :func:`compare`; what the choice was is appended to ``notes``."""
+    files, registered = _resolve(names)
+    if snapshot is None:
+        snapshot = _choose_snapshot(_unique(registered), list(files.values()), data, store, fetch, notes if notes is not None else [])
+    out = []
+    for name in names:
+        if name in files:
+            out.append(FundData(files[name].fund, *_file_label(files[name], name), files[name]))
+        else:
+            fund = get_fund(name)
+            out.append(FundData(fund.ticker, fund.name, fund.index, snapshot.holdings.get(fund.ticker)))
+    return snapshot, out
 
 
 def offline_snapshot(store: Store | None = None) -> Snapshot:
@@ -259,4 +312,4 @@ def _unique(funds: list[Fund]) -> list[Fund]:
     return list(dict.fromkeys(funds))
 
 
-__all__ = ["Breakdown", "Comparison", "FundRow", "RECORD_FIELDS", "UnknownFundError", "breakdown", "compare", "history", "offline_snapshot"]
+__all__ = ["Breakdown", "Comparison", "FundData", "FundRow", "RECORD_FIELDS", "load_funds", "UnknownFundError", "breakdown", "compare", "history", "offline_snapshot"]

@@ -10,6 +10,15 @@ from __future__ import annotations
 #: include: every covered holding, losses kept (S&P, FactSet, Yardeni).
 NEGATIVE_POLICIES: tuple[str, ...] = ("exclude", "include")
 
+#: Which weights a fund's figures use (see README, "Methodology" and metrics/weighting.py).
+#: price-date: shares held x price on the price date, where the issuer gives share counts;
+#: holdings-date: the issuer's weights on the holdings date.
+WEIGHTINGS: tuple[str, ...] = ("price-date", "holdings-date")
+
+#: Forward earnings horizon: fy1 = current fiscal year consensus (Yahoo epsCurrentYear);
+#: fy2 = next fiscal year (Yahoo epsForward, finviz Forward P/E).
+FORWARDS: tuple[str, ...] = ("fy1", "fy2")
+
 #: Where data comes from: auto (live, falling back to local data with a note), live (an unreachable
 #: network is an error), offline (newest stored snapshot, else the bundled one).
 DATA_MODES: tuple[str, ...] = ("auto", "live", "offline")

@@ -88,9 +88,16 @@ def test_live_figures_equal_those_of_an_import_of_the_same_files(net, homes, raw
     made = run("import", str(raw_dir / "fundamentals_finviz_2025-08-19.csv"), *holdings, "--as-of", "2025-08-19", env=imported)
     assert made.returncode == 0, made.stderr
     offline = by_fund(run("compare", "IWM", "SPY", "-f", "json", "--offline", env=imported).stdout)
+    # Only the import sets aside holdings whose finviz row is suspect (EPS not adjusted after a
+    # reverse split, a market cap 10x off price x shares); Yahoo quotes carry no such evidence, so
+    # those holdings enter live. They weigh about 0.1% of IWM.
     for fund in ("IWM", "SPY"):
-        for field in ("pe_trailing", "pe_forward", "coverage", "loss_weight"):
-            assert live[fund][field] == pytest.approx(offline[fund][field], rel=1e-6), (fund, field)
+        flagged = offline[fund]["flagged_weight"]
+        assert flagged < 0.002 and live[fund]["flagged_holdings"] <= offline[fund]["flagged_holdings"]
+        for field in ("coverage", "loss_weight"):
+            assert live[fund][field] == pytest.approx(offline[fund][field], abs=flagged + 1e-9), (fund, field)
+        for field in ("pe_trailing", "pe_forward"):
+            assert live[fund][field] == pytest.approx(offline[fund][field], rel=1e-3), (fund, field)
 
 
 def test_unplugged_network_falls_back_to_the_newest_snapshot_and_says_so(net, homes):

@@ -105,13 +105,15 @@ def imported(raw_dir) -> dict[str, dict]:
         base=bundled_snapshot(),
         as_of=dt.date(2025, 8, 19),
     ).snapshot
-    result = compare(list(HOLDINGS_FILES), benchmark="SPY", data="offline", snapshot=snapshot)
+    # The recipe above weights by the holdings file's market values: the holdings-date weighting.
+    # Price-date weights (the default) are checked by hand in test_screener_by_hand.py.
+    result = compare(list(HOLDINGS_FILES), benchmark="SPY", weighting="holdings-date", data="offline", snapshot=snapshot)
     return {r["fund"]: r for r in result.records()}
 
 
 @pytest.fixture(scope="module")
 def bundled() -> dict[str, dict]:
-    result = compare(list(HOLDINGS_FILES), benchmark="SPY", data="offline", snapshot=bundled_snapshot())
+    result = compare(list(HOLDINGS_FILES), benchmark="SPY", weighting="holdings-date", data="offline", snapshot=bundled_snapshot())
     return {r["fund"]: r for r in result.records()}
 
 

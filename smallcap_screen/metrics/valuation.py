@@ -1,15 +1,16 @@
-"""Fund valuation metrics as pure functions over holdings and per-stock fundamentals.
+"""A fund's P/E and its companions, as pure functions over holdings and per-stock fundamentals.
 
-No I/O here. Every figure is defined in README.md ("Methodology") so it can be reproduced by hand:
+Every figure is defined in README.md ("Methodology") so it can be reproduced by hand:
 
 - Fund P/E is the weighted harmonic mean of holding P/Es, i.e. the inverse of the weighted mean
   earnings yield: ``PE = sum(w) / sum(w * E/P)`` over the holdings that enter it.
 - ``exclude`` (default) keeps holdings with E > 0 only, as iShares, FTSE Russell and Morningstar
   publish "P/E ex-negative earnings". ``include`` keeps losses ("own the whole fund"); when the
   covered holdings lose money in aggregate that P/E is not meaningful and is returned as None
-  with the reason.
-- Holdings without a usable price or EPS leave numerator and denominator alike; the weight that
-  did enter is reported as coverage.
+  with the reason. When the source cannot report negative forward estimates, the forward P/E
+  under ``include`` is None too: a figure without the losses must not pass for one with them.
+- Holdings without a usable price or EPS, and flagged holdings, leave numerator and denominator
+  alike; the weight that did enter is reported as coverage, and marked low below a threshold.
 """
 
 from __future__ import annotations
@@ -21,18 +22,21 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .model import Fundamentals, Holdings
-from .vocabulary import NEGATIVE_POLICIES
+from ..model import Fundamentals, Holdings
+from ..vocabulary import NEGATIVE_POLICIES
+from .frame import Forward, Joined, join
+from .weighting import Weighting
 
 NegativePolicy = Literal["exclude", "include"]
-HORIZONS = {"trailing": "eps_trailing", "forward": "eps_forward"}
 
-#: Earnings yields outside this band are taken for data errors and the holding is left out of that
-#: horizon rather than trusted: a P/E under 1, or a yearly loss over ten times the share price (EPS
-#: not adjusted after a reverse split, e.g. -1006 on a $38 stock). Distressed small caps do lose
-#: more than their share price in a year (E/P of -1 to -8 is common in the Russell 2000), so the
-#: lower bound is wide.
-EARNINGS_YIELD_BAND = (-10.0, 1.0)
+#: Below this share of the fund's weight, a P/E speaks for a minority of the fund: it is still
+#: computed, and marked ``low_coverage``.
+COVERAGE_THRESHOLD = 0.9
+
+NO_FORWARD_LOSSES = (
+    "losses cannot be included: this data has no negative forward estimates (a finviz export "
+    "leaves them blank); --negative exclude gives the ex-negative figure"
+)
 
 
 @dataclass(frozen=True)
@@ -52,19 +56,28 @@ class FundValuation:
     holdings: int
     coverage: float
     coverage_forward: float
+    low_coverage: bool
+    low_coverage_forward: bool
+    coverage_threshold: float
     pe_trailing: float | None
     pe_trailing_reason: str
     pe_forward: float | None
     pe_forward_reason: str
     loss_weight: float | None
+    loss_count_share: float | None
     median_pe: float | None
+    weighted_median_pe: float | None
     earnings_growth: float | None
+    earnings_growth_basis: str
     price_to_book: float | None
     top10_weight: float
     set_aside_weight: float
     flagged_holdings: int
+    flagged_weight: float
     negative_policy: str
     forward_horizon: str
+    forward_losses: str
+    weighting: str
     as_of_holdings: dt.date | None
     as_of_prices: dt.date | None
     benchmark: str | None = None
@@ -82,7 +95,7 @@ def harmonic_pe(weights: np.ndarray, earnings_yield: np.ndarray, policy: Negativ
 
     NaN yields are not covered and leave the sum. Under ``exclude`` only positive yields count.
     """
-    _check_policy(policy)
+    check_policy(policy)
     w = np.asarray(weights, dtype="float64")
     y = np.asarray(earnings_yield, dtype="float64")
     usable = np.isfinite(w) & np.isfinite(y) & (w > 0)
@@ -97,68 +110,53 @@ def harmonic_pe(weights: np.ndarray, earnings_yield: np.ndarray, policy: Negativ
     return PE(float(w[usable].sum()) / total_yield)
 
 
-def holdings_frame(holdings: Holdings, fundamentals: Fundamentals) -> pd.DataFrame:
-    """Holdings joined to fundamentals, with earnings yields; unusable values become NaN.
-
-    Columns: ticker, weight, known (has a fundamentals row), price, eps_trailing, eps_forward
-    (as given), yield_trailing, yield_forward, book_yield, flags.
-    """
-    table = fundamentals.table
-    if not table.index.is_unique:
-        table = table[~table.index.duplicated()]
-    at = table.index.get_indexer(holdings.equities["ticker"])  # -1: no fundamentals for it
-    known = at >= 0
-
-    def column(name: str) -> np.ndarray:
-        values = np.full(len(at), np.nan)
-        values[known] = pd.to_numeric(table[name], errors="coerce").to_numpy(dtype="float64")[at[known]]
-        return values
-
-    price = column("price")
-    price[~(price > 0)] = np.nan
-    low, high = EARNINGS_YIELD_BAND
-    eps = {name: column(name) for name in HORIZONS.values()}
-    yields = {}
-    for horizon, name in HORIZONS.items():
-        ey = eps[name] / price
-        ey[~((ey >= low) & (ey <= high))] = np.nan
-        yields[f"yield_{horizon}"] = ey
-    flags = np.full(len(at), "", dtype=object)
-    flags[known] = table["flags"].fillna("").to_numpy(dtype=object)[at[known]]
-    return pd.DataFrame(
-        {
-            "ticker": holdings.equities["ticker"].to_numpy(),
-            "weight": holdings.equities["weight"].to_numpy(dtype="float64"),
-            "known": known,
-            "price": price,
-            **eps,
-            **yields,
-            "book_yield": column("book_per_share") / price,
-            "flags": flags,
-        },
-        index=holdings.equities.index,
-    )
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> float | None:
+    """The value at which the weights, summed in order of value, first reach half their total;
+    where they reach exactly half (to 1e-12), the mean of that value and the next."""
+    v = np.asarray(values, dtype="float64")
+    w = np.asarray(weights, dtype="float64")
+    ok = np.isfinite(v) & np.isfinite(w) & (w > 0)
+    if not ok.any():
+        return None
+    order = np.argsort(v[ok], kind="stable")
+    ranked = v[ok][order]
+    cumulative = np.cumsum(w[ok][order])
+    half, slack = cumulative[-1] / 2, cumulative[-1] * 1e-12
+    at = int(np.searchsorted(cumulative, half - slack))
+    if abs(cumulative[at] - half) <= slack and at + 1 < len(ranked):
+        return float((ranked[at] + ranked[at + 1]) / 2)
+    return float(ranked[at])
 
 
-def holding_breakdown(holdings: Holdings, fundamentals: Fundamentals, *, negative: NegativePolicy = "exclude") -> pd.DataFrame:
+def usable_yields(joined: Joined, column: str) -> np.ndarray:
+    """The column's earnings yields with flagged holdings set aside (NaN)."""
+    frame = joined.frame
+    return np.where(frame["flagged"].to_numpy(), np.nan, frame[column].to_numpy(dtype="float64"))
+
+
+def holding_breakdown(
+    holdings: Holdings,
+    fundamentals: Fundamentals,
+    *,
+    negative: NegativePolicy = "exclude",
+    weighting: Weighting = "price-date",
+    forward: Forward = "fy2",
+) -> pd.DataFrame:
     """The numbers behind a fund P/E, one row per holding, heaviest first.
 
     Columns: ticker, name, sector, weight, price, eps_trailing, eps_forward, pe_trailing,
     pe_forward, trailing (whether and why the holding entered the trailing P/E), flags.
     """
-    _check_policy(negative)
-    frame = holdings_frame(holdings, fundamentals)
+    check_policy(negative)
+    frame = join(holdings, fundamentals, weighting=weighting, forward=forward).frame
     yt = frame["yield_trailing"]
     loss = "loss, excluded" if negative == "exclude" else "loss, included"
     trailing = np.select(
-        [~frame["known"], frame["price"].isna(), frame["eps_trailing"].isna(), yt.isna(), yt <= 0],
-        ["no data", "no price", "no EPS", "implausible E/P", loss],
+        [~frame["known"], frame["flagged"], frame["price"].isna(), frame["eps_trailing"].isna(), yt.isna(), yt <= 0],
+        ["no data", "flagged, set aside", "no price", "no EPS", "implausible E/P", loss],
         "included",
     )
-    out = holdings.equities[["ticker", "name", "sector", "weight"]].assign(
-        price=frame["price"],
-        eps_trailing=frame["eps_trailing"],
-        eps_forward=frame["eps_forward"],
+    out = frame[["ticker", "name", "sector", "weight", "price", "eps_trailing", "eps_forward"]].assign(
         pe_trailing=1.0 / yt,
         pe_forward=1.0 / frame["yield_forward"],
         trailing=trailing,
@@ -168,47 +166,86 @@ def holding_breakdown(holdings: Holdings, fundamentals: Fundamentals, *, negativ
 
 
 def fund_valuation(
-    holdings: Holdings, fundamentals: Fundamentals, *, negative: NegativePolicy = "exclude"
+    holdings: Holdings,
+    fundamentals: Fundamentals,
+    *,
+    negative: NegativePolicy = "exclude",
+    weighting: Weighting = "price-date",
+    forward: Forward = "fy2",
+    coverage_threshold: float = COVERAGE_THRESHOLD,
 ) -> FundValuation:
     """All figures for one fund under one negative-earnings policy (no benchmark comparison yet)."""
-    _check_policy(negative)
-    frame = holdings_frame(holdings, fundamentals)
+    return valuation_of(join(holdings, fundamentals, weighting=weighting, forward=forward), holdings, fundamentals.as_of, negative=negative, coverage_threshold=coverage_threshold)
+
+
+def valuation_of(
+    joined: Joined, holdings: Holdings, as_of_prices: dt.date | None, *, negative: NegativePolicy = "exclude", coverage_threshold: float = COVERAGE_THRESHOLD
+) -> FundValuation:
+    """:func:`fund_valuation` of an already joined fund."""
+    check_policy(negative)
+    frame = joined.frame
     w = frame["weight"].to_numpy()
-    yt = frame["yield_trailing"].to_numpy()
-    yf = frame["yield_forward"].to_numpy()
+    yt = usable_yields(joined, "yield_trailing")
+    yf = usable_yields(joined, "yield_forward")
     covered_t = np.isfinite(yt)
-    covered_f = np.isfinite(yf)
     pe_t = harmonic_pe(w, yt, negative)
     pe_f = harmonic_pe(w, yf, negative)
+    growth = earnings_growth(w, yt, yf, negative)
+    if not np.isfinite(yf).any():
+        pe_f = PE(None, f"no holding has a {joined.forward_horizon} earnings estimate in this data")
+    elif negative == "include" and not joined.forward_losses_reported:
+        pe_f = PE(None, NO_FORWARD_LOSSES)
+    if negative == "include" and not joined.forward_losses_reported:
+        growth = None
 
     covered_weight = float(w[covered_t].sum())
-    loss_weight = float(w[covered_t & (yt <= 0)].sum()) / covered_weight if covered_weight > 0 else None
+    coverage_forward = float(w[np.isfinite(yf)].sum())
+    losses = covered_t & (yt <= 0)
     positive = covered_t & (yt > 0)
-    median_pe = float(np.median(1.0 / yt[positive])) if positive.any() else None
-    book = frame["book_yield"].to_numpy()
-    pb = harmonic_pe(w, book, negative).value
+    flagged = frame["flagged"].to_numpy()
     set_aside = holdings.set_aside["weight"]
     return FundValuation(
         fund=holdings.fund,
         holdings=len(frame),
         coverage=covered_weight,
-        coverage_forward=float(w[covered_f].sum()),
+        coverage_forward=coverage_forward,
+        low_coverage=covered_weight < coverage_threshold,
+        low_coverage_forward=coverage_forward < coverage_threshold,
+        coverage_threshold=coverage_threshold,
         pe_trailing=pe_t.value,
         pe_trailing_reason=pe_t.reason,
         pe_forward=pe_f.value,
         pe_forward_reason=pe_f.reason,
-        loss_weight=loss_weight,
-        median_pe=median_pe,
-        earnings_growth=earnings_growth(w, yt, yf, negative),
-        price_to_book=pb,
+        loss_weight=float(w[losses].sum()) / covered_weight if covered_weight > 0 else None,
+        loss_count_share=float(losses.sum() / covered_t.sum()) if covered_t.any() else None,
+        median_pe=float(np.median(1.0 / yt[positive])) if positive.any() else None,
+        weighted_median_pe=weighted_median(1.0 / yt[positive], w[positive]),
+        earnings_growth=growth,
+        earnings_growth_basis=growth_basis(joined.forward_horizon),
+        price_to_book=harmonic_pe(w, np.where(flagged, np.nan, frame["book_yield"].to_numpy()), negative).value,
         top10_weight=float(np.sort(w)[::-1][:10].sum()),
         set_aside_weight=float(set_aside.sum(skipna=True)) if len(set_aside) else 0.0,
-        flagged_holdings=int((frame["flags"] != "").sum()),
+        flagged_holdings=int(flagged.sum()),
+        flagged_weight=float(w[flagged].sum()),
         negative_policy=negative,
-        forward_horizon=fundamentals.forward_horizon,
+        forward_horizon=joined.forward_horizon,
+        forward_losses=forward_losses(negative, joined.forward_losses_reported),
+        weighting=joined.weighting,
         as_of_holdings=holdings.as_of,
-        as_of_prices=fundamentals.as_of,
+        as_of_prices=as_of_prices,
     )
+
+
+def growth_basis(forward_horizon: str) -> str:
+    """What ``earnings_growth`` spans: trailing GAAP EPS to the forward consensus, not per year."""
+    return f"trailing GAAP -> {forward_horizon} consensus, cumulative"
+
+
+def forward_losses(negative: NegativePolicy, reported: bool) -> str:
+    """``forward_losses``: whether loss-makers' forward estimates are in the forward P/E."""
+    if negative == "exclude":
+        return "excluded"
+    return "included" if reported else "not reported by the source"
 
 
 def earnings_growth(
@@ -255,6 +292,6 @@ def versus_benchmark(valuation: FundValuation, benchmark: FundValuation) -> Fund
     )
 
 
-def _check_policy(policy: str) -> None:
+def check_policy(policy: str) -> None:
     if policy not in NEGATIVE_POLICIES:
         raise ValueError(f"negative-earnings policy must be one of {NEGATIVE_POLICIES}, not {policy!r}")

@@ -1,0 +1,158 @@
+"""Holdings joined to per-stock fundamentals: the one frame every metric reads.
+
+``join`` looks each holding up in the fundamentals once, chooses its weights (see weighting.py)
+and turns EPS into earnings yields (E/P) per horizon, setting values it cannot trust to NaN:
+
+- a price <= 0 or missing;
+- an earnings yield outside EARNINGS_YIELD_BAND (a P/E under 1, or a yearly loss over ten
+  times the share price: EPS not adjusted after a reverse split, e.g. -1006 on a $38 stock);
+- holdings whose fundamentals carry flags (absurd values an importer found) are marked
+  ``flagged``: fund figures set them aside, the screener shows them with their flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ..model import Fundamentals, Holdings
+from ..vocabulary import FORWARDS
+from .weighting import Weighting, check_weighting, price_date_weights
+
+#: Earnings yields outside this band are taken for data errors and the holding is left out of that
+#: horizon rather than trusted. Distressed small caps do lose more than their share price in a
+#: year (E/P of -1 to -8 is common in the Russell 2000), so the lower bound is wide.
+EARNINGS_YIELD_BAND = (-10.0, 1.0)
+
+#: ``--forward`` (vocabulary.FORWARDS): fy1 reads ``eps_fy1``, fy2 the source's ``eps_forward``.
+Forward = Literal["fy1", "fy2"]
+
+#: One spelling per GICS sector: iShares writes "Communication" in some files and
+#: "Communication Services" in others; SSGA leaves the sector out ("-").
+SECTOR_SPELLINGS = {"Communication": "Communication Services", "-": "", "nan": ""}
+UNKNOWN_SECTOR = "Unknown"
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A fund's holdings with weights, prices and earnings yields; see :func:`join`.
+
+    ``weighting`` is the weighting the ``weight`` column really has (``holdings-date`` when
+    ``price-date`` was asked for but the issuer gave no share counts). ``forward`` is the horizon
+    of the ``*_forward`` columns; ``horizon_labels`` names each horizon (fy2: the source's
+    ``forward_horizon``). ``losses_reported`` is False for a horizon when the data has not a
+    single negative estimate for it while trailing loss-makers lack one: the source evidently
+    cannot report them (finviz leaves Forward P/E blank for them), so no figure of that horizon
+    can claim to include losses.
+    """
+
+    fund: str
+    frame: pd.DataFrame
+    weighting: str
+    forward: str
+    horizon_labels: dict[str, str]
+    losses_reported: dict[str, bool]
+
+    @property
+    def forward_horizon(self) -> str:
+        return self.horizon_labels[self.forward]
+
+    @property
+    def forward_losses_reported(self) -> bool:
+        return self.losses_reported[self.forward]
+
+
+def join(
+    holdings: Holdings, fundamentals: Fundamentals, *, weighting: Weighting = "price-date", forward: Forward = "fy2"
+) -> Joined:
+    """Holdings joined to fundamentals; one row per holding, in the holdings' order.
+
+    Columns: ticker, name, sector (one spelling, "Unknown" when the issuer gives none), weight
+    (the chosen weighting), weight_holdings_date, weight_price_date (NaN without share counts),
+    known (has a fundamentals row), flagged, flags, price, market_cap, eps_trailing, eps_fy1,
+    eps_fy2, eps_forward (the chosen horizon), yield_trailing, yield_fy1, yield_fy2,
+    yield_forward, book_yield.
+    """
+    check_weighting(weighting)
+    check_forward(forward)
+    table = fundamentals.table
+    if not table.index.is_unique:
+        table = table[~table.index.duplicated()]
+    equities = holdings.equities
+    at = table.index.get_indexer(equities["ticker"])  # -1: no fundamentals for it
+    known = at >= 0
+
+    def column(name: str) -> np.ndarray:
+        values = np.full(len(at), np.nan)
+        values[known] = pd.to_numeric(table[name], errors="coerce").to_numpy(dtype="float64")[at[known]]
+        return values
+
+    price = column("price")
+    price[~(price > 0)] = np.nan
+    eps = {"eps_trailing": column("eps_trailing"), "eps_fy1": column("eps_fy1"), "eps_fy2": column("eps_forward")}
+    low, high = EARNINGS_YIELD_BAND
+    yields = {}
+    for name, values in eps.items():
+        ey = values / price
+        ey[~((ey >= low) & (ey <= high))] = np.nan
+        yields[name.replace("eps_", "yield_")] = ey
+    flags = np.full(len(at), "", dtype=object)
+    flags[known] = table["flags"].fillna("").to_numpy(dtype=object)[at[known]]
+
+    holdings_date = equities["weight"].to_numpy(dtype="float64")
+    shares = pd.to_numeric(equities["shares"], errors="coerce").to_numpy(dtype="float64")
+    priced = price_date_weights(holdings_date, shares, price)
+    used = "price-date" if weighting == "price-date" and priced is not None else "holdings-date"
+    chosen = f"_{forward}"
+    frame = pd.DataFrame(
+        {
+            "ticker": equities["ticker"].to_numpy(),
+            "name": equities["name"].to_numpy(),
+            "sector": normalise_sectors(equities["sector"]),
+            "weight": priced if used == "price-date" else holdings_date,
+            "weight_holdings_date": holdings_date,
+            "weight_price_date": priced if priced is not None else np.full(len(at), np.nan),
+            "known": known,
+            "flagged": flags != "",
+            "flags": flags,
+            "price": price,
+            "market_cap": column("market_cap"),
+            **eps,
+            "eps_forward": eps[f"eps{chosen}"],
+            **yields,
+            "yield_forward": yields[f"yield{chosen}"],
+            "book_yield": column("book_per_share") / price,
+        },
+        index=equities.index,
+    )
+    labels = {h: horizon_label(h, fundamentals) for h in FORWARDS}
+    reported = {"fy1": forward_losses_reported(table, "eps_fy1"), "fy2": forward_losses_reported(table, "eps_forward")}
+    return Joined(holdings.fund, frame, used, forward, labels, reported)
+
+
+def horizon_label(forward: Forward, fundamentals: Fundamentals) -> str:
+    """The name of a ``--forward`` choice in this data: FY1, or what the source's eps_forward is."""
+    return "FY1" if forward == "fy1" else fundamentals.forward_horizon
+
+
+def forward_losses_reported(table: pd.DataFrame, column: str) -> bool:
+    """Whether the fundamentals can express a forward loss: False when not one estimate in
+    ``column`` is negative while trailing loss-makers lack one (a source that leaves negative
+    estimates blank, as finviz does, cannot tell "no estimate" from "a loss expected")."""
+    trailing = pd.to_numeric(table["eps_trailing"], errors="coerce")
+    forward = pd.to_numeric(table[column], errors="coerce")
+    return bool((forward < 0).any() or not ((trailing < 0) & forward.isna()).any())
+
+
+def normalise_sectors(sectors: pd.Series) -> np.ndarray:
+    """Sector names in one spelling; "Unknown" where the issuer names none."""
+    names = sectors.fillna("").astype(str).str.strip().replace(SECTOR_SPELLINGS)
+    return names.where(names != "", UNKNOWN_SECTOR).to_numpy(dtype=object)
+
+
+def check_forward(forward: str) -> None:
+    if forward not in FORWARDS:
+        raise ValueError(f"forward horizon must be one of {FORWARDS}, not {forward!r}")

@@ -1,0 +1,294 @@
+"""The Python API behind ``screen``, ``sectors`` and ``explain``: the analyst's questions after
+``compare``: which stocks make a fund cheap, which sectors explain the gap, and which published
+convention a quoted P/E came from.
+
+>>> from smallcap_screen import screen, sectors, explain
+>>> screen(["IJR"], Criteria(earnings="profitable", max_pe=12), top=20, data="offline").records()  # doctest: +SKIP
+>>> sectors(["IWM", "IJR"], benchmark="SPY", data="offline").gap_records()                          # doctest: +SKIP
+>>> explain("IWM", benchmark="SPY", data="offline").records()                                        # doctest: +SKIP
+
+Data is chosen as for :func:`smallcap_screen.compare` (``data``, ``snapshot``, ``store``,
+``fetch``); options as there (``negative``, ``weighting``, ``forward``). Sectors an issuer leaves
+out (SSGA's SPY file has none) are taken from other funds' files in the same data naming the same
+stock (IVV's for the S&P 500).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from .comparison import DataMode, FundData, _plain, load_funds
+from .errors import DataError
+from .metrics import Forward, NegativePolicy, Weighting, join
+from .metrics.conventions import explain_rows, fund_figures
+from .metrics.screens import Criteria, stock_table
+from .metrics.screens import screen as apply_screen
+from .metrics.sectors import EFFECTS, GapDecomposition, decompose, sector_table, sectors_from_other_funds
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .metrics.frame import Joined
+    from .registry import Fund
+    from .snapshot import Snapshot
+    from .store import Store
+    from .model import Holdings
+
+    Fetch = Callable[[list[Fund], list[Holdings]], Snapshot]
+
+
+@dataclass(frozen=True)
+class DataFacts:
+    """Where the figures came from and how they were weighted, printed with every table."""
+
+    data_source: str
+    as_of_prices: dt.date | None
+    as_of_holdings: dict[str, dt.date | None]
+    weighting: dict[str, str]
+    forward_horizon: str
+    negative_policy: str
+    notes: list[str] = field(default_factory=list)
+
+    def fields(self) -> dict:
+        return {
+            "negative_policy": self.negative_policy,
+            "forward_horizon": self.forward_horizon,
+            "as_of_prices": _plain(self.as_of_prices),
+            "data_source": self.data_source,
+        }
+
+
+# --- screen ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScreenResult:
+    """The stocks that passed a screen: ``table`` has metrics.screens.STOCK_COLUMNS plus a
+    ``weight_<FUND>`` column per fund; ``matched`` counts the rows before ``top`` cut them."""
+
+    funds: list[str]
+    table: "pd.DataFrame"
+    matched: int
+    stocks: int
+    facts: DataFacts
+
+    @property
+    def fields(self) -> list[str]:
+        """Stable CSV/JSON field names: README "screen" lists them."""
+        from .metrics.screens import STOCK_COLUMNS
+
+        return [*STOCK_COLUMNS, *(f"weight_{f}" for f in self.funds), "weighting", "negative_policy", "forward_horizon", "as_of_prices", "data_source"]
+
+    def records(self) -> list[dict]:
+        extra = {"weighting": " ".join(f"{f}:{w}" for f, w in self.facts.weighting.items()), **self.facts.fields()}
+        rows = self.table.assign(**extra)[self.fields].to_dict(orient="records")
+        return [{k: _plain(v) for k, v in row.items()} for row in rows]
+
+
+def screen(
+    funds: Sequence[str],
+    criteria: Criteria = Criteria(),
+    *,
+    sort: str = "weight",
+    descending: bool | None = None,
+    top: int | None = None,
+    negative: NegativePolicy = "exclude",
+    weighting: Weighting = "price-date",
+    forward: Forward = "fy2",
+    data: DataMode = "auto",
+    snapshot: "Snapshot | None" = None,
+    store: "Store | None" = None,
+    fetch: "Fetch | None" = None,
+) -> ScreenResult:
+    """One row per stock held by any of ``funds``, kept by ``criteria`` (metrics.screens.Criteria),
+    sorted by ``sort`` (weight, pe, fwd_pe, cap, pb, growth, price, ticker, name, sector;
+    descending by default only for weight), at most ``top`` rows."""
+    joined, facts = _joined(funds, negative=negative, weighting=weighting, forward=forward, data=data, snapshot=snapshot, store=store, fetch=fetch)
+    table = stock_table(joined, negative=negative)
+    kept = apply_screen(table, criteria, sort=sort, descending=descending)
+    return ScreenResult([j.fund for j in joined], kept if top is None else kept.head(top), len(kept), len(table), facts)
+
+
+# --- sectors -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectorView:
+    """Per-sector figures of each fund and the benchmark, and each fund's gap decomposition."""
+
+    funds: list[str]
+    benchmark: str
+    tables: dict[str, "pd.DataFrame"]
+    gaps: dict[str, GapDecomposition]
+    facts: DataFacts
+
+    def records(self) -> list[dict]:
+        """One row per fund and sector (fields SECTOR_FIELDS), then one ``All sectors`` row per
+        fund carrying the totals; the rows of ``sectors --format csv/json``."""
+        bench = self.tables[self.benchmark]
+        out = []
+        for fund in self.funds:
+            gap = self.gaps[fund]
+            table = self.tables[fund]
+            for sector, effects in gap.by_sector.iterrows():
+                row = {
+                    "fund": fund, "benchmark": self.benchmark, "sector": sector,
+                    **_side(table, sector, ""), **_side(bench, sector, "benchmark_"),
+                    **{e: effects[e] for e in (*EFFECTS, "total")},
+                    **{f"{e}_pe": gap.in_pe(effects[e]) for e in (*EFFECTS, "total")},
+                    **{f"{e}_discount": gap.in_discount(effects[e]) for e in (*EFFECTS, "total")},
+                }
+                out.append(row)
+            out.append(self._total_row(fund))
+        return [{k: _plain(row.get(k)) for k in SECTOR_FIELDS} for row in out]
+
+    def _total_row(self, fund: str) -> dict:
+        gap = self.gaps[fund]
+        effects = {"mix": gap.mix, "within": gap.within, "interaction": gap.interaction, "total": gap.total}
+        return {
+            "fund": fund, "benchmark": self.benchmark, "sector": ALL_SECTORS,
+            "weight": 1.0, "benchmark_weight": 1.0, "entering_weight": 1.0, "benchmark_entering_weight": 1.0,
+            "pe": gap.pe_fund, "benchmark_pe": gap.pe_benchmark,
+            "earnings_yield": gap.fund_yield, "benchmark_earnings_yield": gap.benchmark_yield,
+            **effects,
+            **{f"{e}_pe": gap.in_pe(v) for e, v in effects.items()},
+            **{f"{e}_discount": gap.in_discount(v) for e, v in effects.items()},
+            "pe_at_benchmark_mix": gap.counterfactual_pe(gap.within),
+            "benchmark_pe_at_fund_mix": gap.counterfactual_pe(gap.mix),
+            "weighting": self.facts.weighting[fund], "benchmark_weighting": self.facts.weighting[self.benchmark],
+            **self.facts.fields(),
+        }
+
+
+ALL_SECTORS = "All sectors"
+#: Fields of ``SectorView.records()``, the stable CSV/JSON names (README "sectors").
+SECTOR_FIELDS = [
+    "fund", "benchmark", "sector",
+    "weight", "benchmark_weight", "holdings", "benchmark_holdings", "coverage", "benchmark_coverage",
+    "pe", "benchmark_pe", "loss_weight", "benchmark_loss_weight", "loss_count_share", "benchmark_loss_count_share",
+    "entering_weight", "benchmark_entering_weight", "earnings_yield", "benchmark_earnings_yield",
+    "mix", "within", "interaction", "total",
+    "mix_pe", "within_pe", "interaction_pe", "total_pe",
+    "mix_discount", "within_discount", "interaction_discount", "total_discount",
+    "pe_at_benchmark_mix", "benchmark_pe_at_fund_mix",
+    "weighting", "benchmark_weighting", "negative_policy", "forward_horizon", "as_of_prices", "data_source",
+]
+
+
+def sectors(
+    funds: Sequence[str],
+    *,
+    benchmark: str = "SPY",
+    negative: NegativePolicy = "exclude",
+    weighting: Weighting = "price-date",
+    forward: Forward = "fy2",
+    data: DataMode = "auto",
+    snapshot: "Snapshot | None" = None,
+    store: "Store | None" = None,
+    fetch: "Fetch | None" = None,
+) -> SectorView:
+    """Each fund's and the benchmark's figures by sector, and each fund's earnings-yield gap to
+    the benchmark split into sector mix, within-sector valuation and interaction
+    (metrics.sectors, README "Methodology")."""
+    joined, facts = _joined([*funds, benchmark], negative=negative, weighting=weighting, forward=forward, data=data, snapshot=snapshot, store=store, fetch=fetch)
+    tables = {j.fund: sector_table(j, negative=negative) for j in joined}
+    bench = joined[-1].fund
+    fund_names = [j.fund for j in joined[:-1]]
+    gaps = {f: decompose(tables[f], tables[bench], fund_name=f, benchmark_name=bench) for f in fund_names}
+    return SectorView(fund_names, bench, tables, gaps, facts)
+
+
+# --- explain -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One fund's figures under every convention beside the benchmark's (metrics.conventions)."""
+
+    fund: str
+    benchmark: str
+    rows: list[dict]
+    facts: DataFacts
+
+    def records(self) -> list[dict]:
+        """The rows of ``explain --format csv/json`` (fields EXPLAIN_FIELDS)."""
+        extra = {
+            "fund": self.fund, "benchmark": self.benchmark,
+            "weighting": self.facts.weighting[self.fund], "benchmark_weighting": self.facts.weighting.get(self.benchmark),
+            **self.facts.fields(),
+        }
+        return [{k: _plain({**row, **extra}.get(k)) for k in EXPLAIN_FIELDS} for row in self.rows]
+
+
+#: Fields of ``Explanation.records()``, the stable CSV/JSON names (README "explain").
+EXPLAIN_FIELDS = [
+    "fund", "benchmark", "convention", "label", "publishers", "unit",
+    "value", "reason", "set_aside_weight", "benchmark_value", "benchmark_reason", "discount",
+    "weighting", "benchmark_weighting", "negative_policy", "forward_horizon", "as_of_prices", "data_source",
+]
+
+
+def explain(
+    fund: str,
+    *,
+    benchmark: str = "SPY",
+    negative: NegativePolicy = "exclude",
+    weighting: Weighting = "price-date",
+    forward: Forward = "fy2",
+    data: DataMode = "auto",
+    snapshot: "Snapshot | None" = None,
+    store: "Store | None" = None,
+    fetch: "Fetch | None" = None,
+) -> Explanation:
+    """``fund`` under every common P/E convention, each naming who publishes it that way, beside
+    the benchmark's figure and the discount under that convention. ``negative`` applies to the
+    rows that vary concentration, weighting and horizon; the convention rows fix their own."""
+    joined, facts = _joined([fund, benchmark], negative=negative, weighting=weighting, forward=forward, data=data, snapshot=snapshot, store=store, fetch=fetch)
+    mine, theirs = joined[0], joined[-1]
+    rows = explain_rows(fund_figures(mine, negative=negative), fund_figures(theirs, negative=negative))
+    return Explanation(mine.fund, theirs.fund, rows, facts)
+
+
+# --- shared ------------------------------------------------------------------------------------
+
+
+def _joined(names, *, negative, weighting, forward, data, snapshot, store, fetch) -> tuple[list["Joined"], DataFacts]:
+    """Each named fund joined to the chosen data's fundamentals, sectors filled across funds."""
+    notes: list[str] = []
+    snapshot, loaded = load_funds(list(names), data=data, snapshot=snapshot, store=store, fetch=fetch, notes=notes)
+    _require(loaded, snapshot.label)
+    others = [*snapshot.holdings.values(), *(f.holdings for f in loaded)]
+    joined = [join(sectors_from_other_funds(f.holdings, others), snapshot.fundamentals, weighting=weighting, forward=forward) for f in loaded]
+    facts = DataFacts(
+        data_source=snapshot.label,
+        as_of_prices=snapshot.fundamentals.as_of,
+        as_of_holdings={f.fund: f.holdings.as_of for f in loaded},
+        weighting={j.fund: j.weighting for j in joined},
+        forward_horizon=joined[0].forward_horizon,
+        negative_policy=negative,
+        notes=notes,
+    )
+    return joined, facts
+
+
+def _require(loaded: list[FundData], label: str) -> None:
+    missing = [f.fund for f in loaded if f.holdings is None]
+    if missing:
+        raise DataError(f"{', '.join(missing)} not in {label}: run with live data or pick funds it holds")
+
+
+def _side(table: "pd.DataFrame", sector: str, prefix: str) -> dict:
+    """A sector's figures from one fund's sector table, names prefixed (``benchmark_``)."""
+    if sector not in table.index:
+        return {f"{prefix}weight": 0.0, f"{prefix}holdings": 0}
+    row = table.loc[sector]
+    return {
+        f"{prefix}weight": row["weight"], f"{prefix}holdings": int(row["holdings"]), f"{prefix}coverage": row["coverage"],
+        f"{prefix}pe": row["pe"], f"{prefix}loss_weight": row["loss_weight"], f"{prefix}loss_count_share": row["loss_count_share"],
+        f"{prefix}entering_weight": row["entering_weight"], f"{prefix}earnings_yield": row["earnings_yield"],
+    }
+
+
+__all__ = ["Criteria", "EXPLAIN_FIELDS", "Explanation", "SECTOR_FIELDS", "ScreenResult", "SectorView", "explain", "screen", "sectors"]

@@ -1,0 +1,342 @@
+"""The screener's metrics on small hand-made funds, and as properties over random ones:
+weighting, horizons, coverage guard, flagged holdings, conventions, sector decomposition, screens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from smallcap_screen.metrics import fund_valuation, join
+from smallcap_screen.metrics.conventions import fund_figures, zero_floor_pe
+from smallcap_screen.metrics.screens import Criteria, filters, screen, stock_table
+from smallcap_screen.metrics.sectors import decompose, sector_table
+from smallcap_screen.metrics.weighting import price_date_weights
+from smallcap_screen.model import EQUITY_COLUMNS, FUNDAMENTAL_COLUMNS, Fundamentals, Holdings
+
+
+def make(rows: list[dict], fund: str = "TEST") -> tuple[Holdings, Fundamentals]:
+    """rows: dicts with ticker, weight, price, eps, and optionally fwd, fy1, shares, sector,
+    book, cap, flags. Missing values are unknown (NaN)."""
+    get = lambda key, default=np.nan: [r.get(key, default) for r in rows]  # noqa: E731
+    equities = pd.DataFrame(
+        {"ticker": get("ticker"), "issuer_ticker": get("ticker"), "name": get("ticker"), "sector": get("sector", ""),
+         "weight": get("weight"), "market_value": np.nan, "shares": get("shares")}
+    )[EQUITY_COLUMNS]
+    table = pd.DataFrame(
+        {"price": get("price"), "shares": np.nan, "market_cap": get("cap"), "eps_trailing": get("eps"),
+         "eps_forward": get("fwd"), "eps_fy1": get("fy1"), "book_per_share": get("book"), "sales": np.nan,
+         "currency": "USD", "financial_currency": "USD", "flags": get("flags", "")},
+        index=pd.Index(get("ticker"), name="ticker"),
+    )[FUNDAMENTAL_COLUMNS]
+    return Holdings(fund, equities, dt.date(2025, 11, 5), "test"), Fundamentals(table, dt.date(2025, 8, 19), "test")
+
+
+def stock(ticker, weight, price, eps, **more) -> dict:
+    return {"ticker": ticker, "weight": weight, "price": price, "eps": eps, **more}
+
+
+# --- weighting, horizons, honest figures -------------------------------------------------------
+
+
+def test_price_date_weights_value_the_reported_shares_at_the_price_date():
+    # A doubled in price since the holdings date, B did not: A's weight grows from 1/2 to 2/3.
+    holdings, fundamentals = make([stock("A", 0.5, 20.0, 1.0, shares=10.0), stock("B", 0.5, 10.0, 1.0, shares=10.0)])
+    joined = join(holdings, fundamentals)
+    assert joined.weighting == "price-date"
+    assert list(joined.frame["weight"]) == pytest.approx([2 / 3, 1 / 3])
+    assert list(join(holdings, fundamentals, weighting="holdings-date").frame["weight"]) == pytest.approx([0.5, 0.5])
+
+
+def test_a_holding_without_price_keeps_its_weight_scaled_by_the_funds_move():
+    weights = price_date_weights(np.array([0.5, 0.25, 0.25]), np.array([10.0, 10.0, 10.0]), np.array([20.0, 10.0, np.nan]))
+    # valued: A 200, B 100 against holdings-date 0.5 + 0.25 -> scale 400; C keeps 0.25 * 400 = 100
+    assert list(weights) == pytest.approx([0.5, 0.25, 0.25])
+
+
+def test_without_share_counts_the_weighting_falls_back_to_the_holdings_date_and_says_so():
+    holdings, fundamentals = make([stock("A", 0.5, 20.0, 1.0), stock("B", 0.5, 10.0, 1.0)])
+    value = fund_valuation(holdings, fundamentals)
+    assert value.weighting == "holdings-date"
+
+
+def test_fy1_horizon_is_used_and_named_when_asked_for():
+    holdings, fundamentals = make([stock("A", 1.0, 10.0, 1.0, fwd=2.0, fy1=1.25)])
+    assert fund_valuation(holdings, fundamentals).pe_forward == pytest.approx(5.0)
+    fy1 = fund_valuation(holdings, fundamentals, forward="fy1")
+    assert fy1.pe_forward == pytest.approx(8.0)
+    assert fy1.forward_horizon == "FY1"
+    assert fy1.earnings_growth_basis == "trailing GAAP -> FY1 consensus, cumulative"
+
+
+def test_a_source_without_fy1_estimates_gives_no_fy1_pe_and_says_why():
+    holdings, fundamentals = make([stock("A", 1.0, 10.0, 1.0, fwd=2.0)])
+    value = fund_valuation(holdings, fundamentals, forward="fy1")
+    assert value.pe_forward is None
+    assert "FY1" in value.pe_forward_reason
+
+
+def test_include_never_passes_a_forward_figure_without_losses_for_one_with_them():
+    # Like finviz: the loss-maker's forward estimate is blank, and no estimate anywhere is negative.
+    holdings, fundamentals = make([stock("WIN", 0.6, 10.0, 1.0, fwd=1.2), stock("LOSS", 0.4, 10.0, -1.0)])
+    value = fund_valuation(holdings, fundamentals, negative="include")
+    assert value.pe_forward is None and "cannot be included" in value.pe_forward_reason
+    assert value.earnings_growth is None
+    assert value.forward_losses == "not reported by the source"
+    excluded = fund_valuation(holdings, fundamentals, negative="exclude")
+    assert excluded.pe_forward == pytest.approx(10 / 1.2)
+    assert excluded.forward_losses == "excluded"
+
+
+def test_include_keeps_forward_losses_when_the_source_reports_them():
+    holdings, fundamentals = make([stock("WIN", 0.6, 10.0, 1.0, fwd=1.2), stock("LOSS", 0.4, 10.0, -1.0, fwd=-0.5)])
+    value = fund_valuation(holdings, fundamentals, negative="include")
+    assert value.pe_forward == pytest.approx(1 / (0.6 * 0.12 + 0.4 * -0.05))
+    assert value.forward_losses == "included"
+
+
+def test_low_coverage_is_marked_but_the_pe_is_still_given():
+    holdings, fundamentals = make([stock("A", 0.05, 10.0, 1.0, fwd=1.0), stock("B", 0.95, 10.0, np.nan)])
+    value = fund_valuation(holdings, fundamentals)
+    assert value.pe_trailing == pytest.approx(10.0)
+    assert value.low_coverage and value.low_coverage_forward
+    assert not fund_valuation(holdings, fundamentals, coverage_threshold=0.04).low_coverage
+
+
+def test_flagged_holdings_are_set_aside_and_counted():
+    holdings, fundamentals = make([stock("OK", 0.7, 10.0, 1.0), stock("ODD", 0.3, 10.0, 5.0, flags="market_cap_suspect")])
+    value = fund_valuation(holdings, fundamentals)
+    assert value.pe_trailing == pytest.approx(10.0)
+    assert value.flagged_holdings == 1 and value.flagged_weight == pytest.approx(0.3)
+    assert value.coverage == pytest.approx(0.7)
+
+
+def test_loss_makers_are_counted_by_weight_and_by_number():
+    rows = [stock("BIG", 0.7, 10.0, 1.0), stock("L1", 0.1, 10.0, -1.0), stock("L2", 0.1, 10.0, -1.0), stock("W", 0.1, 10.0, 1.0)]
+    value = fund_valuation(*make(rows))
+    assert value.loss_weight == pytest.approx(0.2)
+    assert value.loss_count_share == pytest.approx(0.5)
+
+
+def test_weighted_median_pe_is_the_pe_at_half_the_weight():
+    rows = [stock("A", 0.6, 10.0, 1.0), stock("B", 0.2, 20.0, 1.0), stock("C", 0.2, 30.0, 1.0)]
+    value = fund_valuation(*make(rows))
+    assert value.weighted_median_pe == pytest.approx(10.0)
+    assert value.median_pe == pytest.approx(20.0)
+
+
+# --- conventions -------------------------------------------------------------------------------
+
+
+def figures_of(rows, negative="exclude") -> dict:
+    holdings, fundamentals = make(rows)
+    return {f.convention.key: f for f in fund_figures(join(holdings, fundamentals), negative=negative)}
+
+
+def test_each_convention_on_a_two_stock_fund():
+    # P/E 10 at 75%, a loss (E/P -0.05) at 25%.
+    f = figures_of([stock("A", 0.75, 10.0, 1.0, fwd=1.1), stock("B", 0.25, 20.0, -1.0)])
+    assert f["harmonic_ex_negative"].value == pytest.approx(10.0)
+    assert f["aggregate"].value == pytest.approx(1 / (0.75 * 0.1 - 0.25 * 0.05))
+    assert f["zero_floor"].value == pytest.approx(1 / 0.075)
+    assert f["loss_weight"].value == pytest.approx(0.25)
+    assert f["loss_count_share"].value == pytest.approx(0.5)
+    assert f["ex_top10"].value is None and f["ex_top10"].set_aside_weight == pytest.approx(1.0)
+    assert f["forward_fy2"].value == pytest.approx(10 / 1.1)
+
+
+def test_morningstar_caps_each_pe_at_60_and_the_arithmetic_mean_is_biased_up():
+    f = figures_of([stock("A", 0.5, 10.0, 1.0), stock("B", 0.5, 200.0, 1.0)])
+    assert f["capped_at_60"].value == pytest.approx(1 / (0.5 / 10 + 0.5 / 60))
+    assert f["arithmetic_mean"].value == pytest.approx(105.0)
+    assert f["harmonic_ex_negative"].value == pytest.approx(1 / (0.5 / 10 + 0.5 / 200))
+    assert f["equal_weight_harmonic"].value == pytest.approx(f["harmonic_ex_negative"].value)
+
+
+def test_ex_magnificent_7_drops_them_and_reports_their_weight():
+    f = figures_of([stock("NVDA", 0.3, 50.0, 1.0), stock("GOOG", 0.1, 25.0, 1.0), stock("X", 0.6, 10.0, 1.0)])
+    assert f["ex_magnificent_7"].value == pytest.approx(10.0)
+    assert f["ex_magnificent_7"].set_aside_weight == pytest.approx(0.4)
+
+
+# --- sectors -----------------------------------------------------------------------------------
+
+
+def test_sector_table_and_decomposition_on_a_tech_heavy_benchmark():
+    # Both funds price each sector alike; the small fund is just light on (expensive) tech.
+    small = [stock("T1", 0.1, 40.0, 1.0, sector="Information Technology"), stock("F1", 0.9, 10.0, 1.0, sector="Financials")]
+    large = [stock("T2", 0.6, 40.0, 1.0, sector="Information Technology"), stock("F2", 0.4, 10.0, 1.0, sector="Financials")]
+    fund, bench = (sector_table(join(*make(rows))) for rows in (small, large))
+    assert fund.loc["Financials", "pe"] == pytest.approx(10.0)
+    gap = decompose(fund, bench)
+    assert gap.within == pytest.approx(0.0, abs=1e-15)
+    assert gap.mix == pytest.approx(gap.total)
+    assert gap.counterfactual_pe(gap.within) == pytest.approx(gap.pe_benchmark)
+    assert gap.in_pe(gap.mix) == pytest.approx(gap.pe_fund - gap.pe_benchmark)
+
+
+def test_a_sector_only_one_side_holds_still_sums_exactly():
+    small = [stock("E", 0.5, 8.0, 1.0, sector="Energy"), stock("F", 0.5, 10.0, 1.0, sector="Financials")]
+    large = [stock("T", 0.5, 40.0, 1.0, sector="Information Technology"), stock("G", 0.5, 12.0, 1.0, sector="Financials")]
+    gap = decompose(*(sector_table(join(*make(rows))) for rows in (small, large)))
+    assert gap.mix + gap.within + gap.interaction == pytest.approx(gap.total, abs=1e-15)
+    assert set(gap.by_sector.index) == {"Energy", "Financials", "Information Technology"}
+
+
+def test_communication_is_one_sector_whatever_the_issuers_spelling():
+    rows = [stock("A", 0.5, 10.0, 1.0, sector="Communication"), stock("B", 0.5, 10.0, 1.0, sector="Communication Services")]
+    assert list(sector_table(join(*make(rows))).index) == ["Communication Services"]
+
+
+# --- screens -----------------------------------------------------------------------------------
+
+
+def test_a_stock_two_funds_hold_is_one_row_with_both_weights():
+    a = make([stock("X", 0.6, 10.0, 1.0), stock("Y", 0.4, 10.0, -1.0)], "AAA")
+    b = make([stock("X", 0.2, 10.0, 1.0), stock("Z", 0.8, 30.0, 1.0)], "BBB")
+    table = stock_table([join(*a), join(*b)])
+    x = table.set_index("ticker").loc["X"]
+    assert x["funds"] == "AAA BBB" and x["weight_AAA"] == pytest.approx(0.6) and x["weight_BBB"] == pytest.approx(0.2)
+    assert x["weight"] == pytest.approx(0.6)
+    assert math.isnan(table.set_index("ticker").loc["Y", "pe_trailing"])  # a loss has no P/E under exclude
+
+
+def test_loss_makers_fail_every_pe_bound_even_with_a_negative_pe():
+    holdings, fundamentals = make([stock("W", 0.5, 10.0, 1.0), stock("L", 0.5, 10.0, -1.0)])
+    table = stock_table([join(holdings, fundamentals)], negative="include")
+    assert table.set_index("ticker").loc["L", "pe_trailing"] == pytest.approx(-10.0)
+    assert list(screen(table, Criteria(max_pe=12))["ticker"]) == ["W"]
+    assert list(screen(table, Criteria(earnings="losses"))["ticker"]) == ["L"]
+
+
+def test_sector_filter_matches_any_part_of_the_name():
+    rows = [stock("A", 0.5, 10.0, 1.0, sector="Information Technology"), stock("B", 0.5, 10.0, 1.0, sector="Energy")]
+    table = stock_table([join(*make(rows))])
+    assert list(screen(table, Criteria(sectors=("tech",)))["ticker"]) == ["A"]
+
+
+def test_sort_puts_missing_values_last_and_top_cuts():
+    rows = [stock("A", 0.2, 30.0, 1.0), stock("B", 0.3, 10.0, np.nan), stock("C", 0.5, 20.0, 1.0)]
+    table = stock_table([join(*make(rows))])
+    assert list(screen(table, Criteria(), sort="pe")["ticker"]) == ["C", "A", "B"]
+    assert list(screen(table, Criteria(), sort="pe", descending=True)["ticker"]) == ["A", "C", "B"]
+    assert list(screen(table, Criteria(), top=2)["ticker"]) == ["C", "B"]
+
+
+def test_unknown_sort_column_is_refused_with_the_choices():
+    table = stock_table([join(*make([stock("A", 1.0, 10.0, 1.0)]))])
+    with pytest.raises(ValueError, match="choose one of"):
+        screen(table, Criteria(), sort="colour")
+
+
+# --- properties --------------------------------------------------------------------------------
+
+SECTORS = ["Energy", "Financials", "Health Care", "Information Technology"]
+holding = st.tuples(
+    st.floats(1e-3, 1.0),  # weight
+    st.floats(1.0, 500.0),  # price
+    st.one_of(st.just(math.nan), st.floats(-0.5, 0.5).filter(lambda y: abs(y) > 1e-6)),  # earnings yield
+    st.sampled_from(SECTORS),
+    st.floats(0.5, 2.0),  # forward / trailing
+)
+fund_rows = st.lists(holding, min_size=1, max_size=25)
+
+
+def rows_of(data, prefix="T", scale=1.0) -> list[dict]:
+    total = sum(r[0] for r in data)
+    return [
+        stock(f"{prefix}{i}", w / total, p * scale, y * p, fwd=y * p * g, sector=s, book=p / 2, cap=p * 1e6, shares=1e6 / p)
+        for i, (w, p, y, s, g) in enumerate(data)
+    ]
+
+
+@settings(max_examples=50, deadline=None)
+@given(fund_rows, fund_rows, st.sampled_from(["exclude", "include"]))
+def test_sector_effects_sum_to_the_total_gap(fund, bench, negative):
+    a, b = (sector_table(join(*make(rows_of(d))), negative=negative) for d in (fund, bench))
+    assume(a["entering_weight"].notna().any() and b["entering_weight"].notna().any())
+    gap = decompose(a, b)
+    assert abs(gap.mix + gap.within + gap.interaction - gap.total) < 1e-9
+    assert abs(gap.by_sector["total"].sum() - gap.total) < 1e-9
+    if gap.meaningful:
+        assert abs(sum(gap.in_pe(e) for e in (gap.mix, gap.within, gap.interaction)) - (gap.pe_fund - gap.pe_benchmark)) < 1e-9 * max(1.0, gap.pe_fund * gap.pe_benchmark)
+        # the fund's sector yields recombined give its own P/E
+        assert 1 / gap.fund_yield == pytest.approx(fund_valuation(*make(rows_of(fund)), negative=negative).pe_trailing, rel=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(fund_rows)
+def test_convention_orderings(data):
+    f = figures_of(rows_of(data))
+    harmonic, arithmetic = f["harmonic_ex_negative"].value, f["arithmetic_mean"].value
+    if harmonic is not None:
+        assert harmonic <= arithmetic * (1 + 1e-9)
+        assert f["equal_weight_harmonic"].value is not None
+    aggregate, floor = f["aggregate"].value, f["zero_floor"].value
+    if aggregate is not None:  # aggregate earnings positive
+        assert harmonic <= floor * (1 + 1e-9) and floor <= aggregate * (1 + 1e-9)
+    if f["capped_at_60"].value is not None:
+        assert f["capped_at_60"].value <= harmonic * (1 + 1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(fund_rows, st.floats(1.0, 10.0))
+def test_scaling_every_price_scales_every_pe(data, factor):
+    # EPS stays, prices move: every P/E-type figure moves by the same factor, shares are unchanged.
+    # Raising prices keeps every earnings yield inside the band the metrics trust.
+    # (Morningstar's cap at 60 is a fixed P/E, so capped figures cannot scale: left out.)
+    base, moved = figures_of(rows_of(data)), figures_of(rows_of(data, scale=factor))
+    del base["capped_at_60"]
+    for key, figure in base.items():
+        other = moved[key].value
+        if figure.value is None:
+            assert other is None, key
+        elif figure.convention.unit == "P/E":
+            assert other == pytest.approx(figure.value * factor, rel=1e-9), key
+        else:
+            assert other == pytest.approx(figure.value, rel=1e-9), key
+
+
+criteria = st.builds(
+    Criteria,
+    max_pe=st.one_of(st.none(), st.floats(1.0, 60.0)),
+    min_pe=st.one_of(st.none(), st.floats(1.0, 30.0)),
+    max_fwd_pe=st.one_of(st.none(), st.floats(1.0, 60.0)),
+    earnings=st.sampled_from([None, "profitable", "losses"]),
+    sectors=st.lists(st.sampled_from(SECTORS), max_size=2).map(tuple),
+    min_weight=st.one_of(st.none(), st.floats(0.0, 0.2)),
+    min_cap=st.one_of(st.none(), st.floats(1e6, 3e8)),
+    max_cap=st.one_of(st.none(), st.floats(1e6, 5e8)),
+    max_pb=st.one_of(st.none(), st.floats(0.5, 3.0)),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(fund_rows, criteria, st.randoms(use_true_random=False))
+def test_filters_commute(data, wanted, rnd):
+    table = stock_table([join(*make(rows_of(data)))])
+    masks = filters(wanted)
+    one_by_one = table
+    for mask in rnd.sample(masks, len(masks)):
+        one_by_one = one_by_one[mask(one_by_one)]
+    together = screen(table, wanted, sort="ticker")
+    assert sorted(one_by_one["ticker"]) == list(together["ticker"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(fund_rows, st.floats(1.0, 10.0))
+def test_scaling_every_price_scales_every_stock_pe(data, factor):
+    base = stock_table([join(*make(rows_of(data)))]).set_index("ticker")
+    moved = stock_table([join(*make(rows_of(data, scale=factor)))]).set_index("ticker")
+    for column in ("pe_trailing", "pe_forward", "price_to_book"):
+        expected = base[column] * factor
+        assert np.allclose(moved[column], expected, rtol=1e-9, equal_nan=True), column
+
+
+def test_zero_floor_of_a_fund_of_losses_is_not_meaningful():
+    assert zero_floor_pe(np.array([1.0]), np.array([-0.1])).value is None
