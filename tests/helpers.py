@@ -3,7 +3,10 @@ does, and the shape every error must have."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -32,3 +35,41 @@ def assert_one_line_error(result: subprocess.CompletedProcess, code: int, *words
     assert len(errors) == 1, result.stderr
     for word in words:
         assert word in errors[0]
+
+
+def run_live(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``smallcap-screen ARGS`` as a subprocess whose only network is what ``env`` gives (the
+    caller's proxy and CA settings removed), e.g. a stand-in internet's ``env``."""
+    base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k not in ("CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")}
+    return subprocess.run(
+        [sys.executable, "-m", "smallcap_screen", *args], capture_output=True, text=True, env={**base, **env}, timeout=180
+    )
+
+
+def dead_proxy_env() -> dict[str, str]:
+    """Proxy variables pointing at a closed port: the network is unplugged."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    return {"HTTPS_PROXY": url, "https_proxy": url, "HTTP_PROXY": url, "http_proxy": url}
+
+
+def by_fund(stdout: str) -> dict[str, dict]:
+    """`--format json` output keyed by fund."""
+    return {r["fund"]: r for r in json.loads(stdout)}
+
+
+def dated(day: int, *, funds: tuple[str, ...] = ("IWM", "IJR", "IVV", "SPY"), price_factor: float = 1.0, taken_hour: int = 22):
+    """Four funds of the bundled snapshot as if priced on 2025-11-``day`` (so the inputs differ),
+    with the fundamentals of the stocks they hold: snapshots to fill a store with."""
+    from smallcap_screen.model import Fundamentals
+    from smallcap_screen.snapshot import bundled_snapshot, snapshot_of
+
+    reference = bundled_snapshot()
+    f = reference.fundamentals
+    table = f.table.copy()
+    table["price"] = table["price"] * price_factor
+    holdings = {k: v for k, v in reference.holdings.items() if k in funds}
+    fundamentals = Fundamentals(table, dt.date(2025, 11, day), f.source, f.forward_horizon)
+    return snapshot_of(holdings, fundamentals, reference.label, created=dt.datetime(2025, 11, day, taken_hour, tzinfo=dt.timezone.utc))

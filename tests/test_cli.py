@@ -206,7 +206,7 @@ def test_holdings_of_a_fund_missing_from_the_snapshot_is_exit_3(data_dir):
 
 def test_history_reads_every_stored_snapshot_by_data_date(tmp_path):
     from smallcap_screen import Store
-    from tests.test_store import dated
+    from tests.helpers import dated
 
     with Store.open(data_dir=tmp_path / "store") as store:
         for day in (20, 13):  # stored newest first: the order must come from the data dates

@@ -15,8 +15,7 @@ from smallcap_screen.errors import DataError
 from smallcap_screen.render.history import series_table, sparkline, trends_table
 from smallcap_screen.render.snapshots import snapshots_table
 from smallcap_screen.store import Store
-from tests.test_cli import run
-from tests.test_store import dated
+from tests.helpers import dated, run
 
 WIDTHS = (60, 80, 120, 200)
 

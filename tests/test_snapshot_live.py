@@ -22,7 +22,8 @@ from smallcap_screen.sources.http import HTML_RETRIES
 from smallcap_screen.store import Store
 from tests.standins.issuers import HTML_PAGE, status
 from tests.standins.internet import StandInInternet
-from tests.test_live_cli import by_fund, dead_proxy_env, run
+from tests.helpers import by_fund, dead_proxy_env
+from tests.helpers import run_live as run
 
 FUNDS = ["IJR", "IJS", "IWM", "SPY"]  # sorted
 

@@ -15,22 +15,11 @@ import pytest
 
 from smallcap_screen.comparison import compare, history, results_of
 from smallcap_screen.errors import DataError
-from smallcap_screen.model import Fundamentals
-from smallcap_screen.snapshot import bundled_snapshot, read_snapshot, snapshot_of, write_snapshot
+from smallcap_screen.snapshot import bundled_snapshot, read_snapshot, write_snapshot
 from smallcap_screen.store import SCHEMA_VERSION, Store
+from tests.helpers import dated
 
 REFERENCE = bundled_snapshot()
-
-
-def dated(day: int, *, funds: tuple[str, ...] = ("IWM", "IJR", "IVV", "SPY"), price_factor: float = 1.0, taken_hour: int = 22):
-    """Four funds of the bundled snapshot as if priced on 2025-11-``day`` (so the inputs differ),
-    with the fundamentals of the stocks they hold."""
-    f = REFERENCE.fundamentals
-    table = f.table.copy()
-    table["price"] = table["price"] * price_factor
-    holdings = {k: v for k, v in REFERENCE.holdings.items() if k in funds}
-    fundamentals = Fundamentals(table, dt.date(2025, 11, day), f.source, f.forward_horizon)
-    return snapshot_of(holdings, fundamentals, REFERENCE.label, created=dt.datetime(2025, 11, day, taken_hour, tzinfo=dt.timezone.utc))
 
 
 @pytest.fixture
