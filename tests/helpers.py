@@ -32,3 +32,18 @@ def assert_one_line_error(result: subprocess.CompletedProcess, code: int, *words
     assert len(errors) == 1, result.stderr
     for word in words:
         assert word in errors[0]
+
+
+class FakeTime:
+    """A monotonic clock that only moves when slept on, recording every sleep (for the pacer)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds

@@ -14,22 +14,8 @@ from smallcap_screen.registry import get_fund
 from smallcap_screen.sources.download import download_holdings, download_holdings_bytes, freshness_notes
 from smallcap_screen.sources.holdings_file import parse_holdings_bytes
 from smallcap_screen.sources.http import HTML_RETRIES, HtmlAnswerError, HttpClient, HttpStatusError, parse_retry_after
+from tests.helpers import FakeTime
 from tests.standins.issuers import EMPTY_ISHARES, HTML_PAGE, TRUNCATED, IssuerStandIn, status
-
-
-class FakeTime:
-    """A monotonic clock that only moves when slept on, recording every sleep."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture
