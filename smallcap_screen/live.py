@@ -147,6 +147,7 @@ class _LiveRun:
     def fetch(self, funds: list[Fund], files: list[Holdings]) -> Snapshot:
         from concurrent.futures import ThreadPoolExecutor
 
+        from .sources.download import freshness_notes
         from .sources.http import HttpClient
         from .sources.yahoo import QUOTE_SOURCE, YahooQuotes, quotes_table
 
@@ -180,7 +181,7 @@ class _LiveRun:
         usable = {s: q for s, q in sorted(self.records.items()) if not q.get("unknown")}
         self.report.quotes_missing = sorted(self.wanted - usable.keys())
         today = dt.date.today()
-        self.report.notes.extend(freshness_note([self.holdings[f.ticker] for f in funds if f.ticker in self.holdings], today))
+        self.report.notes.extend(freshness_notes([self.holdings[f.ticker] for f in funds if f.ticker in self.holdings], today=today))
         fundamentals = Fundamentals(quotes_table(usable), today, QUOTE_SOURCE, forward_horizon="FY2")
         created = dt.datetime.now(dt.timezone.utc)
         label = f"live data of {created:%Y-%m-%d %H:%M} UTC"
@@ -292,23 +293,6 @@ class _LiveRun:
         if self.report.cache_problem:
             notes.append(f"ran without the cache: {self.report.cache_problem}")
         return notes
-
-
-def freshness_note(holdings: list[Holdings], today: dt.date) -> list[str]:
-    """One line for all funds whose holdings state no date or are older than a week, not one per fund."""
-    from .sources.download import STALE_AFTER_DAYS
-
-    notes = []
-    undated = [h.fund for h in holdings if h.as_of is None]
-    if undated:
-        notes.append(f"holdings of {', '.join(undated)} state no as-of date; they may be old")
-    stale = [h for h in holdings if h.as_of is not None and (today - h.as_of).days > STALE_AFTER_DAYS]
-    if stale:
-        dates = ", ".join(f"{h.fund} {h.as_of}" for h in stale)
-        notes.append(
-            f"holdings older than {STALE_AFTER_DAYS} days on {today} ({dates}): the issuer may not have updated its files"
-        )
-    return notes
 
 
 class _RunCache:

@@ -247,19 +247,19 @@ def holdings_dated(raw_dir):
 def test_holdings_a_few_days_old_need_no_note(raw_dir):
     holdings = holdings_dated(raw_dir)
 
-    assert freshness_notes(holdings, today=dt.date(2025, 11, 7)) == []
+    assert freshness_notes([holdings], today=dt.date(2025, 11, 7)) == []
 
 
 def test_holdings_older_than_a_week_get_a_note(raw_dir):
-    [note] = freshness_notes(holdings_dated(raw_dir), today=dt.date(2025, 11, 22))
+    [note] = freshness_notes([holdings_dated(raw_dir)], today=dt.date(2025, 11, 22))
 
-    assert "as of 2025-11-05, 17 days before 2025-11-22" in note
+    assert "older than 7 days on 2025-11-22 (IWM 2025-11-05)" in note
 
 
 def test_holdings_of_another_date_than_requested_get_a_note(raw_dir):
-    [note] = freshness_notes(holdings_dated(raw_dir), today=dt.date(2026, 1, 1), requested=dt.date(2025, 11, 4))
+    [note] = freshness_notes([holdings_dated(raw_dir)], today=dt.date(2026, 1, 1), requested=dt.date(2025, 11, 4))
 
-    assert "asked for 2025-11-04 but are as of 2025-11-05" in note
+    assert "asked for 2025-11-04 are of another date: IWM 2025-11-05" in note
 
 
 def test_retry_after_may_be_seconds_or_an_http_date():
