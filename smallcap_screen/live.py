@@ -255,8 +255,9 @@ class _LiveRun:
         self._want(holdings.tickers)
 
     def _took_quotes(self, _: None, batch) -> None:
-        # Unknown symbols are cached as such, so a warm run does not ask for them again.
-        records = {s: batch.quotes.get(s, UNKNOWN) for s in batch.answered}
+        # Unknown symbols are cached as such, so a warm run does not ask for them again; of the
+        # others only the fields the table is made of are kept (a third of Yahoo's record).
+        records = {s: _kept_fields(batch.quotes[s]) if s in batch.quotes else UNKNOWN for s in batch.answered}
         self.records.update(records)
         if self.cache.put_quotes(records):
             self.report.quotes_kept += len(records)
@@ -293,6 +294,12 @@ class _LiveRun:
         if self.report.cache_problem:
             notes.append(f"ran without the cache: {self.report.cache_problem}")
         return notes
+
+
+def _kept_fields(quote: dict) -> dict:
+    from .sources.yahoo import QUOTE_FIELDS
+
+    return {name: quote[name] for name in ("symbol", *QUOTE_FIELDS) if name in quote}
 
 
 class _RunCache:
