@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from tests.helpers import run_live as run
 from tests.standins.internet import REPORTED_PE, StandInInternet
 
 
@@ -31,13 +32,6 @@ def homes(tmp_path) -> dict[str, str]:
         "SMALLCAP_SCREEN_DATA_DIR": str(tmp_path / "data"),
         "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
     }
-
-
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k not in ("CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")}
-    return subprocess.run(
-        [sys.executable, "-m", "smallcap_screen", *args], capture_output=True, text=True, env={**base, **env}, timeout=180
-    )
 
 
 def dead_proxy_env() -> dict[str, str]:
