@@ -13,13 +13,18 @@ from .options import (
     CacheDirOption,
     DataDirOption,
     FormatOption,
+    ForwardHorizon,
+    ForwardOption,
     LiveOption,
+    MinCoverageOption,
     Negative,
     NegativeOption,
     OfflineOption,
     OutputOption,
     QuietOption,
     RefreshOption,
+    Weighting,
+    WeightingOption,
     data_mode,
 )
 
@@ -36,6 +41,9 @@ def compare(
     ],
     benchmark: BenchmarkOption = "SPY",
     negative: NegativeOption = Negative.exclude,
+    weighting: WeightingOption = Weighting.price_date,
+    forward: ForwardOption = ForwardHorizon.fy2,
+    min_coverage: MinCoverageOption = 0.9,
     output_format: FormatOption = None,
     output: OutputOption = None,
     offline: OfflineOption = False,
@@ -64,10 +72,11 @@ def compare(
     from ..render import compare as render
     from ..store import Store
 
+    options = dict(negative=negative.value, weighting=weighting.value, forward=forward.value, coverage_threshold=min_coverage)
     store = Store.open(data_dir)
     summary: list[str] = []
     if mode == "offline":  # no cache, no fetch machinery to load
-        result = run_compare(funds, benchmark=benchmark, negative=negative.value, data=mode, store=store)
+        result = run_compare(funds, benchmark=benchmark, data=mode, store=store, **options)
     else:
         from ..cache import Cache
         from ..progress import LiveFetch
@@ -75,7 +84,7 @@ def compare(
         with Cache(cache_dir, refresh=refresh) as cache:
             live_fetch = LiveFetch(cache, show=not quiet)
             interrupt_note.append(live_fetch.kept)
-            result = run_compare(funds, benchmark=benchmark, negative=negative.value, data=mode, store=store, fetch=live_fetch)
+            result = run_compare(funds, benchmark=benchmark, data=mode, store=store, fetch=live_fetch, **options)
         summary = live_fetch.summary()
     if not quiet:
         for note in [*summary, *result.notes]:

@@ -9,6 +9,10 @@ import typer
 from .app import app, interrupt_note
 from .emit import check_output, emit, stderr
 from .options import (
+    ForwardHorizon,
+    ForwardOption,
+    Weighting,
+    WeightingOption,
     CacheDirOption,
     DataDirOption,
     FormatOption,
@@ -27,6 +31,8 @@ from .options import (
 def holdings(
     fund: Annotated[str, typer.Argument(help="A fund ticker or index alias, or the path of a holdings file.")],
     negative: NegativeOption = Negative.exclude,
+    weighting: WeightingOption = Weighting.price_date,
+    forward: ForwardOption = ForwardHorizon.fy2,
     top: Annotated[
         int, typer.Option("--top", min=0, help="Show the largest N holdings in the table (0: all). CSV and JSON always have all.")
     ] = 25,
@@ -58,7 +64,7 @@ def holdings(
     with Cache(cache_dir, refresh=refresh) as cache:
         live_fetch = LiveFetch(cache, show=not quiet)
         interrupt_note.append(live_fetch.kept)
-        result = breakdown(fund, negative=negative.value, data=mode, store=Store.open(data_dir), fetch=live_fetch)
+        result = breakdown(fund, negative=negative.value, weighting=weighting.value, forward=forward.value, data=mode, store=Store.open(data_dir), fetch=live_fetch)
     if not quiet:
         for note in [*live_fetch.summary(), *result.notes]:
             stderr(note)
