@@ -72,7 +72,7 @@ def caption(comparison: Comparison) -> str:
         f"{'current' if comparison.forward_horizon == 'FY1' else 'next'} fiscal year. "
         f"Disc. = discount vs {comparison.benchmark} = 1 - P/E fund / P/E {comparison.benchmark} (positive = cheaper).",
         "Coverage = fund weight with price and trailing EPS; loss-makers = covered weight with EPS <= 0. "
-        f"Growth = {comparison.forward_horizon} consensus / trailing GAAP earnings - 1, cumulative (not a yearly rate).",
+        f"Growth = implied earnings growth, {comparison.forward_horizon} consensus / trailing GAAP earnings - 1, cumulative (not a yearly rate).",
         "Weights: " + ", ".join(f"{r['fund']} {r['weighting']}" for r in records if r["status"] == "ok")
         + " (price-date = shares held x price on the price date; holdings-date = the issuer's weights).",
     ]

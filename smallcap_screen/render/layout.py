@@ -52,7 +52,7 @@ def fitted_table(columns: list[Column], layout: Layout, *, width: int, plain: bo
         worst = max(droppable, key=lambda c: c.priority)
         kept.remove(worst)
         dropped.insert(0, worst)
-    room = {id(c): c.min_width + max(0, width - natural) for c in kept if c.shrink}
+    room = _room(kept, max(0, width - natural))
     return _table(_shortened(kept, room), layout, plain, dropped)
 
 
@@ -65,6 +65,19 @@ def _shortened(columns: list[Column], room: dict[int, int]) -> list[Column]:
             column = Column(**{**column.__dict__, "cells": [_ellipsis(text, limit) for text in column.cells]})
         out.append(column)
     return out
+
+
+def _room(columns: list[Column], spare: int) -> dict[int, int]:
+    """Width of each ``shrink`` column: its minimum, plus what the spare width allows, given to
+    the columns in order (a name before a sector) up to what each needs."""
+    room = {}
+    for column in columns:
+        if column.shrink:
+            wanted = min(max(map(_cell_length, column.cells), default=0), column.max_width or 10_000)
+            extra = min(spare, max(0, wanted - column.min_width))
+            room[id(column)] = column.min_width + extra
+            spare -= extra
+    return room
 
 
 def _widest(columns: list[Column]) -> list[Column]:
