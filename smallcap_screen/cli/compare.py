@@ -6,8 +6,9 @@ from typing import Annotated, List
 
 import typer
 
-from .app import app, interrupt_note
-from .emit import check_output, emit, nothing_computed, stderr
+from .app import app
+from .data import on_chosen_data
+from .emit import check_output, emit, nothing_computed
 from .options import (
     BenchmarkOption,
     CacheDirOption,
@@ -25,7 +26,6 @@ from .options import (
     RefreshOption,
     Weighting,
     WeightingOption,
-    data_mode,
 )
 
 
@@ -66,29 +66,16 @@ def compare(
 
       smallcap-screen compare my_portfolio.csv IWM --offline
     """
-    mode = data_mode(offline, live)
     check_output(output)
     from ..comparison import compare as run_compare
     from ..render import compare as render
-    from ..store import Store
 
     options = dict(negative=negative.value, weighting=weighting.value, forward=forward.value, coverage_threshold=min_coverage)
-    store = Store.open(data_dir)
-    summary: list[str] = []
-    if mode == "offline":  # no cache, no fetch machinery to load
-        result = run_compare(funds, benchmark=benchmark, data=mode, store=store, **options)
-    else:
-        from ..cache import Cache
-        from ..progress import LiveFetch
-
-        with Cache(cache_dir, refresh=refresh) as cache:
-            live_fetch = LiveFetch(cache, show=not quiet)
-            interrupt_note.append(live_fetch.kept)
-            result = run_compare(funds, benchmark=benchmark, data=mode, store=store, fetch=live_fetch, **options)
-        summary = live_fetch.summary()
-    if not quiet:
-        for note in [*summary, *result.notes]:
-            stderr(note)
+    result = on_chosen_data(
+        lambda **data: run_compare(funds, benchmark=benchmark, **options, **data),
+        offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir,
+        notes=lambda r: r.notes,
+    )
     if not any(row.valuation for row in result.rows):
         raise nothing_computed(f"{row.fund} ({row.status_reason})" for row in result.rows)
     emit(

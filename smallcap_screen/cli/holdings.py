@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from .app import app, interrupt_note
-from .emit import check_output, emit, stderr
+from .app import app
+from .data import on_chosen_data
+from .emit import check_output, emit
 from .options import (
     ForwardHorizon,
     ForwardOption,
@@ -23,7 +24,6 @@ from .options import (
     OutputOption,
     QuietOption,
     RefreshOption,
-    data_mode,
 )
 
 
@@ -53,21 +53,15 @@ def holdings(
 
       smallcap-screen holdings IJR -o ijr_holdings.csv
     """
-    mode = data_mode(offline, live)
     check_output(output)
-    from ..cache import Cache
     from ..comparison import breakdown
-    from ..progress import LiveFetch
     from ..render import holdings as render
-    from ..store import Store
 
-    with Cache(cache_dir, refresh=refresh) as cache:
-        live_fetch = LiveFetch(cache, show=not quiet)
-        interrupt_note.append(live_fetch.kept)
-        result = breakdown(fund, negative=negative.value, weighting=weighting.value, forward=forward.value, data=mode, store=Store.open(data_dir), fetch=live_fetch)
-    if not quiet:
-        for note in [*live_fetch.summary(), *result.notes]:
-            stderr(note)
+    result = on_chosen_data(
+        lambda **data: breakdown(fund, negative=negative.value, weighting=weighting.value, forward=forward.value, **data),
+        offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir,
+        notes=lambda r: r.notes,
+    )
     emit(
         output_format,
         output,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..output import csv_text, json_text
 from ..screener import EXPLAIN_FIELDS, Explanation
-from . import pct, pe, signed_pct
+from . import data_line, pct, pe, signed_pct, weights_text
 from .layout import Column, Layout, fitted_table
 
 
@@ -54,13 +54,10 @@ def label(row: dict) -> str:
 
 def caption(result: Explanation) -> str:
     facts = result.facts
-    dates = ", ".join(f"{f} {d or '(undated)'}" for f, d in facts.as_of_holdings.items())
-    weights = ", ".join(f"{f} {w}" for f, w in facts.weighting.items())
-    prices = facts.as_of_prices.isoformat() if facts.as_of_prices else "unknown"
     policy = "losses excluded" if facts.negative_policy == "exclude" else "losses kept"
     lines = [
-        f"Data: {facts.data_source}; holdings as of {dates}; prices and earnings as of {prices}.",
-        f"Weights: {weights} (price-date = shares held x price on the price date). Trailing EPS unless the row names a horizon.",
+        data_line(facts),
+        f"Weights: {weights_text(facts)} (price-date = shares held x price on the price date). Trailing EPS unless the row names a horizon.",
         f"Rows in brackets follow --negative ({policy}). Disc. = 1 - {result.fund} / {result.benchmark} under that convention "
         f"(positive = cheaper). 'x% out' = {result.fund}'s weight the row leaves out.",
     ]

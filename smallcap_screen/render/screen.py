@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..output import csv_text, json_text
 from ..screener import ScreenResult
-from . import number, pe, signed_pct
+from . import data_line, number, pe, signed_pct, weights_text
 from .layout import Column, Layout, fitted_table
 
 
@@ -53,14 +53,11 @@ def screen_table(result: ScreenResult, *, plain: bool = False, width: int = 200,
 
 def caption(result: ScreenResult) -> str:
     facts = result.facts
-    dates = ", ".join(f"{f} {d or '(undated)'}" for f, d in facts.as_of_holdings.items())
-    weights = ", ".join(f"{f} {w}" for f, w in facts.weighting.items())
-    prices = facts.as_of_prices.isoformat() if facts.as_of_prices else "unknown"
     losses = "loss-makers show no P/E" if facts.negative_policy == "exclude" else "loss-makers show a negative P/E"
     return "\n".join(
         [
-            f"Data: {facts.data_source}; holdings as of {dates}; prices and earnings as of {prices}.",
-            f"Weights: {weights} (price-date = shares held x price on the price date).",
+            data_line(facts),
+            f"Weights: {weights_text(facts)} (price-date = shares held x price on the price date).",
             f"P/E ttm = price / last twelve months' EPS; P/E {facts.forward_horizon} = price / {facts.forward_horizon} consensus EPS; "
             f"{losses}. Growth = {facts.forward_horizon} / trailing EPS - 1, cumulative, both positive.",
             "Flags = values an importer found absurd (set aside in fund figures, shown here).",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..output import csv_text, json_text
 from ..screener import ALL_SECTORS, SECTOR_FIELDS, SectorView
 from ..metrics.sectors import GapDecomposition
-from . import pct, pe, signed_pct
+from . import data_line, pct, pe, signed_pct, weights_text
 from .layout import Column, Layout, fitted_table
 
 EFFECT_NAMES = {"mix": "Mix: sector weights", "within": "Within: valuation in sectors", "interaction": "Interaction", "total": "Total gap"}
@@ -96,13 +96,10 @@ def gap_table(view: SectorView, gap: GapDecomposition, *, plain: bool, width: in
 
 def caption(view: SectorView) -> str:
     facts = view.facts
-    dates = ", ".join(f"{f} {d or '(undated)'}" for f, d in facts.as_of_holdings.items())
-    weights = ", ".join(f"{f} {w}" for f, w in facts.weighting.items())
-    prices = facts.as_of_prices.isoformat() if facts.as_of_prices else "unknown"
     return "\n".join(
         [
-            f"Data: {facts.data_source}; holdings as of {dates}; prices and earnings as of {prices}.",
-            f"Weights: {weights}. Sector P/E = harmonic mean over the sector's holdings ({facts.negative_policy} negative earnings); "
+            data_line(facts),
+            f"Weights: {weights_text(facts)}. Sector P/E = harmonic mean over the sector's holdings ({facts.negative_policy} negative earnings); "
             "losses = covered weight with trailing EPS <= 0. Sectors an issuer leaves out come from another fund's file naming the stock.",
             "Gap = fund minus benchmark earnings yield (1 / P/E) = sector mix + valuation within sectors + interaction, "
             "exactly (Brinson-Fachler, README 'Methodology'); P/E points sum to the P/E difference, discount points to the discount.",
