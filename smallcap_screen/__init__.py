@@ -36,6 +36,7 @@ _EXPORTS = {
     "Store": "store",
     "FUNDS": "registry",
     "get_fund": "registry",
+    "fund_catalog": "catalog",
     "read_holdings_file": "sources.holdings_file",
     "parse_finviz_csv": "sources.finviz",
     "snapshot_from_export": "importing",

@@ -14,7 +14,6 @@ import functools
 import io
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 
 from .errors import DataError, UnknownFundError
 
@@ -87,15 +86,6 @@ def registry() -> Registry:
     """The fund table shipped in the package (read once)."""
     text = resources.files("smallcap_screen.data").joinpath(FUNDS_FILE).read_text(encoding="utf-8")
     return Registry.from_csv(text)
-
-
-def read_registry(path: str | Path) -> Registry:
-    """A fund table from a file, e.g. a copy of the shipped one with rows added."""
-    from .sources.input_bounds import bounded_text, read_regular_file
-    from .sources.parsing import decode_text
-
-    content = bounded_text(read_regular_file(path, "fund table"), str(path))
-    return Registry.from_csv(decode_text(content), source=str(path))
 
 
 def get_fund(name: str) -> Fund:

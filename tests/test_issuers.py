@@ -15,7 +15,7 @@ import pytest
 
 from smallcap_screen.errors import DataError, NetworkError, UnknownFundError
 from smallcap_screen.issuers import issuer_of, schwab, vanguard, wisdomtree
-from smallcap_screen.registry import Fund, Registry, get_fund, read_registry, registry
+from smallcap_screen.registry import Fund, Registry, get_fund, registry
 from smallcap_screen.sources.download import download_holdings
 from smallcap_screen.sources.holdings_file import parse_holdings_bytes, read_holdings_file
 from smallcap_screen.sources.http import HTML_RETRIES, HtmlAnswerError, HttpClient
@@ -299,7 +299,7 @@ def test_a_new_issuer_is_one_module_and_rows_in_the_fund_table(tmp_path, monkeyp
     served = tmp_path / "ACME.txt"
     served.write_text("ACME HOLDINGS\nAAPL;60\nMSFT;40\n", encoding="utf-8")
 
-    acme = read_registry(table).get("ACME2000")
+    acme = Registry.from_csv(table.read_text(encoding="utf-8")).get("ACME2000")
     with IssuerStandIn({}) as site:
         site.extra_routes["/holdings/ACME.txt"] = served
         holdings = download_holdings(acme, client=client, base_urls={"acme.issuer": site.url})
@@ -307,3 +307,38 @@ def test_a_new_issuer_is_one_module_and_rows_in_the_fund_table(tmp_path, monkeyp
     assert issuer_of(acme).LABEL == "Acme Funds"
     assert holdings.fund == "ACME" and list(holdings.tickers) == ["AAPL", "MSFT"]
     assert not registry().knows("ACME")  # the shipped table is untouched
+
+
+#: Vanguard's web-site CSV. NO REAL SAMPLE EXISTS: the preamble and header are as described in
+#: public code (see smallcap_screen/issuers/vanguard.py); the rows are made up in that layout.
+VANGUARD_SITE_CSV = b"""Holdings details
+
+Small-Cap ETF (VB)
+
+
+Equity,as of 10/31/2025
+
+,SEDOL,HOLDINGS,TICKER,% OF FUNDS*,SUB-INDUSTRY,COUNTRY,SECURITYDEPOSITORYRECEIPTTYPE,MARKET VALUE*,SHARES
+,BF4NC37,Natera Inc.,NTRA,0.40%,Biotechnology,United States,,"$640,000,000.00","3,500,000"
+,2046251,Brown-Forman Corp. Class B,BF.B,0.10%,Distillers & Vintners,United States,,"$160,000,000.00","5,400,000"
+,BYZ5HV6,Fictional Cash Sweep,,0.01%,,United States,,"$16,000,000.00",
+"""
+
+
+def test_a_vanguard_site_csv_a_user_downloaded_is_recognised_and_read(tmp_path):
+    saved = tmp_path / "holdings.csv"
+    saved.write_bytes(VANGUARD_SITE_CSV)
+
+    holdings = read_holdings_file(saved)
+
+    assert (holdings.fund, holdings.as_of) == ("VB", dt.date(2025, 10, 31))
+    assert list(holdings.tickers) == ["NTRA", "BF-B"]
+    assert holdings.equities["shares"].tolist() == [3_500_000, 5_400_000]
+    assert holdings.equities["weight"].iloc[0] == pytest.approx(0.8)  # 640 of 800 million
+
+
+def test_a_vanguard_site_csv_cut_before_its_rows_is_refused():
+    cut = VANGUARD_SITE_CSV[: VANGUARD_SITE_CSV.index(b",BF4NC37")]
+
+    with pytest.raises(DataError, match="no holdings under its header"):
+        vanguard.parse(cut)

@@ -15,12 +15,20 @@ reported to answer HTML pages at times in 2026 (../shared/notes/data-sources.md)
 The pages of one download are joined into one body of the same shape (all entities under
 ``fund.entity``), so a cached or saved download parses like a one-page answer; a body holding
 fewer entities than its ``size`` says is refused as truncated.
+
+A user may also bring the CSV that Vanguard's web site offers ("Holdings details", the fund as
+"S&P 500 ETF (VOO)", ``Equity,as of 09/30/2025``, then the header ``,SEDOL,HOLDINGS,TICKER,% OF
+FUNDS*,SUB-INDUSTRY,COUNTRY,...,MARKET VALUE*,SHARES`` with weights like "7.94%"). That layout is
+as described in public code (a CSV-parser guide with VOO and VT files, and R code reading VT's
+file of 2020); no sample of its rows is at hand, so numbers are read leniently ("$1,234", "7.94%").
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
+import re
 
 import pandas as pd
 
@@ -60,9 +68,17 @@ def download(fund, client, base_url: str, as_of: dt.date | None) -> Downloaded:
     return Downloaded(json.dumps(body).encode(), f"{url}?start=1&count={PAGE_SIZE}")
 
 
+CSV_HEADER_MARK = ",SEDOL,HOLDINGS,TICKER,"
+_CSV_FUND = re.compile(r"\(([A-Z]{1,6})\)\s*$")
+_CSV_AS_OF = re.compile(r"as of (\d{2}/\d{2}/\d{4})")
+
+
 def recognises(content: bytes) -> bool:
-    """A JSON object whose ``fund.entity`` list holds ``percentWeight`` records."""
+    """A JSON object whose ``fund.entity`` list holds ``percentWeight`` records, or the web site's
+    CSV ("Holdings details" ... ``,SEDOL,HOLDINGS,TICKER,``)."""
     head = decode_text(content[:4096]).lstrip()
+    if head.startswith("Holdings details") or CSV_HEADER_MARK in head:
+        return True
     return head.startswith("{") and '"entity"' in head and '"percentWeight"' in decode_text(content[:65536])
 
 
@@ -73,6 +89,8 @@ def parse(content: bytes, *, fund: str | None = None, source: str = "") -> Holdi
     entities than ``size`` (a page was lost).
     """
     what = source or "Vanguard holdings answer"
+    if not decode_text(content[:64]).lstrip().startswith(("{", "[")) and recognises(content):
+        return _parse_csv(content, fund=fund, source=source, what=what)
     answer = _load(content, what)
     records = pd.DataFrame(answer["fund"]["entity"])
     if len(records) < answer["size"]:
@@ -95,6 +113,44 @@ def parse(content: bytes, *, fund: str | None = None, source: str = "") -> Holdi
         }
     )
     return build_holdings(lines, fund=fund or "", as_of=_as_of(answer.get("asOfDate"), what), source=source, what=what)
+
+
+def _parse_csv(content: bytes, *, fund: str | None, source: str, what: str) -> Holdings:
+    """The web site's holdings CSV: preamble lines, the header, rows up to the first blank line."""
+    lines = decode_text(content).splitlines()
+    header_at = next((i for i, line in enumerate(lines) if line.startswith(CSV_HEADER_MARK)), None)
+    if header_at is None:
+        raise DataError(f"{what} has no ',SEDOL,HOLDINGS,TICKER,...' header line: it is truncated or not a Vanguard holdings file")
+    preamble = lines[:header_at]
+    end = next((i for i in range(header_at + 1, len(lines)) if not lines[i].strip(" ,\t")), len(lines))
+    try:
+        header, *rows = csv.reader(lines[header_at:end], strict=True)
+    except csv.Error:
+        raise DataError(f"{what}: a line ends inside a quoted field; the file is truncated, download it again") from None
+    header = [h.strip().rstrip("*").strip().upper() for h in header]
+    rows = [row for row in rows if len(row) == len(header)]
+    if not rows:
+        raise DataError(f"{what} lists no holdings under its header: it is truncated, download it again")
+    table = pd.DataFrame(rows, columns=header)
+    ticker = table["TICKER"].str.strip()
+    name = table["HOLDINGS"].str.strip()
+    money = {c: to_numbers(table[c].str.replace("$", "", regex=False)) for c in ("MARKET VALUE", "SHARES") if c in table}
+    lines_frame = pd.DataFrame(
+        {
+            "issuer_ticker": ticker,
+            "name": name,
+            "sector": table.get("SUB-INDUSTRY", table.get("SECTOR", pd.Series("", index=table.index))).str.strip(),
+            "asset_class": "",
+            "weight": to_numbers(table["% OF FUNDS"]),  # "7.94%" reads as 0.0794
+            "market_value": money.get("MARKET VALUE", float("nan")),
+            "shares": money.get("SHARES", float("nan")),
+            "reason": set_aside_reason(ticker, name),
+        }
+    )
+    named = next((m.group(1) for line in preamble if (m := _CSV_FUND.search(line.strip().strip('",')))), "")
+    dated = next((m.group(1) for line in preamble if (m := _CSV_AS_OF.search(line))), None)
+    as_of = dt.datetime.strptime(dated, "%m/%d/%Y").date() if dated else None
+    return build_holdings(lines_frame, fund=fund or named, as_of=as_of, source=source, what=what)
 
 
 def _load(content: bytes, what: str) -> dict:
