@@ -180,7 +180,7 @@ class _LiveRun:
         usable = {s: q for s, q in sorted(self.records.items()) if not q.get("unknown")}
         self.report.quotes_missing = sorted(self.wanted - usable.keys())
         today = dt.date.today()
-        self.report.notes.extend(freshness_note(list(self.holdings.values()), today))
+        self.report.notes.extend(freshness_note([self.holdings[f.ticker] for f in funds if f.ticker in self.holdings], today))
         fundamentals = Fundamentals(quotes_table(usable), today, QUOTE_SOURCE, forward_horizon="FY2")
         created = dt.datetime.now(dt.timezone.utc)
         label = f"live data of {created:%Y-%m-%d %H:%M} UTC"

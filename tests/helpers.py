@@ -32,3 +32,12 @@ def assert_one_line_error(result: subprocess.CompletedProcess, code: int, *words
     assert len(errors) == 1, result.stderr
     for word in words:
         assert word in errors[0]
+
+
+def run_live(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``smallcap-screen ARGS`` as a subprocess whose only network is what ``env`` gives (the
+    caller's proxy and CA settings removed), e.g. a stand-in internet's ``env``."""
+    base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k not in ("CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")}
+    return subprocess.run(
+        [sys.executable, "-m", "smallcap_screen", *args], capture_output=True, text=True, env={**base, **env}, timeout=180
+    )

@@ -11,7 +11,7 @@ from smallcap_screen.errors import DataError
 from smallcap_screen.reference import read_reference_fundamentals
 from smallcap_screen.sources.exports import export_date, parse_export
 from smallcap_screen.store import Store
-from tests.test_cli import assert_one_line_error, run
+from tests.helpers import assert_one_line_error, run
 
 FINVIZ = "fundamentals_finviz_2025-08-19.csv"
 SP500 = "fundamentals_sp500-yahoo_2026-05-15.csv"

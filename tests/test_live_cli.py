@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from tests.helpers import run_live as run
 from tests.standins.internet import REPORTED_PE, StandInInternet
 
 
@@ -31,13 +32,6 @@ def homes(tmp_path) -> dict[str, str]:
         "SMALLCAP_SCREEN_DATA_DIR": str(tmp_path / "data"),
         "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
     }
-
-
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k not in ("CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")}
-    return subprocess.run(
-        [sys.executable, "-m", "smallcap_screen", *args], capture_output=True, text=True, env={**base, **env}, timeout=180
-    )
 
 
 def dead_proxy_env() -> dict[str, str]:
@@ -195,3 +189,19 @@ def test_ctrl_c_during_a_live_fetch_keeps_the_finished_batches_and_says_so(whole
 
     with Cache(homes["SMALLCAP_SCREEN_CACHE_DIR"]) as cache:
         assert cache.info()["quotes"]["entries"] >= int(line.split()[1].replace(",", ""))
+
+
+def test_a_full_cache_disk_costs_the_cache_not_the_live_run(net, homes, tmp_path):
+    from tests.standins.disk import full_disk_available, on_full_disk
+
+    if not full_disk_available():
+        pytest.skip("this machine does not let a process mount a tmpfs in its own namespace (unshare)")
+    base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k not in ("CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")}
+    cache = tmp_path / "full-cache"
+    command = on_full_disk(cache, [sys.executable, "-m", "smallcap_screen", "compare", "IWM", "SPY", "-f", "json"])
+    result = subprocess.run(command, capture_output=True, text=True, env={**base, **net.env, **homes, "SMALLCAP_SCREEN_CACHE_DIR": str(cache)}, timeout=180)
+
+    assert result.returncode == 0, result.stderr
+    assert all(r["data_source"].startswith("live data") for r in by_fund(result.stdout).values())
+    [note] = [line for line in result.stderr.splitlines() if "ran without the cache" in line]
+    assert "No space left on device" in note or "database or disk is full" in note

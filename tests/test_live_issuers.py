@@ -8,9 +8,9 @@ import json
 import pytest
 
 from smallcap_screen.sources.http import HTML_RETRIES
+from tests.helpers import run_live as run
 from tests.standins.internet import StandInInternet
 from tests.standins.issuers import HTML_PAGE, Fault
-from tests.test_live_cli import run
 
 ONE_PER_ISSUER = ["IWM", "SPY", "VB", "DES", "SCHA"]
 

@@ -146,48 +146,40 @@ def test_a_hung_answer_times_out_and_is_retried(yahoo):
     assert result.missing == []
 
 
-def test_a_poisoned_crumb_is_dropped_before_it_is_sent(yahoo):
-    from yfinance.data import YfData
-
-    yahoo.throttle_crumb_next(1)  # yfinance stores "Too Many Requests" as the crumb
+def test_a_throttled_crumb_request_is_waited_out_and_never_sent_as_a_crumb(yahoo):
+    yahoo.throttle_crumb_next(1)  # "Too Many Requests" where the crumb should be
     result = fetch(yahoo, list(yahoo.quotes), batch_size=200)
 
     assert result.missing == []
     assert yahoo.requests["/v1/test/getcrumb"] == 2
-    assert yahoo.requests["/v7/finance/quote"] == 3  # none was sent with the poisoned crumb
-    assert YfData()._crumb != "Too Many Requests"
+    assert yahoo.requests["/v7/finance/quote"] == 3  # none was sent with the 429 body as crumb
 
 
-def test_the_consent_form_fallback_yields_a_crumb(yahoo):
+def test_behind_the_eu_consent_wall_yfinance_finds_the_crumb():
     from yfinance import cache
-    from yfinance.data import YfData
 
-    session = standin_session(yahoo.url)
-    data = YfData(session=session)
     cache.get_cookie_cache().store("curlCffi", None)  # no remembered cookie
-    data._cookie_strategy, data._cookie, data._crumb = "csrf", None, None  # as after fc.yahoo.com failed
-    result = fetch_quotes(["S0001"], session=session, policy=fast())
+    with YahooStandIn(synthetic_quotes(10), consent_wall=True) as walled:
+        result = fetch_quotes(["S0001"], session=standin_session(walled.url), policy=fast())
 
-    assert result.missing == []
-    assert yahoo.requests["/consent"] == yahoo.requests["/v2/collectConsent"] == 1
-    assert yahoo.requests["/v7/finance/quote"] == 1
+        assert result.missing == []
+        assert walled.requests["/consent"] == walled.requests["/v2/collectConsent"] == 1
+        assert walled.requests["/v7/finance/quote"] == 1
 
 
 def test_a_batch_that_keeps_failing_is_split(yahoo):
-    def break_second_batch(done: int, total: int) -> None:
-        if done == 100:  # after the first batch: the next three answers fail
-            yahoo.fail_next(3, status=500)
+    yahoo.hang_next(1, seconds=0)  # the first batch is answered normally ...
+    yahoo.fail_next(3, status=500)  # ... the second's three attempts fail
 
-    result = fetch(yahoo, list(yahoo.quotes)[:200], batch_size=100, max_workers=1, retries=2, on_progress=break_second_batch)
+    result = fetch(yahoo, list(yahoo.quotes)[:200], batch_size=100, max_workers=1, retries=2)
 
     assert result.missing == []
     assert [len(batch) for batch in yahoo.quote_batches] == [100, 50, 50]
 
 
 def test_a_batch_that_keeps_timing_out_is_reported_failed(yahoo):
-    def hang_second_batch(done: int, total: int) -> None:
-        if done == 100:
-            yahoo.hang_next(3, seconds=10)
+    yahoo.hang_next(1, seconds=0)  # the first batch is answered normally ...
+    yahoo.hang_next(3, seconds=10)  # ... the second's three attempts time out
 
     answered = []
     symbols = list(yahoo.quotes)[:300]
@@ -198,7 +190,6 @@ def test_a_batch_that_keeps_timing_out_is_reported_failed(yahoo):
         max_workers=1,
         retries=2,
         timeout=0.3,
-        on_progress=hang_second_batch,
         on_batch=lambda quotes, asked: answered.extend(asked),
     )
 

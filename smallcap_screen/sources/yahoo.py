@@ -1,9 +1,10 @@
-"""Yahoo Finance quotes for many symbols at once, through yfinance's session and crumb.
+"""Yahoo Finance quotes for many symbols at once, on a browser-like curl_cffi session.
 
 One v7 quote request carries up to ``BATCH_SIZE`` symbols, so a 2,000-stock fund costs two
-requests instead of the ~6,000 of a ``Ticker.info`` loop. yfinance supplies the cookie and crumb
-(``yfinance.data.YfData``, not public API: pyproject pins the yfinance range whose internals this
-module was tested against). The one GET per attempt is sent here, on yfinance's session, rather
+requests instead of the ~6,000 of a ``Ticker.info`` loop. The cookie and crumb come the way a
+browser gets them (fc.yahoo.com, then the crumb); where that fails (the EU consent pages),
+yfinance's own handshake is used (``yfinance.data.YfData``, not public API: pyproject pins the
+yfinance range whose internals this module was tested against). Every GET is sent here rather
 than through ``YfData.get``: that method repeats every 4xx/5xx once with the other cookie
 strategy and turns a second 429 into an exception without its Retry-After, which would double
 the load exactly when Yahoo asks for less.
@@ -27,6 +28,7 @@ import logging
 import math
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -39,15 +41,23 @@ from .http import is_unreachable, new_session, parse_retry_after
 from .pacing import GaveUp, Pacer, RateBudget, Retry, RetryPolicy, Stopped, Unreachable
 
 QUOTE_URL = "https://query1.finance.yahoo.com/v7/finance/quote"
+#: Where a browser gets Yahoo's session cookie, and the crumb that goes with it.
+COOKIE_URL = "https://fc.yahoo.com"
+CRUMB_URL = "https://query1.finance.yahoo.com/v1/test/getcrumb"
+#: Yahoo's 429 body, which has also been seen with status 200 on the crumb request.
+THROTTLED = "Too Many Requests"
+#: libcurl's "could not resolve host" (see http.UNREACHABLE_CURL_CODES).
+CURL_COULD_NOT_RESOLVE_HOST = 6
 QUOTE_SOURCE = "Yahoo Finance v7 quote"
 #: The pacer's name for Yahoo: query1 and query2 share one rate limit, so they share one budget.
 YAHOO = "Yahoo Finance"
 #: Symbols per v7 quote request. The endpoint takes large batches: yahooquery sends 1,500 per
-#: request (``Ticker.CHUNK`` in yahooquery/base.py) and its users' 10,000-symbol calls work.
-#: 1,000 keeps the URL near 7 kB (a comma is sent as %2C) and still lets four workers share a
-#: 2,000-stock fund; the benchmark (benchmarks/run.py) times 250 to 1,500 per request. Yahoo
-#: has capped batches at times (notes: 429/400 above ~100 symbols): such a refusal is split.
-BATCH_SIZE = 1000
+#: request (``CHUNK`` in yahooquery/base.py), a URL of about 10 kB (a comma is sent as %2C).
+#: On the stand-in, 10,000 symbols took 5.8 s in 40 requests of 250, 2.3 s at 500, 1.1 s at
+#: 1,000 and 0.8 s at 1,500 (benchmarks/run.py, batch_*): fewer, larger requests win, and fewer
+#: requests also meet a rate limit later. Yahoo has capped batches at times (notes: 429/400
+#: above ~100 symbols): such a refusal is split, and the smaller size kept for the run.
+BATCH_SIZE = 1500
 #: Workers sending batches at once (the rate budget below bounds them as a group).
 WORKERS = 4
 #: Yahoo publishes no limit. Four at once then eight a second stays below the ~60 requests/s at
@@ -68,7 +78,7 @@ QUOTE_FIELDS = {
 }
 #: v7 quote field → key of a fund's own Yahoo-reported figures (see ``fetch_funds_reported``).
 FUND_FIELDS = {"trailingPE": "trailing_pe", "forwardPE": "forward_pe", "regularMarketPrice": "price", "currency": "currency"}
-#: A real crumb is a short token; yfinance may store a 429 body or an HTML page instead.
+#: A real crumb is a short token (not a 429 body or an HTML page).
 CRUMB_PATTERN = re.compile(r"[\w./+-]{1,64}")
 
 # yfinance logs warnings without a handler of its own, which Python prints to stderr;
@@ -284,16 +294,9 @@ class _Client:
     """Single Yahoo GETs with crumb, paced and retried by the run's pacer."""
 
     def __init__(self, session, pacer: Pacer) -> None:
-        from yfinance.data import YfData  # lazy: importing yfinance costs ~1 s of CLI start-up
-
-        session = session or _default_session()
-        self.data = YfData()  # yfinance's process-wide singleton
-        if self.data._session is not session:
-            # A cookie and crumb belong to the session that fetched them.
-            self.data._set_session(session)
-            with self.data._cookie_lock:
-                self.data._cookie = None
-                self.data._crumb = None
+        self.session = session or _default_session()
+        #: The crumb every data request carries; kept per session, as it belongs to its cookie.
+        self._crumbs = _crumbs_of(self.session)
         self.pacer = pacer
         self.requests = 0
         #: Set once Yahoo has answered anything; until then requests go one at a time.
@@ -332,7 +335,7 @@ class _Client:
         if isinstance(failure, GaveUp) and failure.last is not None and failure.last.throttled:
             error = NetworkError(f"Yahoo Finance keeps refusing requests ({failure}); wait a few minutes and try again")
         elif isinstance(failure, GaveUp) and failure.last is None:
-            error = NetworkError(f"Yahoo Finance does not answer ({failure}); try again later")
+            error = NetworkError(f"{failure}; try again later")
         else:
             reason = failure.last.reason if isinstance(failure, GaveUp) and failure.last else str(failure) or "HTTP 400"
             error = NetworkError(f"Yahoo Finance keeps failing ({reason}); try again later")
@@ -345,44 +348,86 @@ class _Client:
         return not self.answered.is_set() or failure.last is None or failure.last.throttled
 
     def _paced(self, url: str, params: dict[str, str], key: str) -> dict | None:
-        if self.data._crumb is None or not CRUMB_PATTERN.fullmatch(self.data._crumb):
+        if self._crumbs.get("crumb") is None:
             self.pacer.call(YAHOO, self._handshake)
         return self.pacer.call(YAHOO, lambda timeout: self._get_once(url, params, key, timeout))
 
     def _handshake(self, timeout: float) -> None:
-        """yfinance's cookie and crumb (one paced request: the crumb counts against the limit)."""
+        """A cookie and crumb (one paced request: the crumb counts against the rate limit).
+
+        First the way every browser gets them: a cookie from fc.yahoo.com, then the crumb for it,
+        on this session. Where that yields none (the EU consent pages), yfinance's own handshake,
+        which knows those pages; importing yfinance costs a good part of a second, so a run
+        where the plain way works, or the network is down, never pays it.
+        """
+        crumb = self._plain_crumb(timeout) or self._yfinance_crumb(timeout)
+        if crumb is None:
+            raise Retry("Yahoo Finance gave no crumb")
+        self._crumbs["crumb"] = crumb
+
+    def _plain_crumb(self, timeout: float) -> str | None:
         from curl_cffi.requests.exceptions import RequestException
+
+        try:
+            self.session.get(COOKIE_URL, timeout=timeout, allow_redirects=True)
+        except RequestException as exc:
+            # fc.yahoo.com is on some blocklists (no DNS answer): the crumb request tells more.
+            if is_unreachable(exc) and getattr(exc, "code", None) != CURL_COULD_NOT_RESOLVE_HOST:
+                raise _unreachable(exc) from None
+        try:
+            response = self.session.get(CRUMB_URL, timeout=timeout, allow_redirects=True)
+        except RequestException as exc:
+            if is_unreachable(exc):
+                raise _unreachable(exc) from None
+            raise Retry(_one_line(exc), answered=False) from None
+        text = response.text.strip()
+        if response.status_code == 429 or THROTTLED in text:
+            raise Retry("crumb request answered HTTP 429", throttled=True, retry_after=parse_retry_after(response.headers.get("Retry-After")))
+        return text if response.status_code == 200 and CRUMB_PATTERN.fullmatch(text) else None
+
+    def _yfinance_crumb(self, timeout: float) -> str | None:
+        from curl_cffi.requests.exceptions import RequestException
+        from yfinance.data import YfData
         from yfinance.exceptions import YFException, YFRateLimitError
 
-        data = self.data
-        with data._cookie_lock:
-            if data._crumb is not None and not CRUMB_PATTERN.fullmatch(data._crumb):
-                data._crumb = None  # "Too Many Requests" stored as the crumb: never send it
-        try:
+        data = YfData()  # yfinance's process-wide singleton
+
+        def handshake() -> None:
+            if data._session is not self.session:
+                data._set_session(self.session)  # a crumb belongs to the session's cookie
+            with data._cookie_lock:
+                data._cookie = data._crumb = None
+                data._cookie_strategy = "csrf"  # the plain way just failed: the consent pages first
             data._get_cookie_and_crumb(timeout=timeout)
+
+        try:
+            # Bounded: the consent pages are asked with yfinance's own fixed 30 s timeout.
+            _within(timeout, handshake)
+        except TimeoutError:
+            raise Retry(f"no cookie and crumb within {timeout:.0f} s", answered=False) from None
         except YFRateLimitError:
             raise Retry("crumb request answered HTTP 429", throttled=True) from None
         except RequestException as exc:
             if is_unreachable(exc):
-                raise Unreachable(f"cannot reach Yahoo Finance ({_one_line(exc)}); check the network connection or proxy settings") from None
+                raise _unreachable(exc) from None
             raise Retry(_one_line(exc), answered=False) from None
         except YFException as exc:
             raise Retry(_one_line(exc)) from None
+        crumb = data._crumb
+        return crumb if crumb is not None and CRUMB_PATTERN.fullmatch(crumb) else None
 
     def _get_once(self, url: str, params: dict[str, str], key: str, timeout: float) -> dict | None:
         from curl_cffi.requests.exceptions import IncompleteRead, RequestException
 
-        crumb = self.data._crumb
-        if crumb is not None and not CRUMB_PATTERN.fullmatch(crumb):
-            crumb = None
+        crumb = self._crumbs.get("crumb")
         with self._lock:
             self.requests += 1
         crumb_param = {"crumb": crumb} if crumb else {}
         try:
-            response = self.data._session.get(url, params={**params, **crumb_param}, timeout=timeout)
+            response = self.session.get(url, params={**params, **crumb_param}, timeout=timeout)
         except RequestException as exc:
             if is_unreachable(exc):
-                raise Unreachable(f"cannot reach Yahoo Finance ({_one_line(exc)}); check the network connection or proxy settings") from None
+                raise _unreachable(exc) from None
             if isinstance(exc, IncompleteRead):
                 raise _Broken(_one_line(exc)) from None  # a cut-off answer: a smaller one may pass
             raise Retry(_one_line(exc), answered=False) from None
@@ -409,12 +454,10 @@ class _Client:
         return answer
 
     def _forget_crumb(self, crumb: str | None) -> None:
-        """Make yfinance fetch a new cookie and crumb, unless another thread already did."""
-        data = self.data
-        with data._cookie_lock:
-            if data._crumb == crumb:
-                data._crumb = None
-                data._cookie = None
+        """Make the next request fetch a new cookie and crumb, unless another thread already did."""
+        with self._lock:
+            if self._crumbs.get("crumb") == crumb:
+                self._crumbs.pop("crumb", None)
 
 
 class _Batcher:
@@ -463,9 +506,34 @@ class _Batcher:
         quotes.update(_quotes_by_symbol(answer, set(symbols)))
 
 
+def _within(seconds: float, work: Callable[[], object]) -> None:
+    """Run ``work`` but return (raising TimeoutError) after ``seconds``: yfinance's handshake
+    falls back to its consent pages with a fixed 30 s timeout of its own, which must not carry
+    a run past its deadline. The abandoned call finishes on its daemon thread."""
+    outcome: list = []
+    finished = threading.Event()
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # handed to the caller's thread
+            outcome.append(error)
+        finished.set()
+
+    threading.Thread(target=run, name="yahoo-handshake", daemon=True).start()
+    if not finished.wait(seconds):
+        raise TimeoutError
+    if outcome:
+        raise outcome[0]
+
+
 def _quotes_by_symbol(answer: dict | None, wanted: set[str]) -> dict[str, dict]:
     result = ((answer or {}).get("quoteResponse") or {}).get("result") or []
     return {q["symbol"]: q for q in result if isinstance(q, dict) and q.get("symbol") in wanted}
+
+
+def _unreachable(exc: Exception) -> Unreachable:
+    return Unreachable(f"cannot reach Yahoo Finance ({_one_line(exc)}); check the network connection or proxy settings")
 
 
 def _one_line(exc: Exception) -> str:
@@ -476,6 +544,13 @@ def _one_line(exc: Exception) -> str:
 
 _session_lock = threading.Lock()
 _session = None
+_crumbs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _crumbs_of(session) -> dict:
+    """The crumb store of ``session`` (shared by every client on it, as the cookie is)."""
+    with _session_lock:
+        return _crumbs.setdefault(session, {})
 
 
 def _default_session():

@@ -30,7 +30,7 @@ from tests.standins.issuers import IssuerStandIn
 from tests.standins.proxy import HttpsProxy
 from tests.standins.yahoo import YahooStandIn, quotes_from_fundamentals
 
-YAHOO_HOSTS = ("query1.finance.yahoo.com", "query2.finance.yahoo.com", "fc.yahoo.com", "guce.yahoo.com", "consent.yahoo.com")
+YAHOO_HOSTS = ("query1.finance.yahoo.com", "query2.finance.yahoo.com", "fc.yahoo.com", "guce.yahoo.com", "consent.yahoo.com", "finance.yahoo.com")
 ISSUER_HOSTS = ("www.ishares.com", "www.ssga.com", "investor.vanguard.com", "www.wisdomtree.com", "www.schwabassetmanagement.com")
 
 ISHARES_HEADER = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -9,12 +10,12 @@ from typing import TypeVar
 
 
 class QuietServer(ThreadingHTTPServer):
-    """A threaded server for which a client hanging up mid-answer (a timeout test) is no error to print."""
+    """A threaded server for which a client hanging up mid-answer (a timeout) is no error to print."""
 
     daemon_threads = True
 
     def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError)):
             super().handle_error(request, client_address)
 
 

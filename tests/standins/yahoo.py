@@ -124,7 +124,8 @@ class YahooStandIn:
     hosts) answers 429 with Retry-After: 1 beyond it, or, with ``ban`` seconds, like a strict
     Yahoo: 429 without Retry-After to every request for ``ban`` seconds after one went over.
     ``max_quote_symbols`` answers HTTP 400 to quote requests with more symbols (a cap on
-    symbols per request). ``requests`` counts requests per route:
+    symbols per request). ``consent_wall`` sets no cookie on fc.yahoo.com, as for EU visitors:
+    only the consent form (guce/consent.yahoo.com) gives one. ``requests`` counts requests per route:
     the path without the symbol, e.g. ``/v10/finance/quoteSummary``; ``quote_batches``
     lists the symbols of each v7 quote request that got data.
     """
@@ -138,6 +139,7 @@ class YahooStandIn:
         rate_limit: float | None = None,
         ban: float | None = None,
         max_quote_symbols: int | None = None,
+        consent_wall: bool = False,
     ) -> None:
         self.quotes = dict(quotes)
         self.summaries = dict(summaries or {})
@@ -145,6 +147,7 @@ class YahooStandIn:
         self.rate_limit = rate_limit
         self.ban = ban
         self.max_quote_symbols = max_quote_symbols
+        self.consent_wall = consent_wall
         self._banned_until = 0.0
         self.requests: collections.Counter[str] = collections.Counter()
         self.quote_batches: list[list[str]] = []
@@ -219,7 +222,8 @@ class YahooStandIn:
                 self.throttled += 1
             return handler.send(429, THROTTLED, "text/plain", {} if self.ban else {"Retry-After": "1"})
         if route == COOKIE_ROUTE:
-            return handler.send(404, "<html><body>Not found</body></html>", "text/html", self._cookie_header(handler))
+            cookie = {} if self.consent_wall else self._cookie_header(handler)
+            return handler.send(404, "<html><body>Not found</body></html>", "text/html", cookie)
         if route == "/consent":
             return handler.send(200, _CONSENT_FORM, "text/html")
         if route == "/v2/collectConsent":
