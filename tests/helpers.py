@@ -46,6 +46,21 @@ def run_live(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+class FakeTime:
+    """A monotonic clock that only moves when slept on, recording every sleep (for the pacer)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 def dead_proxy_env() -> dict[str, str]:
     """Proxy variables pointing at a closed port: the network is unplugged."""
     with socket.socket() as s:

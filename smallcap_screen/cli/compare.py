@@ -8,21 +8,26 @@ import typer
 
 from ..errors import ExitCode
 from . import context
-from .app import app, interrupt_note
-from .emit import check_output, emit, nothing_computed, stderr
+from .app import app
+from .data import on_chosen_data
+from .emit import check_output, emit, nothing_computed
 from .options import (
     BenchmarkOption,
     CacheDirOption,
     DataDirOption,
     DbOption,
     FormatOption,
+    ForwardHorizon,
+    ForwardOption,
     LiveOption,
+    MinCoverageOption,
     NegativeOption,
     OfflineOption,
     OutputOption,
     QuietOption,
     RefreshOption,
-    data_mode,
+    Weighting,
+    WeightingOption,
 )
 
 
@@ -38,6 +43,9 @@ def compare(
     ],
     benchmark: BenchmarkOption = None,
     negative: NegativeOption = None,
+    weighting: WeightingOption = Weighting.price_date,
+    forward: ForwardOption = ForwardHorizon.fy2,
+    min_coverage: MinCoverageOption = 0.9,
     output_format: FormatOption = None,
     output: OutputOption = None,
     offline: OfflineOption = False,
@@ -63,30 +71,16 @@ def compare(
 
       smallcap-screen compare my_portfolio.csv IWM --offline
     """
-    mode = data_mode(offline, live)
     check_output(output)
     from ..comparison import compare as run_compare
     from ..render import compare as render
 
-    policy, bench = context.negative_policy(negative), context.benchmark(benchmark)
-    summary: list[str] = []
-    with context.open_store(db, data_dir) as store:
-        if mode == "offline":  # no cache, no fetch machinery to load
-            result = run_compare(funds, benchmark=bench, negative=policy, data=mode, store=store)
-        else:
-            from ..progress import LiveFetch
-
-            with context.open_cache(cache_dir, refresh=refresh) as cache:
-                live_fetch = LiveFetch(cache, show=not quiet)
-                interrupt_note.append(live_fetch.kept)
-                result = run_compare(funds, benchmark=bench, negative=policy, data=mode, store=store, fetch=live_fetch)
-            summary = live_fetch.summary()
-        notes = store.notes
-    for warning in [*notes, *result.warnings]:  # never silenced: the data is not what was asked for
-        stderr(warning)
-    if not quiet:
-        for note in [*summary, *result.notes]:
-            stderr(note)
+    options = dict(negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, coverage_threshold=min_coverage)
+    result = on_chosen_data(
+        lambda **data: run_compare(funds, benchmark=context.benchmark(benchmark), **options, **data),
+        offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir, db=db,
+        notes=lambda r: r.notes, warnings=lambda r: r.warnings,
+    )
     if not any(row.valuation for row in result.rows):
         raise nothing_computed(f"{row.fund} ({row.status_reason})" for row in result.rows)
     emit(
@@ -96,5 +90,5 @@ def compare(
         csv=lambda: render.to_csv(result),
         table=lambda plain, width: render.comparison_table(result, plain=plain, width=width),
     )
-    if mode == "live" and result.partial:
+    if live and result.partial:
         raise typer.Exit(ExitCode.PARTIAL)

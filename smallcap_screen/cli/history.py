@@ -13,7 +13,22 @@ from ..vocabulary import HISTORY_METRICS
 from . import context
 from .app import app
 from .emit import check_output, emit, resolve_format, stderr
-from .options import ConfiguredFundsArgument, BenchmarkOption, DataDirOption, DbOption, Format, FormatOption, NegativeOption, OutputOption, QuietOption, parse_date
+from .options import (
+    BenchmarkOption,
+    ConfiguredFundsArgument,
+    DataDirOption,
+    DbOption,
+    Format,
+    FormatOption,
+    ForwardHorizon,
+    ForwardOption,
+    NegativeOption,
+    OutputOption,
+    QuietOption,
+    Weighting,
+    WeightingOption,
+    parse_date,
+)
 
 Metric = Enum("Metric", [(m, m) for m in HISTORY_METRICS], type=str)
 
@@ -28,6 +43,8 @@ def history(
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Also write a chart of P/E and discount: FILE.png or FILE.svg.")] = None,
     benchmark: BenchmarkOption = None,
     negative: NegativeOption = None,
+    weighting: WeightingOption = Weighting.price_date,
+    forward: ForwardOption = ForwardHorizon.fy2,
     output_format: FormatOption = None,
     output: OutputOption = None,
     quiet: QuietOption = False,
@@ -62,7 +79,10 @@ def history(
 
     names = funds or context.settings()["funds"]
     with context.open_store(db, data_dir) as store:
-        result = run_history(names, benchmark=context.benchmark(benchmark), negative=context.negative_policy(negative), store=store, since=first, until=last)
+        result = run_history(
+            names, benchmark=context.benchmark(benchmark), negative=context.negative_policy(negative), weighting=weighting.value,
+            forward=forward.value, store=store, since=first, until=last,
+        )
         notes, where = store.notes, store.path
     for note in notes:
         stderr(note)

@@ -7,9 +7,14 @@ from typing import Annotated
 import typer
 
 from . import context
-from .app import app, interrupt_note
-from .emit import check_output, emit, stderr
+from .app import app
+from .data import on_chosen_data
+from .emit import check_output, emit
 from .options import (
+    ForwardHorizon,
+    ForwardOption,
+    Weighting,
+    WeightingOption,
     CacheDirOption,
     DataDirOption,
     DbOption,
@@ -20,7 +25,6 @@ from .options import (
     OutputOption,
     QuietOption,
     RefreshOption,
-    data_mode,
 )
 
 
@@ -28,6 +32,8 @@ from .options import (
 def holdings(
     fund: Annotated[str, typer.Argument(help="A fund ticker or index alias, or the path of a holdings file.")],
     negative: NegativeOption = None,
+    weighting: WeightingOption = Weighting.price_date,
+    forward: ForwardOption = ForwardHorizon.fy2,
     top: Annotated[
         int, typer.Option("--top", min=0, help="Show the largest N holdings in the table (0: all). CSV and JSON always have all.")
     ] = 25,
@@ -49,21 +55,15 @@ def holdings(
 
       smallcap-screen holdings IJR -o ijr_holdings.csv
     """
-    mode = data_mode(offline, live)
     check_output(output)
     from ..comparison import breakdown
-    from ..progress import LiveFetch
     from ..render import holdings as render
 
-    with context.open_cache(cache_dir, refresh=refresh) as cache, context.open_store(db, data_dir) as store:
-        live_fetch = LiveFetch(cache, show=not quiet)
-        interrupt_note.append(live_fetch.kept)
-        result = breakdown(fund, negative=context.negative_policy(negative), data=mode, store=store, fetch=live_fetch)
-    for warning in [*store.notes, *result.warnings]:  # never silenced: the data is not what was asked for
-        stderr(warning)
-    if not quiet:
-        for note in [*live_fetch.summary(), *result.notes]:
-            stderr(note)
+    result = on_chosen_data(
+        lambda **data: breakdown(fund, negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, **data),
+        offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir, db=db,
+        notes=lambda r: r.notes, warnings=lambda r: r.warnings,
+    )
     emit(
         output_format,
         output,
