@@ -85,9 +85,11 @@ def build(path: Path) -> None:
                 frame.loc[changed, "shares"] = np.round(frame.loc[changed, "shares"] * rng.uniform(0.9, 1.1, changed.sum()))
                 value = frame["shares"].to_numpy() * frame["ticker"].map(by_ticker).fillna(10.0).to_numpy()
                 equities = frame.copy()
-                equities["weight"] = value / value.sum()
-                if fund != "SPY":  # SSGA publishes no market values
+                if fund == "SPY":  # SSGA publishes weights, no market values
+                    equities["weight"] = value / value.sum()
+                else:  # iShares: market values to the cent, weights computed from them (as the parser does)
                     equities["market_value"] = np.round(value, 2)
+                    equities["weight"] = equities["market_value"] / equities["market_value"].sum()
                 week_holdings[fund] = dataclasses.replace(holdings[fund], equities=equities, as_of=day - dt.timedelta(days=1))
             fundamentals = Fundamentals(facts.copy(), day, "Yahoo Finance v7 quotes (benchmark walk)", "FY2")
             snapshot = Snapshot(week_holdings, fundamentals, dt.datetime.combine(day, dt.time(22), dt.timezone.utc), f"benchmark week {week + 1}")

@@ -334,13 +334,14 @@ class Store:
         found = db.execute("SELECT id FROM holdings WHERE content_hash = ?", (meta["digest"],)).fetchone()
         if found:
             return found[0]
+        total = R.weights_total(lines)
         holdings_id = db.execute(
-            "INSERT INTO holdings (fund, fund_name, as_of, source, lines, content_hash) VALUES (?, ?, ?, ?, ?, ?)",
-            (fund, meta["fund_name"], meta["as_of"], meta["source"], len(lines), meta["digest"]),
+            "INSERT INTO holdings (fund, fund_name, as_of, source, lines, total_market_value, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (fund, meta["fund_name"], meta["as_of"], meta["source"], len(lines), total, meta["digest"]),
         ).lastrowid
         db.executemany(
             "INSERT INTO holding (holdings_id, line, security_id, weight, market_value, shares) VALUES (?, ?, ?, ?, ?, ?)",
-            [(holdings_id, n, security_ids[line[:4]], *line[4:]) for n, line in enumerate(lines)],
+            [(holdings_id, n, security_ids[line[:4]], None if total else line[4], *line[5:]) for n, line in enumerate(lines)],
         )
         db.executemany(
             "INSERT INTO set_aside (holdings_id, line, issuer_ticker, name, asset_class, weight, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -349,22 +350,21 @@ class Store:
         return holdings_id
 
     def _facts_ids(self, db: sqlite3.Connection, facts: list[tuple]) -> dict[tuple, int]:
-        """Ids of these stock facts, inserting those not stored yet (matched by value, via a digest)."""
-        by_digest: dict[int, list[tuple]] = {}
-        for fact in facts:
-            by_digest.setdefault(R.short_digest(list(fact)), []).append(fact)
+        """Ids of these stock facts: those of the latest stored snapshot where they are the same
+        (weekly, most stocks' EPS and estimates do not change), new rows for the rest."""
+        columns = R.FACT_NUMBERS + R.FACT_TEXTS
         ids: dict[tuple, int] = {}
-        digests = list(by_digest)
-        for chunk in _chunks(digests):
-            for row in db.execute(f"SELECT id, ticker, {', '.join(R.FACT_NUMBERS + R.FACT_TEXTS)} FROM stock_facts WHERE digest IN ({_marks(chunk)})", chunk):
+        latest = db.execute("SELECT max(id) FROM snapshot").fetchone()[0]
+        if latest is not None:
+            for row in db.execute(
+                f"SELECT f.id, f.ticker, {', '.join('f.' + c for c in columns)} FROM quote q JOIN stock_facts f ON f.id = q.facts_id WHERE q.snapshot_id = ?",
+                (latest,),
+            ):
                 ids.setdefault(tuple(row[1:]), row[0])
-        insert = "INSERT INTO stock_facts (ticker, {0}, digest) VALUES (?, {1}, ?)".format(
-            ", ".join(R.FACT_NUMBERS + R.FACT_TEXTS), ", ".join("?" * len(R.FACT_NUMBERS + R.FACT_TEXTS))
-        )
-        for value, group in by_digest.items():
-            for fact in group:
-                if fact not in ids:
-                    ids[fact] = db.execute(insert, (*fact, value)).lastrowid
+        insert = f"INSERT INTO stock_facts (ticker, {', '.join(columns)}) VALUES (?, {', '.join('?' * len(columns))})"
+        for fact in facts:
+            if fact not in ids:
+                ids[fact] = db.execute(insert, fact).lastrowid
         return ids
 
     def _put_results(self, db: sqlite3.Connection, snapshot_id: int, results: Sequence[dict]) -> None:
@@ -513,16 +513,18 @@ class Store:
 
     def _load_holdings(self, db: sqlite3.Connection, snapshot_id: int, fund: str) -> Holdings:
         row = db.execute(
-            "SELECT h.id, h.fund_name, h.as_of, h.source, h.content_hash FROM snapshot_fund f JOIN holdings h ON h.id = f.holdings_id WHERE f.snapshot_id = ? AND f.fund = ?",
+            "SELECT h.id, h.fund_name, h.as_of, h.source, h.total_market_value, h.content_hash FROM snapshot_fund f JOIN holdings h ON h.id = f.holdings_id WHERE f.snapshot_id = ? AND f.fund = ?",
             (snapshot_id, fund),
         ).fetchone()
         if row is None:
             raise DataError(f"snapshot {snapshot_id} holds no {fund}")
-        holdings_id, fund_name, as_of, source, content_hash = row
+        holdings_id, fund_name, as_of, source, total, content_hash = row
         lines = [tuple(r) for r in db.execute(
             "SELECT s.ticker, s.issuer_ticker, s.name, s.sector, l.weight, l.market_value, l.shares FROM holding l JOIN security s ON s.id = l.security_id WHERE l.holdings_id = ? ORDER BY l.line",
             (holdings_id,),
         )]
+        if total:
+            lines = R.with_derived_weights(lines, total)
         aside = [tuple(r) for r in db.execute(
             "SELECT issuer_ticker, name, asset_class, weight, reason FROM set_aside WHERE holdings_id = ? ORDER BY line", (holdings_id,)
         )]

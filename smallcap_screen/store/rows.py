@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from typing import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..model import EQUITY_COLUMNS, FUNDAMENTAL_COLUMNS, SET_ASIDE_COLUMNS, Fundamentals, Holdings
@@ -34,11 +36,6 @@ def digest(value) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def short_digest(value) -> int:
-    """A signed 64-bit digest of ``value``, compact enough to index (lookups compare the values too)."""
-    return int.from_bytes(bytes.fromhex(digest(value)[:16]), "big", signed=True)
-
-
 def frame_rows(frame: pd.DataFrame, columns: Sequence[str], numbers: Iterable[str]) -> list[tuple]:
     """``frame``'s rows as tuples of canonical values; a column the frame lacks reads as missing."""
     numbers = set(numbers)
@@ -58,6 +55,26 @@ def frame_rows(frame: pd.DataFrame, columns: Sequence[str], numbers: Iterable[st
 
 def holdings_lines(holdings: Holdings) -> list[tuple]:
     return frame_rows(holdings.equities, LINE_COLUMNS, LINE_NUMBERS)
+
+
+def weights_total(lines: list[tuple]) -> float | None:
+    """A total T with weight == market_value / T exactly on every line (iShares weights are
+    computed so), letting the store keep market values only; None when there is none. Tried:
+    the sums numpy, pandas and Python make, which are what the parsers divide by."""
+    values = [line[5] for line in lines]
+    if not lines or any(v is None for v in values):
+        return None
+    array = np.array(values, dtype="float64")
+    weights = [line[4] for line in lines]
+    for total in dict.fromkeys([float(array.sum()), float(pd.Series(array).sum()), float(sum(values)), math.fsum(values)]):
+        if total > 0 and all(v / total == w for v, w in zip(values, weights)):
+            return total
+    return None
+
+
+def with_derived_weights(lines: list[tuple], total: float) -> list[tuple]:
+    """Lines read back with their weights computed from market values (see weights_total)."""
+    return [(*line[:4], line[5] / total, *line[5:]) for line in lines]
 
 
 def set_aside_lines(holdings: Holdings) -> list[tuple]:

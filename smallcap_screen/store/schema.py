@@ -15,9 +15,12 @@ The tables, for SQL, pandas, sqlite-utils and Datasette users (README, "The stor
   fund's own Yahoo-reported figures (JSON).
 - ``holdings`` + ``holding`` + ``set_aside``: one fund's holdings file (as-of date, source) and its
   lines. A file that did not change is stored once and shared by the snapshots that used it.
+  Where every weight is exactly market value / total (iShares), ``holding.weight`` is NULL and
+  ``holdings.total_market_value`` set: the weights are computed on read, bit for bit.
 - ``security``: ticker, issuer ticker, name and sector, stored once and referenced by ``holding``.
 - ``quote`` + ``stock_facts``: per snapshot and held stock the price and market cap; the slower
-  facts (EPS, book value, sales, shares, currencies, flags) are stored once per distinct value.
+  facts (EPS, book value, sales, shares, currencies, flags) are stored anew only when they differ
+  from those of the previous snapshot.
 - ``result``: the computed fund-level figures per snapshot, fund, negative-earnings policy and
   benchmark: the key figures as columns, the full record (README, "Output formats") as JSON.
 - Views ``fundamentals``, ``fund_holdings`` and ``fund_history`` join these back into the shapes
@@ -59,6 +62,9 @@ MIGRATIONS: list[str] = [
         as_of        TEXT,
         source       TEXT NOT NULL,
         lines        INTEGER NOT NULL,
+        -- Set when every weight is market_value / total_market_value exactly (iShares files):
+        -- holding.weight is then NULL, computed on read (view fund_holdings does the same).
+        total_market_value REAL,
         content_hash TEXT NOT NULL UNIQUE
     );
 
@@ -104,10 +110,8 @@ MIGRATIONS: list[str] = [
         sales              REAL,
         currency           TEXT NOT NULL,
         financial_currency TEXT NOT NULL,
-        flags              TEXT NOT NULL,
-        digest             INTEGER NOT NULL
+        flags              TEXT NOT NULL
     );
-    CREATE INDEX stock_facts_by_digest ON stock_facts (digest);
 
     CREATE TABLE quote (
         snapshot_id INTEGER NOT NULL REFERENCES snapshot (id) ON DELETE CASCADE,
@@ -119,6 +123,7 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
 
     CREATE TABLE result (
+        id                INTEGER PRIMARY KEY,
         snapshot_id       INTEGER NOT NULL REFERENCES snapshot (id) ON DELETE CASCADE,
         fund              TEXT NOT NULL,
         negative_policy   TEXT NOT NULL,
@@ -131,8 +136,8 @@ MIGRATIONS: list[str] = [
         coverage          REAL,
         record            TEXT NOT NULL,
         checksum          TEXT NOT NULL,
-        PRIMARY KEY (snapshot_id, fund, negative_policy, benchmark)
-    ) WITHOUT ROWID;
+        UNIQUE (snapshot_id, fund, negative_policy, benchmark)
+    );
 
     CREATE VIEW fundamentals AS
         SELECT q.snapshot_id, q.ticker, q.price, f.shares, q.market_cap, f.eps_trailing, f.eps_forward,
@@ -141,7 +146,7 @@ MIGRATIONS: list[str] = [
 
     CREATE VIEW fund_holdings AS
         SELECT sf.snapshot_id, sf.fund, h.as_of, l.line, s.ticker, s.issuer_ticker, s.name, s.sector,
-               l.weight, l.market_value, l.shares
+               coalesce(l.weight, l.market_value / h.total_market_value) AS weight, l.market_value, l.shares
         FROM snapshot_fund sf
         JOIN holdings h ON h.id = sf.holdings_id
         JOIN holding l ON l.holdings_id = h.id
