@@ -78,7 +78,9 @@ def test_unchanged_holdings_are_stored_once_across_snapshots(store):
     store.save(dated(20, price_factor=1.01))
     db = sqlite3.connect(store.path)
     assert db.execute("SELECT COUNT(*) FROM holdings").fetchone()[0] == 4
-    assert db.execute("SELECT COUNT(*) FROM quote").fetchone()[0] == 2 * len(dated(13).fundamentals.table)
+    stocks = len(dated(13).fundamentals.table)
+    assert db.execute("SELECT COUNT(*) FROM quote").fetchone()[0] == 2 * stocks
+    assert db.execute("SELECT COUNT(*) FROM stock_facts").fetchone()[0] == stocks  # only prices changed
 
 
 def test_order_is_by_data_date_never_by_when_it_was_stored(store):

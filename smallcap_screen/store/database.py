@@ -303,6 +303,7 @@ class Store:
         return self.remove(doomed) if doomed and not dry_run else doomed
 
     def _insert(self, db: sqlite3.Connection, p: "_Prepared") -> int:
+        previous = db.execute("SELECT max(id) FROM snapshot").fetchone()[0]  # whose stock facts may be reused
         security_ids = self._security_ids(db, {line[:4] for lines in p.lines.values() for line in lines})
         cursor = db.execute(
             "INSERT INTO snapshot (data_date, taken_at, origin, label, prices_as_of, prices_source, forward_horizon, content_hash, checksum)"
@@ -313,7 +314,7 @@ class Store:
         for fund, meta in p.funds.items():
             holdings_id = self._holdings_id(db, fund, meta, p.lines[fund], p.set_aside[fund], security_ids)
             db.execute("INSERT INTO snapshot_fund (snapshot_id, fund, holdings_id, reported) VALUES (?, ?, ?, ?)", (snapshot_id, fund, holdings_id, meta["reported"]))
-        facts_ids = self._facts_ids(db, [R.fact_part(s) for s in p.stocks])
+        facts_ids = self._facts_ids(db, [R.fact_part(s) for s in p.stocks], previous)
         db.executemany(
             "INSERT INTO quote (snapshot_id, ticker, price, market_cap, facts_id) VALUES (?, ?, ?, ?, ?)",
             [(snapshot_id, s[0], s[1], s[2], facts_ids[R.fact_part(s)]) for s in p.stocks],
@@ -349,16 +350,15 @@ class Store:
         )
         return holdings_id
 
-    def _facts_ids(self, db: sqlite3.Connection, facts: list[tuple]) -> dict[tuple, int]:
-        """Ids of these stock facts: those of the latest stored snapshot where they are the same
-        (weekly, most stocks' EPS and estimates do not change), new rows for the rest."""
+    def _facts_ids(self, db: sqlite3.Connection, facts: list[tuple], previous: int | None) -> dict[tuple, int]:
+        """Ids of these stock facts: those of snapshot ``previous`` (the one stored last) where they
+        are the same (weekly, most stocks' EPS and estimates do not change), new rows for the rest."""
         columns = R.FACT_NUMBERS + R.FACT_TEXTS
         ids: dict[tuple, int] = {}
-        latest = db.execute("SELECT max(id) FROM snapshot").fetchone()[0]
-        if latest is not None:
+        if previous is not None:
             for row in db.execute(
                 f"SELECT f.id, f.ticker, {', '.join('f.' + c for c in columns)} FROM quote q JOIN stock_facts f ON f.id = q.facts_id WHERE q.snapshot_id = ?",
-                (latest,),
+                (previous,),
             ):
                 ids.setdefault(tuple(row[1:]), row[0])
         insert = f"INSERT INTO stock_facts (ticker, {', '.join(columns)}) VALUES (?, {', '.join('?' * len(columns))})"
