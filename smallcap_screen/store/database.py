@@ -314,10 +314,11 @@ class Store:
         for fund, meta in p.funds.items():
             holdings_id = self._holdings_id(db, fund, meta, p.lines[fund], p.set_aside[fund], security_ids)
             db.execute("INSERT INTO snapshot_fund (snapshot_id, fund, holdings_id, reported) VALUES (?, ?, ?, ?)", (snapshot_id, fund, holdings_id, meta["reported"]))
-        facts_ids = self._facts_ids(db, [R.fact_part(s) for s in p.stocks], previous)
+        facts_ids = self._reused_ids(db, "stock_facts", "facts_id", R.FACT_NUMBERS + R.FACT_TEXTS, [R.fact_part(s) for s in p.stocks], previous)
+        estimates_ids = self._reused_ids(db, "stock_estimates", "estimates_id", R.ESTIMATE_NUMBERS, [R.estimate_part(s) for s in p.stocks], previous)
         db.executemany(
-            "INSERT INTO quote (snapshot_id, ticker, price, market_cap, facts_id) VALUES (?, ?, ?, ?, ?)",
-            [(snapshot_id, s[0], s[1], s[2], facts_ids[R.fact_part(s)]) for s in p.stocks],
+            "INSERT INTO quote (snapshot_id, ticker, price, market_cap, facts_id, estimates_id) VALUES (?, ?, ?, ?, ?, ?)",
+            [(snapshot_id, s[0], s[1], s[2], facts_ids[R.fact_part(s)], estimates_ids[R.estimate_part(s)]) for s in p.stocks],
         )
         return snapshot_id
 
@@ -350,21 +351,21 @@ class Store:
         )
         return holdings_id
 
-    def _facts_ids(self, db: sqlite3.Connection, facts: list[tuple], previous: int | None) -> dict[tuple, int]:
-        """Ids of these stock facts: those of snapshot ``previous`` (the one stored last) where they
-        are the same (weekly, most stocks' EPS and estimates do not change), new rows for the rest."""
-        columns = R.FACT_NUMBERS + R.FACT_TEXTS
+    def _reused_ids(self, db: sqlite3.Connection, table: str, key: str, columns: list[str], values: list[tuple], previous: int | None) -> dict[tuple, int]:
+        """Ids of these rows of ``table`` (stock_facts, stock_estimates): those snapshot ``previous``
+        (the one stored last) points at where the values are the same (week to week most stocks'
+        facts and estimates do not change), new rows for the rest."""
         ids: dict[tuple, int] = {}
         if previous is not None:
             for row in db.execute(
-                f"SELECT f.id, f.ticker, {', '.join('f.' + c for c in columns)} FROM quote q JOIN stock_facts f ON f.id = q.facts_id WHERE q.snapshot_id = ?",
+                f"SELECT t.id, t.ticker, {', '.join('t.' + c for c in columns)} FROM quote q JOIN {table} t ON t.id = q.{key} WHERE q.snapshot_id = ?",
                 (previous,),
             ):
                 ids.setdefault(tuple(row[1:]), row[0])
-        insert = f"INSERT INTO stock_facts (ticker, {', '.join(columns)}) VALUES (?, {', '.join('?' * len(columns))})"
-        for fact in facts:
-            if fact not in ids:
-                ids[fact] = db.execute(insert, fact).lastrowid
+        insert = f"INSERT INTO {table} (ticker, {', '.join(columns)}) VALUES (?, {', '.join('?' * len(columns))})"
+        for value in values:
+            if value not in ids:
+                ids[value] = db.execute(insert, value).lastrowid
         return ids
 
     def _put_results(self, db: sqlite3.Connection, snapshot_id: int, results: Sequence[dict]) -> None:
@@ -413,6 +414,7 @@ class Store:
     def _drop_orphans(self, db: sqlite3.Connection) -> None:
         db.execute("DELETE FROM holdings WHERE id NOT IN (SELECT holdings_id FROM snapshot_fund)")
         db.execute("DELETE FROM stock_facts WHERE id NOT IN (SELECT facts_id FROM quote)")
+        db.execute("DELETE FROM stock_estimates WHERE id NOT IN (SELECT estimates_id FROM quote)")
         db.execute("DELETE FROM security WHERE id NOT IN (SELECT security_id FROM holding)")
 
     # -- reading ----------------------------------------------------------------------------
@@ -508,8 +510,12 @@ class Store:
         return dict(zip(_META, row))
 
     def _stocks(self, db: sqlite3.Connection, snapshot_id: int) -> list[list]:
-        columns = ", ".join(["q.ticker", "q.price", "q.market_cap", *(f"f.{c}" for c in R.FACT_NUMBERS + R.FACT_TEXTS)])
-        return [list(r) for r in db.execute(f"SELECT {columns} FROM quote q JOIN stock_facts f ON f.id = q.facts_id WHERE q.snapshot_id = ? ORDER BY q.ticker", (snapshot_id,))]
+        columns = ", ".join(["q.ticker", "q.price", "q.market_cap", *(f"f.{c}" for c in R.FACT_NUMBERS + R.FACT_TEXTS), *(f"e.{c}" for c in R.ESTIMATE_NUMBERS)])
+        return [list(r) for r in db.execute(
+            f"SELECT {columns} FROM quote q JOIN stock_facts f ON f.id = q.facts_id JOIN stock_estimates e ON e.id = q.estimates_id"
+            " WHERE q.snapshot_id = ? ORDER BY q.ticker",
+            (snapshot_id,),
+        )]
 
     def _load_holdings(self, db: sqlite3.Connection, snapshot_id: int, fund: str) -> Holdings:
         row = db.execute(

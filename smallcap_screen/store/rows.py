@@ -24,10 +24,12 @@ LINE_NUMBERS = {"weight", "market_value", "shares"}
 SET_ASIDE_NUMBERS = {"weight"}
 #: Per-stock values that change with every price (kept per snapshot in ``quote``) ...
 QUOTE_COLUMNS = ["price", "market_cap"]
-#: ... and those that change with reports and estimates (kept once per distinct value in ``stock_facts``).
-FACT_NUMBERS = ["shares", "eps_trailing", "eps_forward", "eps_fy1", "book_per_share", "sales"]
+#: ... those that change with reports (``stock_facts``) and with analysts' revisions
+#: (``stock_estimates``), each kept anew only when it differs from the previous snapshot's.
+FACT_NUMBERS = ["shares", "eps_trailing", "book_per_share", "sales"]
 FACT_TEXTS = ["currency", "financial_currency", "flags"]
-STOCK_COLUMNS = ["ticker", *QUOTE_COLUMNS, *FACT_NUMBERS, *FACT_TEXTS]
+ESTIMATE_NUMBERS = ["eps_forward", "eps_fy1"]
+STOCK_COLUMNS = ["ticker", *QUOTE_COLUMNS, *FACT_NUMBERS, *FACT_TEXTS, *ESTIMATE_NUMBERS]
 
 
 def digest(value) -> str:
@@ -91,12 +93,21 @@ def stock_rows(fundamentals: Fundamentals) -> list[tuple]:
     if not table.index.is_unique:
         table = table[~table.index.duplicated()]
     table = table.sort_index()
-    return frame_rows(table.reset_index(), STOCK_COLUMNS, [*QUOTE_COLUMNS, *FACT_NUMBERS])
+    return frame_rows(table.reset_index(), STOCK_COLUMNS, [*QUOTE_COLUMNS, *FACT_NUMBERS, *ESTIMATE_NUMBERS])
+
+
+_FACTS_AT = 1 + len(QUOTE_COLUMNS)
+_ESTIMATES_AT = _FACTS_AT + len(FACT_NUMBERS) + len(FACT_TEXTS)
 
 
 def fact_part(stock: tuple) -> tuple:
     """The ``stock_facts`` values of a stock row: ticker, FACT_NUMBERS, FACT_TEXTS."""
-    return (stock[0], *stock[1 + len(QUOTE_COLUMNS):])
+    return (stock[0], *stock[_FACTS_AT:_ESTIMATES_AT])
+
+
+def estimate_part(stock: tuple) -> tuple:
+    """The ``stock_estimates`` values of a stock row: ticker, ESTIMATE_NUMBERS."""
+    return (stock[0], *stock[_ESTIMATES_AT:])
 
 
 def snapshot_digest(prices_as_of: str | None, prices_source: str, forward_horizon: str, funds: list[tuple], stocks: list[tuple]) -> str:
@@ -134,6 +145,6 @@ def holdings_from_lines(fund: str, fund_name: str, as_of, source: str, lines: li
 
 def fundamentals_from_rows(stocks: list[tuple], as_of, source: str, forward_horizon: str) -> Fundamentals:
     table = pd.DataFrame.from_records(stocks, columns=STOCK_COLUMNS).set_index("ticker")
-    for column in (*QUOTE_COLUMNS, *FACT_NUMBERS):
+    for column in (*QUOTE_COLUMNS, *FACT_NUMBERS, *ESTIMATE_NUMBERS):
         table[column] = table[column].astype("float64")
     return Fundamentals(table[[c for c in FUNDAMENTAL_COLUMNS]], as_of, source, forward_horizon)

@@ -18,9 +18,10 @@ The tables, for SQL, pandas, sqlite-utils and Datasette users (README, "The stor
   Where every weight is exactly market value / total (iShares), ``holding.weight`` is NULL and
   ``holdings.total_market_value`` set: the weights are computed on read, bit for bit.
 - ``security``: ticker, issuer ticker, name and sector, stored once and referenced by ``holding``.
-- ``quote`` + ``stock_facts``: per snapshot and held stock the price and market cap; the slower
-  facts (EPS, book value, sales, shares, currencies, flags) are stored anew only when they differ
-  from those of the previous snapshot.
+- ``quote`` + ``stock_facts`` + ``stock_estimates``: per snapshot and held stock the price and
+  market cap; the slower facts (trailing EPS, book value, sales, shares, currencies, flags) and
+  the analysts' estimates (FY1, FY2 EPS) are stored anew only when they differ from those of the
+  previous snapshot (reports come quarterly, revisions to some stocks weekly).
 - ``result``: the computed fund-level figures per snapshot, fund, negative-earnings policy and
   benchmark: the key figures as columns, the full record (README, "Output formats") as JSON.
 - Views ``fundamentals``, ``fund_holdings`` and ``fund_history`` join these back into the shapes
@@ -104,13 +105,18 @@ MIGRATIONS: list[str] = [
         ticker             TEXT NOT NULL,
         shares             REAL,
         eps_trailing       REAL,
-        eps_forward        REAL,
-        eps_fy1            REAL,
         book_per_share     REAL,
         sales              REAL,
         currency           TEXT NOT NULL,
         financial_currency TEXT NOT NULL,
         flags              TEXT NOT NULL
+    );
+
+    CREATE TABLE stock_estimates (
+        id          INTEGER PRIMARY KEY,
+        ticker      TEXT NOT NULL,
+        eps_forward REAL,
+        eps_fy1     REAL
     );
 
     CREATE TABLE quote (
@@ -119,6 +125,7 @@ MIGRATIONS: list[str] = [
         price       REAL,
         market_cap  REAL,
         facts_id    INTEGER NOT NULL REFERENCES stock_facts (id),
+        estimates_id INTEGER NOT NULL REFERENCES stock_estimates (id),
         PRIMARY KEY (snapshot_id, ticker)
     ) WITHOUT ROWID;
 
@@ -140,9 +147,9 @@ MIGRATIONS: list[str] = [
     );
 
     CREATE VIEW fundamentals AS
-        SELECT q.snapshot_id, q.ticker, q.price, f.shares, q.market_cap, f.eps_trailing, f.eps_forward,
-               f.eps_fy1, f.book_per_share, f.sales, f.currency, f.financial_currency, f.flags
-        FROM quote q JOIN stock_facts f ON f.id = q.facts_id;
+        SELECT q.snapshot_id, q.ticker, q.price, f.shares, q.market_cap, f.eps_trailing, e.eps_forward,
+               e.eps_fy1, f.book_per_share, f.sales, f.currency, f.financial_currency, f.flags
+        FROM quote q JOIN stock_facts f ON f.id = q.facts_id JOIN stock_estimates e ON e.id = q.estimates_id;
 
     CREATE VIEW fund_holdings AS
         SELECT sf.snapshot_id, sf.fund, h.as_of, l.line, s.ticker, s.issuer_ticker, s.name, s.sector,
