@@ -66,7 +66,9 @@ def caption(result: ScreenResult) -> str:
 
 
 def money(value: float | None) -> str:
-    """A dollar amount in B or M: 6.49B, 731M."""
+    """A dollar amount in T, B or M: 3.42T, 6.49B, 731M."""
     if value is None or value != value:
         return "-"
+    if abs(value) >= 1e12:
+        return f"{value / 1e12:,.2f}T"
     return f"{value / 1e9:,.2f}B" if abs(value) >= 1e9 else f"{value / 1e6:,.0f}M"
