@@ -59,7 +59,7 @@ def compare(
       smallcap-screen compare my_portfolio.csv IWM --offline
     """
     mode = data_mode(offline, live)
-    check_output(output)
+    check_output(output, output_format)
     from ..comparison import compare as run_compare
     from ..render import compare as render
     from ..store import Store

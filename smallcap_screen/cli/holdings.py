@@ -48,7 +48,7 @@ def holdings(
       smallcap-screen holdings IJR -o ijr_holdings.csv
     """
     mode = data_mode(offline, live)
-    check_output(output)
+    check_output(output, output_format)
     from ..cache import Cache
     from ..comparison import breakdown
     from ..progress import LiveFetch
