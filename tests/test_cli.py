@@ -252,3 +252,12 @@ def test_import_of_something_that_is_not_a_finviz_export_is_exit_3(tmp_path, dat
 def test_import_with_a_bad_date_is_a_usage_error(raw_dir, data_dir):
     result = run("import", str(raw_dir / "fundamentals_finviz_2025-08-19.csv"), "--as-of", "19/08/2025", "--data-dir", data_dir)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_an_issuer_file_given_as_a_path_is_labelled_by_the_fund_it_names(raw_dir, data_dir):
+    path = str(raw_dir / "IWM_holdings_2026-04-10.csv")
+    result = run("compare", path, "SPY", "--offline", "-f", "json", "--data-dir", data_dir)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)[0]
+    assert (record["fund"], record["index"]) == ("IWM", "Russell 2000")
+    assert record["name"] == "iShares Russell 2000 ETF (IWM_holdings_2026-04-10.csv)"

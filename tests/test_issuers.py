@@ -342,3 +342,14 @@ def test_a_vanguard_site_csv_cut_before_its_rows_is_refused():
 
     with pytest.raises(DataError, match="no holdings under its header"):
         vanguard.parse(cut)
+
+
+def test_the_catalog_names_a_fund_whose_issuer_has_no_downloader():
+    from smallcap_screen.catalog import fund_catalog
+
+    table = "ticker,name,issuer,index,role,issuer_id,aliases\nZZZ,Zed Fund,zedfunds,Zed Index,large-cap,,\nIWM,iShares Russell 2000 ETF,ishares,Russell 2000,small-cap,239710/ishares-russell-2000-etf,RUT\n"
+
+    entries = fund_catalog(Registry.from_csv(table))
+
+    assert [(e.fund, e.issuer, e.downloadable) for e in entries] == [("IWM", "iShares", True), ("ZZZ", "zedfunds", False)]
+    assert entries[0].bundled and not entries[1].bundled
