@@ -119,6 +119,16 @@ def test_sectors_json_decomposes_each_funds_gap_exactly(homes):
         assert total["weighting"] == ("price-date" if fund == "IWM" else "holdings-date")
 
 
+def test_sectors_say_when_a_fund_has_no_sectors_in_the_data():
+    # SPY's file names no sectors; without IVV's file in the data nothing can name them.
+    from dataclasses import replace
+
+    bundled = bundled_snapshot()
+    without_ivv = replace(bundled, holdings={f: h for f, h in bundled.holdings.items() if f != "IVV"})
+    assert any(note.startswith("SPY: 98% of its weight has no sector") for note in sectors(["IWM"], snapshot=without_ivv).facts.notes)
+    assert sectors(["IWM"], snapshot=bundled).facts.notes == []
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_sectors_tables_show_every_figure_whole(width):
     view = sectors(["IWM"], snapshot=bundled_snapshot())
