@@ -147,6 +147,7 @@ class _LiveRun:
     def fetch(self, funds: list[Fund], files: list[Holdings]) -> Snapshot:
         from concurrent.futures import ThreadPoolExecutor
 
+        from .sources.download import freshness_notes
         from .sources.http import HttpClient
         from .sources.yahoo import QUOTE_SOURCE, YahooQuotes, quotes_table
 
@@ -180,7 +181,7 @@ class _LiveRun:
         usable = {s: q for s, q in sorted(self.records.items()) if not q.get("unknown")}
         self.report.quotes_missing = sorted(self.wanted - usable.keys())
         today = dt.date.today()
-        self.report.notes.extend(freshness_note([self.holdings[f.ticker] for f in funds if f.ticker in self.holdings], today))
+        self.report.notes.extend(freshness_notes([self.holdings[f.ticker] for f in funds if f.ticker in self.holdings], today=today))
         fundamentals = Fundamentals(quotes_table(usable), today, QUOTE_SOURCE, forward_horizon="FY2")
         created = dt.datetime.now(dt.timezone.utc)
         label = f"live data of {created:%Y-%m-%d %H:%M} UTC"
@@ -254,8 +255,9 @@ class _LiveRun:
         self._want(holdings.tickers)
 
     def _took_quotes(self, _: None, batch) -> None:
-        # Unknown symbols are cached as such, so a warm run does not ask for them again.
-        records = {s: batch.quotes.get(s, UNKNOWN) for s in batch.answered}
+        # Unknown symbols are cached as such, so a warm run does not ask for them again; of the
+        # others only the fields the table is made of are kept (a third of Yahoo's record).
+        records = {s: _kept_fields(batch.quotes[s]) if s in batch.quotes else UNKNOWN for s in batch.answered}
         self.records.update(records)
         if self.cache.put_quotes(records):
             self.report.quotes_kept += len(records)
@@ -294,21 +296,10 @@ class _LiveRun:
         return notes
 
 
-def freshness_note(holdings: list[Holdings], today: dt.date) -> list[str]:
-    """One line for all funds whose holdings state no date or are older than a week, not one per fund."""
-    from .sources.download import STALE_AFTER_DAYS
+def _kept_fields(quote: dict) -> dict:
+    from .sources.yahoo import QUOTE_FIELDS
 
-    notes = []
-    undated = [h.fund for h in holdings if h.as_of is None]
-    if undated:
-        notes.append(f"holdings of {', '.join(undated)} state no as-of date; they may be old")
-    stale = [h for h in holdings if h.as_of is not None and (today - h.as_of).days > STALE_AFTER_DAYS]
-    if stale:
-        dates = ", ".join(f"{h.fund} {h.as_of}" for h in stale)
-        notes.append(
-            f"holdings older than {STALE_AFTER_DAYS} days on {today} ({dates}): the issuer may not have updated its files"
-        )
-    return notes
+    return {name: quote[name] for name in ("symbol", *QUOTE_FIELDS) if name in quote}
 
 
 class _RunCache:

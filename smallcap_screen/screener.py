@@ -151,6 +151,7 @@ class SectorView:
             "fund": fund, "benchmark": self.benchmark, "sector": ALL_SECTORS,
             "weight": 1.0, "benchmark_weight": 1.0, "entering_weight": 1.0, "benchmark_entering_weight": 1.0,
             "pe": gap.pe_fund, "benchmark_pe": gap.pe_benchmark,
+            **{f"{prefix}{k}": v for prefix, table in (("", self.tables[fund]), ("benchmark_", self.tables[self.benchmark])) for k, v in _overall(table).items()},
             "earnings_yield": gap.fund_yield, "benchmark_earnings_yield": gap.benchmark_yield,
             **effects,
             **{f"{e}_pe": gap.in_pe(v) for e, v in effects.items()},
@@ -277,6 +278,17 @@ def _require(loaded: list[FundData], label: str) -> None:
     missing = [f.fund for f in loaded if f.holdings is None]
     if missing:
         raise DataError(f"{', '.join(missing)} not in {label}: run with live data or pick funds it holds")
+
+
+def _overall(table: "pd.DataFrame") -> dict:
+    """The whole fund's holdings, coverage and loss-maker shares, from its sector table."""
+    covered = table["coverage"] * table["weight"]
+    losses = (table["loss_weight"] * covered).sum()
+    return {
+        "holdings": int(table["holdings"].sum()),
+        "coverage": float(covered.sum()),
+        "loss_weight": float(losses / covered.sum()) if covered.sum() > 0 else None,
+    }
 
 
 def _side(table: "pd.DataFrame", sector: str, prefix: str) -> dict:

@@ -19,6 +19,12 @@ WEIGHTINGS: tuple[str, ...] = ("price-date", "holdings-date")
 #: fy2 = next fiscal year (Yahoo epsForward, finviz Forward P/E).
 FORWARDS: tuple[str, ...] = ("fy1", "fy2")
 
+#: ``screen --sort`` names and the stock-table column each sorts by.
+SCREEN_SORT_KEYS: dict[str, str] = {
+    "weight": "weight", "pe": "pe_trailing", "fwd-pe": "pe_forward", "cap": "market_cap", "pb": "price_to_book",
+    "growth": "earnings_growth", "price": "price", "ticker": "ticker", "name": "name", "sector": "sector",
+}
+
 #: Where data comes from: auto (live, falling back to local data with a note), live (an unreachable
 #: network is an error), offline (newest stored snapshot, else the bundled one).
 DATA_MODES: tuple[str, ...] = ("auto", "live", "offline")

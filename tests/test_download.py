@@ -14,22 +14,8 @@ from smallcap_screen.registry import get_fund
 from smallcap_screen.sources.download import download_holdings, download_holdings_bytes, freshness_notes
 from smallcap_screen.sources.holdings_file import parse_holdings_bytes
 from smallcap_screen.sources.http import HTML_RETRIES, HtmlAnswerError, HttpClient, HttpStatusError, parse_retry_after
+from tests.helpers import FakeTime
 from tests.standins.issuers import EMPTY_ISHARES, HTML_PAGE, TRUNCATED, IssuerStandIn, status
-
-
-class FakeTime:
-    """A monotonic clock that only moves when slept on, recording every sleep."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture
@@ -261,19 +247,19 @@ def holdings_dated(raw_dir):
 def test_holdings_a_few_days_old_need_no_note(raw_dir):
     holdings = holdings_dated(raw_dir)
 
-    assert freshness_notes(holdings, today=dt.date(2025, 11, 7)) == []
+    assert freshness_notes([holdings], today=dt.date(2025, 11, 7)) == []
 
 
 def test_holdings_older_than_a_week_get_a_note(raw_dir):
-    [note] = freshness_notes(holdings_dated(raw_dir), today=dt.date(2025, 11, 22))
+    [note] = freshness_notes([holdings_dated(raw_dir)], today=dt.date(2025, 11, 22))
 
-    assert "as of 2025-11-05, 17 days before 2025-11-22" in note
+    assert "older than 7 days on 2025-11-22 (IWM 2025-11-05)" in note
 
 
 def test_holdings_of_another_date_than_requested_get_a_note(raw_dir):
-    [note] = freshness_notes(holdings_dated(raw_dir), today=dt.date(2026, 1, 1), requested=dt.date(2025, 11, 4))
+    [note] = freshness_notes([holdings_dated(raw_dir)], today=dt.date(2026, 1, 1), requested=dt.date(2025, 11, 4))
 
-    assert "asked for 2025-11-04 but are as of 2025-11-05" in note
+    assert "asked for 2025-11-04 are of another date: IWM 2025-11-05" in note
 
 
 def test_retry_after_may_be_seconds_or_an_http_date():

@@ -8,19 +8,7 @@ import time
 import pytest
 
 from smallcap_screen.sources.pacing import GaveUp, Pacer, RateBudget, Retry, RetryPolicy, Stopped, Unreachable
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += seconds
+from tests.helpers import FakeTime
 
 
 def answers(*outcomes):

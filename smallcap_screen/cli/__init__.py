@@ -10,6 +10,6 @@ from __future__ import annotations
 from .app import app, main
 
 # Imported for their side effect of registering commands, in the order --help lists them.
-from . import compare, holdings, history, snapshots, importing, funds, cache  # noqa: E402,F401  isort: skip
+from . import compare, screen, sectors, explain, holdings, history, snapshots, importing, funds, cache  # noqa: E402,F401  isort: skip
 
 __all__ = ["app", "main"]

@@ -6,21 +6,26 @@ from typing import Annotated, List
 
 import typer
 
-from .app import app, interrupt_note
-from .emit import check_output, emit, nothing_computed, stderr
+from .app import app
+from .data import on_chosen_data
+from .emit import check_output, emit, nothing_computed
 from .options import (
     BenchmarkOption,
     CacheDirOption,
     DataDirOption,
     FormatOption,
+    ForwardHorizon,
+    ForwardOption,
     LiveOption,
+    MinCoverageOption,
     Negative,
     NegativeOption,
     OfflineOption,
     OutputOption,
     QuietOption,
     RefreshOption,
-    data_mode,
+    Weighting,
+    WeightingOption,
 )
 
 
@@ -36,6 +41,9 @@ def compare(
     ],
     benchmark: BenchmarkOption = "SPY",
     negative: NegativeOption = Negative.exclude,
+    weighting: WeightingOption = Weighting.price_date,
+    forward: ForwardOption = ForwardHorizon.fy2,
+    min_coverage: MinCoverageOption = 0.9,
     output_format: FormatOption = None,
     output: OutputOption = None,
     offline: OfflineOption = False,
@@ -58,28 +66,16 @@ def compare(
 
       smallcap-screen compare my_portfolio.csv IWM --offline
     """
-    mode = data_mode(offline, live)
     check_output(output)
     from ..comparison import compare as run_compare
     from ..render import compare as render
-    from ..store import Store
 
-    store = Store.open(data_dir)
-    summary: list[str] = []
-    if mode == "offline":  # no cache, no fetch machinery to load
-        result = run_compare(funds, benchmark=benchmark, negative=negative.value, data=mode, store=store)
-    else:
-        from ..cache import Cache
-        from ..progress import LiveFetch
-
-        with Cache(cache_dir, refresh=refresh) as cache:
-            live_fetch = LiveFetch(cache, show=not quiet)
-            interrupt_note.append(live_fetch.kept)
-            result = run_compare(funds, benchmark=benchmark, negative=negative.value, data=mode, store=store, fetch=live_fetch)
-        summary = live_fetch.summary()
-    if not quiet:
-        for note in [*summary, *result.notes]:
-            stderr(note)
+    options = dict(negative=negative.value, weighting=weighting.value, forward=forward.value, coverage_threshold=min_coverage)
+    result = on_chosen_data(
+        lambda **data: run_compare(funds, benchmark=benchmark, **options, **data),
+        offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir,
+        notes=lambda r: r.notes,
+    )
     if not any(row.valuation for row in result.rows):
         raise nothing_computed(f"{row.fund} ({row.status_reason})" for row in result.rows)
     emit(

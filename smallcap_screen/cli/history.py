@@ -8,7 +8,18 @@ import typer
 
 from .app import app
 from .emit import check_output, emit, stderr
-from .options import BenchmarkOption, DataDirOption, FormatOption, Negative, NegativeOption, OutputOption
+from .options import (
+    BenchmarkOption,
+    DataDirOption,
+    FormatOption,
+    ForwardHorizon,
+    ForwardOption,
+    Negative,
+    NegativeOption,
+    OutputOption,
+    Weighting,
+    WeightingOption,
+)
 
 
 @app.command()
@@ -16,6 +27,8 @@ def history(
     funds: Annotated[List[str], typer.Argument(metavar="FUND...", help="Fund tickers or holdings-file paths.")],
     benchmark: BenchmarkOption = "SPY",
     negative: NegativeOption = Negative.exclude,
+    weighting: WeightingOption = Weighting.price_date,
+    forward: ForwardOption = ForwardHorizon.fy2,
     output_format: FormatOption = None,
     output: OutputOption = None,
     data_dir: DataDirOption = None,
@@ -34,7 +47,7 @@ def history(
     from ..store import Store
 
     store = Store.open(data_dir)
-    records = run_history(funds, benchmark=benchmark, negative=negative.value, store=store)
+    records = run_history(funds, benchmark=benchmark, negative=negative.value, weighting=weighting.value, forward=forward.value, store=store)
     if not records:
         stderr(f"no snapshots holding {', '.join(funds)} in {store.snapshots_dir}: live `compare` runs keep them")
     emit(

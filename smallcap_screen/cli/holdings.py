@@ -6,9 +6,14 @@ from typing import Annotated
 
 import typer
 
-from .app import app, interrupt_note
-from .emit import check_output, emit, stderr
+from .app import app
+from .data import on_chosen_data
+from .emit import check_output, emit
 from .options import (
+    ForwardHorizon,
+    ForwardOption,
+    Weighting,
+    WeightingOption,
     CacheDirOption,
     DataDirOption,
     FormatOption,
@@ -19,7 +24,6 @@ from .options import (
     OutputOption,
     QuietOption,
     RefreshOption,
-    data_mode,
 )
 
 
@@ -27,6 +31,8 @@ from .options import (
 def holdings(
     fund: Annotated[str, typer.Argument(help="A fund ticker or index alias, or the path of a holdings file.")],
     negative: NegativeOption = Negative.exclude,
+    weighting: WeightingOption = Weighting.price_date,
+    forward: ForwardOption = ForwardHorizon.fy2,
     top: Annotated[
         int, typer.Option("--top", min=0, help="Show the largest N holdings in the table (0: all). CSV and JSON always have all.")
     ] = 25,
@@ -47,21 +53,15 @@ def holdings(
 
       smallcap-screen holdings IJR -o ijr_holdings.csv
     """
-    mode = data_mode(offline, live)
     check_output(output)
-    from ..cache import Cache
     from ..comparison import breakdown
-    from ..progress import LiveFetch
     from ..render import holdings as render
-    from ..store import Store
 
-    with Cache(cache_dir, refresh=refresh) as cache:
-        live_fetch = LiveFetch(cache, show=not quiet)
-        interrupt_note.append(live_fetch.kept)
-        result = breakdown(fund, negative=negative.value, data=mode, store=Store.open(data_dir), fetch=live_fetch)
-    if not quiet:
-        for note in [*live_fetch.summary(), *result.notes]:
-            stderr(note)
+    result = on_chosen_data(
+        lambda **data: breakdown(fund, negative=negative.value, weighting=weighting.value, forward=forward.value, **data),
+        offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir,
+        notes=lambda r: r.notes,
+    )
     emit(
         output_format,
         output,

@@ -8,10 +8,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..vocabulary import NEGATIVE_POLICIES, OUTPUT_FORMATS
+from ..vocabulary import FORWARDS, NEGATIVE_POLICIES, OUTPUT_FORMATS, WEIGHTINGS
 
 Negative = Enum("Negative", [(p, p) for p in NEGATIVE_POLICIES], type=str)
 Format = Enum("Format", [(f, f) for f in OUTPUT_FORMATS], type=str)
+Weighting = Enum("Weighting", [(w.replace("-", "_"), w) for w in WEIGHTINGS], type=str)
+ForwardHorizon = Enum("ForwardHorizon", [(f, f) for f in FORWARDS], type=str)
 
 BenchmarkOption = Annotated[
     str, typer.Option("--benchmark", "-b", help="Fund to measure the discount against: a ticker or a holdings file.")
@@ -23,6 +25,28 @@ NegativeOption = Annotated[
         "-n",
         help="Negative-earnings policy: 'exclude' drops loss-makers (iShares/FTSE Russell convention); "
         "'include' keeps them (aggregate earnings).",
+    ),
+]
+WeightingOption = Annotated[
+    Weighting,
+    typer.Option(
+        "--weighting",
+        "-w",
+        help="'price-date': shares held x price on the price date (where the issuer gives share counts); "
+        "'holdings-date': the issuer's weights, of the holdings file's date.",
+    ),
+]
+ForwardOption = Annotated[
+    ForwardHorizon,
+    typer.Option("--forward", help="Forward horizon: 'fy2' next fiscal year's consensus; 'fy1' the current fiscal year's (where the source has it)."),
+]
+MinCoverageOption = Annotated[
+    float,
+    typer.Option(
+        "--min-coverage",
+        min=0.0,
+        max=1.0,
+        help="Mark a P/E 'low coverage' when less than this fraction of the fund's weight has price and EPS (0-1).",
     ),
 ]
 FormatOption = Annotated[

@@ -49,30 +49,30 @@ def convention(key: str, label: str, publishers: str, unit: str = "P/E") -> Conv
     return Convention(key, label, publishers, unit)
 
 
-EX_NEGATIVE = convention("harmonic_ex_negative", "Weighted harmonic mean, losses excluded", "iShares, FTSE Russell ('P/E ex-neg earnings'), Morningstar")
-AGGREGATE = convention("aggregate", "Aggregate earnings, losses kept", "S&P Dow Jones Indices, FactSet, Yardeni, Siblis")
-ZERO_FLOOR = convention("zero_floor", "Losses counted as zero earnings", "an alternative reading of 'ex-negative'")
-CAPPED = convention("capped_at_60", "Losses excluded, each P/E capped at 60", "Morningstar portfolio statistics")
-ARITHMETIC = convention("arithmetic_mean", "Weighted arithmetic mean of P/Es", "legacy scripts (biased upward)")
-MEDIAN = convention("median", "Median holding P/E, by count", "screeners; fact-sheet companion")
-WEIGHTED_MEDIAN = convention("weighted_median", "Median holding P/E, by weight", "holding at the fund's 50% weight mark")
-EQUAL_WEIGHT = convention("equal_weight_harmonic", "Equal-weight harmonic mean", "equal-weight indexes (S&P 600 Equal Weight)")
-LOSS_WEIGHT = convention("loss_weight", "Loss-makers, share of weight", "iShares-style weight view", "share")
-LOSS_COUNT = convention("loss_count_share", "Loss-makers, share of companies", "press ('~40% of the Russell 2000 unprofitable')", "share")
+EX_NEGATIVE = convention("harmonic_ex_negative", "Harmonic mean, ex-negative", "iShares, FTSE Russell, Morningstar")
+AGGREGATE = convention("aggregate", "Aggregate, losses kept", "S&P DJI, FactSet, Yardeni, Siblis")
+ZERO_FLOOR = convention("zero_floor", "Losses as zero earnings", "another reading of 'ex-negative'")
+CAPPED = convention("capped_at_60", "Ex-negative, each P/E capped at 60", "Morningstar")
+ARITHMETIC = convention("arithmetic_mean", "Arithmetic mean of P/Es", "legacy scripts (biased upward)")
+MEDIAN = convention("median", "Median P/E, by count", "screeners, fact-sheet companion")
+WEIGHTED_MEDIAN = convention("weighted_median", "Median P/E, by weight", "the P/E at half the weight")
+EQUAL_WEIGHT = convention("equal_weight_harmonic", "Equal-weight harmonic mean", "equal-weight indexes")
+LOSS_WEIGHT = convention("loss_weight", "Loss-makers, by weight", "fund pages, this tool's loss_weight", "share")
+LOSS_COUNT = convention("loss_count_share", "Loss-makers, by count", "press: '~40% of R2000 unprofitable'", "share")
 
 
 def policy_conventions(negative: NegativePolicy, forward_horizons: list[str]) -> list[Convention]:
     """The rows that follow the chosen negative-earnings policy: concentration, weighting, horizons."""
-    policy = "losses excluded" if negative == "exclude" else "losses kept"
+    policy = "ex-negative" if negative == "exclude" else "losses kept"
     rows = [
-        convention("ex_top10", f"Without the 10 largest holdings ({policy})", "strategists' 'ex-concentration' views"),
-        convention("ex_magnificent_7", f"Without the 'Magnificent 7' ({policy})", "Goldman Sachs, FactSet 'S&P 493'"),
-        convention("holdings_date_weights", f"Holdings-date weights ({policy})", "issuer fact sheets (weights of the holdings date)"),
-        convention("price_date_weights", f"Price-date weights, shares x price ({policy})", "index providers (weights and prices of one date)"),
+        convention("ex_top10", f"Ex top 10 holdings ({policy})", "'ex-concentration' views"),
+        convention("ex_magnificent_7", f"Ex 'Magnificent 7' ({policy})", "Goldman Sachs, FactSet 'S&P 493'"),
+        convention("holdings_date_weights", f"Holdings-date weights ({policy})", "issuer fact sheets"),
+        convention("price_date_weights", f"Price-date weights ({policy})", "index providers (one date)"),
     ]
-    who = {"FY1": "SSGA 'P/E FY1', Morningstar prospective", "FY2": "Yahoo forwardEps; FactSet/Yardeni use NTM, between FY1 and FY2"}
+    who = {"FY1": "SSGA 'P/E FY1', Morningstar", "FY2": "Yahoo forwardEps (FactSet: NTM)"}
     for horizon in forward_horizons:
-        rows.append(convention(f"forward_{horizon.lower()}", f"Forward {horizon} consensus ({policy})", who.get(horizon, "")))
+        rows.append(convention(f"forward_{horizon.lower()}", f"Forward {horizon} ({policy})", who.get(horizon, "")))
     return rows
 
 

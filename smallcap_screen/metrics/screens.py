@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
+from ..vocabulary import SCREEN_SORT_KEYS
 from .frame import Joined
 from .valuation import NegativePolicy, check_policy
 
@@ -23,14 +24,6 @@ STOCK_COLUMNS = [
     "ticker", "name", "sector", "funds", "weight", "market_cap", "price",
     "pe_trailing", "pe_forward", "earnings_growth", "price_to_book", "flags",
 ]
-
-#: ``--sort`` names: the column, and the spellings a user may type for it.
-SORT_KEYS = {
-    "ticker": "ticker", "name": "name", "sector": "sector", "weight": "weight",
-    "cap": "market_cap", "market_cap": "market_cap", "price": "price",
-    "pe": "pe_trailing", "pe_trailing": "pe_trailing", "fwd_pe": "pe_forward", "pe_forward": "pe_forward",
-    "growth": "earnings_growth", "earnings_growth": "earnings_growth", "pb": "price_to_book", "price_to_book": "price_to_book",
-}
 
 #: P/Es are computed as price / EPS from data that often gave the P/E itself: a stock at exactly
 #: the bound must not fall out of it by the last bit of float rounding.
@@ -140,10 +133,14 @@ def _significant(values: np.ndarray, digits: int = 9) -> np.ndarray:
 
 
 def sort_column(sort: str) -> str:
-    key = sort.strip().lower().replace("-", "_")
-    if key not in SORT_KEYS:
-        raise ValueError(f"cannot sort by {sort!r}: choose one of {', '.join(sorted(set(SORT_KEYS)))}")
-    return SORT_KEYS[key]
+    """The column a ``--sort`` name (vocabulary.SCREEN_SORT_KEYS) or a column name sorts by."""
+    key = sort.strip().lower().replace("_", "-")
+    columns = set(SCREEN_SORT_KEYS.values())
+    if key in SCREEN_SORT_KEYS:
+        return SCREEN_SORT_KEYS[key]
+    if sort in columns:
+        return sort
+    raise ValueError(f"cannot sort by {sort!r}: choose one of {', '.join(SCREEN_SORT_KEYS)}")
 
 
 def _pe_at_most(column: str):

@@ -29,3 +29,15 @@ def signed_pct(value: float | None, plain: bool) -> str:
 
 def number(value: float | None, suffix: str = "") -> str:
     return "-" if value is None or value != value else f"{value:,.2f}{suffix}"  # NaN != NaN
+
+
+def data_line(facts) -> str:
+    """Where the figures of a screener result came from (``screener.DataFacts``), for a caption."""
+    dates = ", ".join(f"{f} {d or '(undated)'}" for f, d in facts.as_of_holdings.items())
+    prices = facts.as_of_prices.isoformat() if facts.as_of_prices else "unknown"
+    return f"Data: {facts.data_source}; holdings as of {dates}; prices and earnings as of {prices}."
+
+
+def weights_text(facts) -> str:
+    """Each fund's weighting, e.g. ``IWM price-date, IJR holdings-date``."""
+    return ", ".join(f"{f} {w}" for f, w in facts.weighting.items())

@@ -7,6 +7,9 @@ from . import pct, pe, signed_pct
 from .layout import Column, Layout, fitted_table
 from ..output import csv_text, json_text
 
+#: Marks a P/E whose coverage is below the threshold (the caption says so).
+LOW = "!"
+
 POLICY_TEXT = {
     "exclude": "holdings with negative earnings excluded (iShares / FTSE Russell 'ex-negative' convention)",
     "include": "losses included (aggregate 'own the whole fund' earnings)",
@@ -34,13 +37,13 @@ def comparison_table(comparison: Comparison, *, plain: bool = False, width: int 
         Column("Index", [r["index"] for r in records], priority=9, justify="left", shrink=True, min_width=12, max_width=30),
         Column("Hold-\nings", figures(lambda r: f"{r['holdings']:,}"), priority=6),
         Column("Cover-\nage", figures(lambda r: pct(r["coverage"]))),
-        Column("P/E\ntrail", figures(lambda r: pe(r["pe_trailing"]))),
-        Column("P/E\nfwd", figures(lambda r: pe(r["pe_forward"]))),
+        Column("P/E\ntrail", figures(lambda r: marked(r["pe_trailing"], r["low_coverage"]))),
+        Column(f"P/E\n{comparison.forward_horizon}", figures(lambda r: marked(r["pe_forward"], r["low_coverage_forward"]))),
         Column("Disc.\ntrail", figures(lambda r: signed_pct(r["discount_trailing"], plain))),
         Column("Disc.\nfwd", figures(lambda r: signed_pct(r["discount_forward"], plain))),
         Column("Loss-\nmakers", figures(lambda r: pct(r["loss_weight"])), priority=5),
         Column("Median\nP/E", figures(lambda r: pe(r["median_pe"])), priority=7),
-        Column("Fwd\ngrowth", figures(lambda r: signed_pct(r["earnings_growth"], plain=True)), priority=8),
+        Column(f"Growth\nttm→{comparison.forward_horizon}", figures(lambda r: signed_pct(r["earnings_growth"], plain=True)), priority=8),
     ]
     if any(r["reported_pe_trailing"] is not None for r in records):
         columns.append(Column("Yahoo\nP/E", figures(lambda r: pe(r["reported_pe_trailing"], absent="-")), priority=4))
@@ -52,6 +55,11 @@ def comparison_table(comparison: Comparison, *, plain: bool = False, width: int 
     return fitted_table(columns, layout, width=width, plain=plain)
 
 
+def marked(value: float | None, low_coverage: bool) -> str:
+    """A P/E, with LOW when its coverage is below the threshold."""
+    return pe(value) + (LOW if low_coverage and value is not None else "")
+
+
 def caption(comparison: Comparison) -> str:
     records = comparison.records()
     dates = ", ".join(f"{r['fund']} {r['as_of_holdings'] or '(undated)'}" for r in records if r["status"] == "ok")
@@ -60,16 +68,36 @@ def caption(comparison: Comparison) -> str:
         f"Data: {comparison.data_source}; holdings as of {dates or '-'}; prices and earnings as of {prices}.",
         "P/E = weighted harmonic mean of holding P/Es (sum of weights / sum of weight x E/P), "
         f"{POLICY_TEXT[comparison.negative_policy]}.",
-        f"Trailing = last twelve months' EPS; forward = consensus EPS, horizon {comparison.forward_horizon}. "
+        f"Trailing = last twelve months' EPS; {comparison.forward_horizon} = consensus EPS of the "
+        f"{'current' if comparison.forward_horizon == 'FY1' else 'next'} fiscal year. "
         f"Disc. = discount vs {comparison.benchmark} = 1 - P/E fund / P/E {comparison.benchmark} (positive = cheaper).",
-        "Coverage = fund weight with price and trailing EPS; loss-makers = covered weight with EPS <= 0.",
+        "Coverage = fund weight with price and trailing EPS; loss-makers = covered weight with EPS <= 0. "
+        f"Growth = implied earnings growth, {comparison.forward_horizon} consensus / trailing GAAP earnings - 1, cumulative (not a yearly rate).",
+        "Weights: " + ", ".join(f"{r['fund']} {r['weighting']}" for r in records if r["status"] == "ok")
+        + " (price-date = shares held x price on the price date; holdings-date = the issuer's weights).",
     ]
+    low = [
+        f"{r['fund']} {what} {pct(r[field])}"
+        for r in records if r["status"] == "ok"
+        for what, field, flag in (("trailing", "coverage", "low_coverage"), (comparison.forward_horizon, "coverage_forward", "low_coverage_forward"))
+        if r[flag]
+    ]
+    if low:
+        threshold = next(r["coverage_threshold"] for r in records if r["status"] == "ok")
+        lines.append(f"{LOW} = coverage below {pct(threshold)}, the P/E speaks for part of the fund: {', '.join(low)}.")
+    flagged = [f"{r['fund']} {r['flagged_holdings']} ({pct(r['flagged_weight'])})" for r in records if r["status"] == "ok" and r["flagged_holdings"]]
+    if flagged:
+        lines.append(f"Holdings with absurd data set aside: {', '.join(flagged)}.")
     if any(r["reported_pe_trailing"] is not None for r in records):
         lines.append("Yahoo P/E = the fund's trailing P/E as Yahoo reports it, a cross-check computed by Yahoo's own method.")
     missing = [f"{r['fund']} ({r['status_reason']})" for r in records if r["status"] != "ok"]
     if missing:
         lines.append("Missing: " + ", ".join(missing) + ".")
-    reasons = {f"{r['fund']}: {r[k]}" for r in records for k in ("pe_trailing_reason", "pe_forward_reason") if r.get(k)}
+    reasons: dict[str, list[str]] = {}
+    for r in records:
+        for what, key in (("trailing", "pe_trailing_reason"), (comparison.forward_horizon, "pe_forward_reason")):
+            if r.get(key):
+                reasons.setdefault(r[key], []).append(f"{r['fund']} {what}")
     if reasons:
-        lines.append("n/m = not meaningful: " + "; ".join(sorted(reasons)) + ".")
+        lines.append("n/m = not meaningful: " + "; ".join(f"{', '.join(who)}: {why}" for why, who in reasons.items()) + ".")
     return "\n".join(lines)

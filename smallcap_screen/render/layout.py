@@ -45,14 +45,14 @@ def fitted_table(columns: list[Column], layout: Layout, *, width: int, plain: bo
     kept = list(columns)
     dropped: list[Column] = []
     while True:
-        natural = _width(_table(_shortened(kept, {}), layout, plain, dropped))
+        natural = _width(_table(_widest(_shortened(kept, {})), layout, plain, dropped))
         droppable = [c for c in kept if c.priority != ESSENTIAL]
         if natural <= width or not droppable:
             break
         worst = max(droppable, key=lambda c: c.priority)
         kept.remove(worst)
         dropped.insert(0, worst)
-    room = {id(c): c.min_width + max(0, width - natural) for c in kept if c.shrink}
+    room = _room(kept, max(0, width - natural))
     return _table(_shortened(kept, room), layout, plain, dropped)
 
 
@@ -67,8 +67,41 @@ def _shortened(columns: list[Column], room: dict[int, int]) -> list[Column]:
     return out
 
 
+def _room(columns: list[Column], spare: int) -> dict[int, int]:
+    """Width of each ``shrink`` column: its minimum, plus what the spare width allows, given to
+    the columns in order (a name before a sector) up to what each needs."""
+    room = {}
+    for column in columns:
+        if column.shrink:
+            wanted = min(max(map(_cell_length, column.cells), default=0), column.max_width or 10_000)
+            extra = min(spare, max(0, wanted - column.min_width))
+            room[id(column)] = column.min_width + extra
+            spare -= extra
+    return room
+
+
+def _widest(columns: list[Column]) -> list[Column]:
+    """Copies of the columns holding only their widest cell: a one-row table measures as wide as
+    the whole one, and measuring 2,000 rows of a screen again for each dropped column is slow."""
+    out = []
+    for column in columns:
+        widest = max(column.cells, key=_cell_length, default="")
+        out.append(Column(**{**column.__dict__, "cells": [widest]}))
+    return out
+
+
+def _cell_length(text: str) -> int:
+    """Printed width of a cell: its longest line; markup such as ``[green]+1.2%[/]`` does not count."""
+    if "[" not in text:
+        return max(len(line) for line in text.split("\n"))
+    from rich.text import Text
+
+    return max(line.cell_len for line in Text.from_markup(text).split("\n"))
+
+
 def _ellipsis(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: max(1, limit - 1)] + "…"
+    """Each line of ``text`` cut to ``limit`` characters, the cut marked with an ellipsis."""
+    return "\n".join(line if len(line) <= limit else line[: max(1, limit - 1)] + "…" for line in text.split("\n"))
 
 
 def _table(columns: list[Column], layout: Layout, plain: bool, dropped: list[Column]):
@@ -93,6 +126,8 @@ def _table(columns: list[Column], layout: Layout, plain: bool, dropped: list[Col
             justify=column.justify,
             style=None if plain else column.style or None,
             no_wrap=True,
+            # a known width spares Rich measuring every cell (seconds for a 2,000-row screen)
+            width=max([_cell_length(c) for c in column.cells] + [len(line) for line in column.header.split("\n")]),
         )
     rows = max((len(c.cells) for c in columns), default=0)
     for i in range(rows):

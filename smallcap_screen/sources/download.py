@@ -8,7 +8,7 @@ stand-in server), the cache, and parsing a cached body through the same issuer.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from ..cache import Cache
 from ..model import Holdings
@@ -73,22 +73,30 @@ def download_holdings(
 
 
 def freshness_notes(
-    holdings: Holdings,
+    holdings: Iterable[Holdings],
     *,
     today: dt.date,
     requested: dt.date | None = None,
     stale_after_days: int = STALE_AFTER_DAYS,
 ) -> list[str]:
-    """Warnings about the holdings' date, for the caller to show: none when all is well."""
-    if holdings.as_of is None:
-        return [f"{holdings.fund} holdings state no as-of date; they may be old"]
+    """Warnings about the holdings' dates, for the caller to show: one line per kind of problem,
+    naming every fund it concerns (not one line per fund), and none when all is well."""
+    holdings = list(holdings)
     notes = []
-    if requested is not None and holdings.as_of != requested:
-        notes.append(f"{holdings.fund} holdings were asked for {requested} but are as of {holdings.as_of}")
-    age = (today - holdings.as_of).days
-    if requested is None and age > stale_after_days:
-        notes.append(
-            f"{holdings.fund} holdings are as of {holdings.as_of}, {age} days before {today}; "
-            "the issuer may not have updated its file"
-        )
+    undated = [h.fund for h in holdings if h.as_of is None]
+    if undated:
+        notes.append(f"holdings of {', '.join(undated)} state no as-of date; they may be old")
+    dated = [h for h in holdings if h.as_of is not None]
+    if requested is not None:
+        other = [h for h in dated if h.as_of != requested]
+        if other:
+            notes.append(f"holdings asked for {requested} are of another date: {_dates(other)}")
+    else:
+        stale = [h for h in dated if (today - h.as_of).days > stale_after_days]
+        if stale:
+            notes.append(f"holdings older than {stale_after_days} days on {today} ({_dates(stale)}): the issuer may not have updated its files")
     return notes
+
+
+def _dates(holdings: list[Holdings]) -> str:
+    return ", ".join(f"{h.fund} {h.as_of}" for h in holdings)

@@ -28,6 +28,7 @@ import logging
 import math
 import re
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -366,16 +367,23 @@ class _Client:
         self._crumbs["crumb"] = crumb
 
     def _plain_crumb(self, timeout: float) -> str | None:
-        from curl_cffi.requests.exceptions import RequestException
+        """Cookie, then crumb, both within ``timeout`` (one attempt's share of the deadline)."""
+        from curl_cffi.requests.exceptions import RequestException, Timeout
 
+        started = time.monotonic()
         try:
             self.session.get(COOKIE_URL, timeout=timeout, allow_redirects=True)
+        except Timeout as exc:
+            raise Retry(_one_line(exc), answered=False) from None
         except RequestException as exc:
             # fc.yahoo.com is on some blocklists (no DNS answer): the crumb request tells more.
             if is_unreachable(exc) and getattr(exc, "code", None) != CURL_COULD_NOT_RESOLVE_HOST:
                 raise _unreachable(exc) from None
+        left = timeout - (time.monotonic() - started)
+        if left <= 0:
+            raise Retry(f"no cookie and crumb within {timeout:.0f} s", answered=False)
         try:
-            response = self.session.get(CRUMB_URL, timeout=timeout, allow_redirects=True)
+            response = self.session.get(CRUMB_URL, timeout=left, allow_redirects=True)
         except RequestException as exc:
             if is_unreachable(exc):
                 raise _unreachable(exc) from None

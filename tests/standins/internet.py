@@ -134,3 +134,37 @@ class StandInInternet:
     @property
     def total_requests(self) -> int:
         return sum(self.proxy.requests.values())
+
+
+def main() -> None:
+    """Serve the stand-in internet until Ctrl-C, to try the CLI against it by hand:
+
+        .venv/bin/python -m tests.standins.internet --latency 0.05 --max-quote-symbols 100
+        # then, in another shell, paste the printed exports and run smallcap-screen compare ...
+    """
+    import argparse
+    import shlex
+    import time
+
+    parser = argparse.ArgumentParser(description="the stand-in internet (issuer sites, Yahoo, HTTPS proxy) on 127.0.0.1")
+    parser.add_argument("--raw-dir", type=Path, default=Path(__file__).resolve().parents[2].parent / "shared" / "data" / "raw")
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds every answer is delayed")
+    parser.add_argument("--rate-limit", type=float, help="Yahoo requests per second before 429s")
+    parser.add_argument("--ban", type=float, help="seconds of 429s (without Retry-After) after going over the rate limit")
+    parser.add_argument("--max-quote-symbols", type=int, help="Yahoo answers HTTP 400 to quote requests with more symbols")
+    parser.add_argument("--slow-host", action="append", default=[], metavar="HOST=SECONDS", help="hold every answer of HOST, e.g. query1.finance.yahoo.com=31")
+    args = parser.parse_args()
+    slow = {host: float(seconds) for host, _, seconds in (item.partition("=") for item in args.slow_host)}
+    with StandInInternet(args.raw_dir, latency=args.latency, rate_limit=args.rate_limit, ban=args.ban, max_quote_symbols=args.max_quote_symbols, slow_hosts=slow) as net:
+        for name, value in net.env.items():
+            print(f"export {name}={shlex.quote(value)}")
+        print("# serving until Ctrl-C", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""``smallcap-screen explain``: one fund's P/E under every published convention."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .app import app
+from .data import on_chosen_data
+from .emit import check_output, emit
+from .options import (
+    BenchmarkOption,
+    CacheDirOption,
+    DataDirOption,
+    ForwardHorizon,
+    ForwardOption,
+    FormatOption,
+    LiveOption,
+    Negative,
+    NegativeOption,
+    OfflineOption,
+    OutputOption,
+    QuietOption,
+    RefreshOption,
+    Weighting,
+    WeightingOption,
+)
+
+
+@app.command()
+def explain(
+    fund: Annotated[str, typer.Argument(help="A fund ticker or index alias, or the path of a holdings file.")],
+    benchmark: BenchmarkOption = "SPY",
+    negative: NegativeOption = Negative.exclude,
+    weighting: WeightingOption = Weighting.price_date,
+    forward: ForwardOption = ForwardHorizon.fy2,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
+    offline: OfflineOption = False,
+    live: LiveOption = False,
+    refresh: RefreshOption = False,
+    quiet: QuietOption = False,
+    data_dir: DataDirOption = None,
+    cache_dir: CacheDirOption = None,
+) -> None:
+    """The same holdings and prices under every common P/E convention, side by side, each naming
+    who publishes it that way, with the benchmark's figure and the discount under each: find
+    which convention a published P/E came from.
+
+    --negative sets the policy of the rows that vary concentration, weighting and horizon; the
+    convention rows fix their own.
+
+    Examples:
+
+      smallcap-screen explain IWM
+
+      smallcap-screen explain IJR --benchmark IVV -o ijr_conventions.json
+    """
+    check_output(output)
+    from ..render import explain as render
+    from ..screener import explain as run_explain
+
+    result = on_chosen_data(
+        lambda **data: run_explain(fund, benchmark=benchmark, negative=negative.value, weighting=weighting.value, forward=forward.value, **data),
+        offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir,
+        notes=lambda r: r.facts.notes,
+    )
+    emit(
+        output_format,
+        output,
+        json=lambda: render.to_json(result),
+        csv=lambda: render.to_csv(result),
+        table=lambda plain, width: render.explain_table(result, plain=plain, width=width),
+    )

@@ -1,0 +1,72 @@
+"""A screen's stocks as a Rich table (one row per stock), CSV or JSON."""
+
+from __future__ import annotations
+
+from ..output import csv_text, json_text
+from ..screener import ScreenResult
+from . import data_line, number, pe, signed_pct, weights_text
+from .layout import Column, Layout, fitted_table
+
+
+def to_json(result: ScreenResult) -> str:
+    return json_text(result.records())
+
+
+def to_csv(result: ScreenResult) -> str:
+    return csv_text(result.records(), result.fields)
+
+
+#: Rows a table shows when --top does not say: a screen of a whole fund is 2,000 rows, which
+#: nobody reads in a terminal and Rich takes seconds to draw; CSV and JSON always have every row.
+TABLE_ROWS = 100
+
+
+def screen_table(result: ScreenResult, *, plain: bool = False, width: int = 200, rows: int | None = TABLE_ROWS):
+    """One row per stock that passed (the first ``rows`` of them), the funds' weights side by
+    side; fits ``width`` columns."""
+    table = result.table if rows is None else result.table.head(rows)
+    facts = result.facts
+    horizon = facts.forward_horizon
+    columns = [
+        Column("Ticker", list(table["ticker"]), justify="left", style="bold cyan"),
+        Column("Name", [str(n) for n in table["name"]], priority=2, justify="left", shrink=True, min_width=10, max_width=28),
+        Column("Sector", [str(s) for s in table["sector"]], priority=7, justify="left", shrink=True, min_width=8, max_width=22),
+    ]
+    for fund in result.funds:
+        columns.append(Column(f"{fund}\nweight", [f"{v:.2%}" if v == v else "-" for v in table[f"weight_{fund}"]]))
+    columns += [
+        Column("Market\ncap", [money(v) for v in table["market_cap"]], priority=5),
+        Column("Price", [number(v) for v in table["price"]], priority=6),
+        Column("P/E\nttm", [pe(v, absent="-") for v in table["pe_trailing"]]),
+        Column(f"P/E\n{horizon}", [pe(v, absent="-") for v in table["pe_forward"]]),
+        Column(f"Growth\nttm→{horizon}", [signed_pct(v, plain=True) for v in table["earnings_growth"]], priority=3),
+        Column("P/B", [pe(v, absent="-") for v in table["price_to_book"]], priority=4),
+        Column("Flags", [f or "" for f in table["flags"]], priority=8, justify="left", shrink=True, min_width=6, max_width=24),
+    ]
+    shown = f"the first {len(table):,} of {result.matched:,}" if len(table) < result.matched else f"{result.matched:,}"
+    title = f"Stocks of {', '.join(result.funds)}: {shown} passing, of {result.stocks:,}"
+    notes = caption(result)
+    if len(table) < len(result.table):
+        notes += f"\n{len(result.table) - len(table):,} more rows not shown: --top N shows N, -f csv / -f json every row."
+    return fitted_table(columns, Layout(title=title, caption=notes), width=width, plain=plain)
+
+
+def caption(result: ScreenResult) -> str:
+    facts = result.facts
+    losses = "loss-makers show no P/E" if facts.negative_policy == "exclude" else "loss-makers show a negative P/E"
+    return "\n".join(
+        [
+            data_line(facts),
+            f"Weights: {weights_text(facts)} (price-date = shares held x price on the price date).",
+            f"P/E ttm = price / last twelve months' EPS; P/E {facts.forward_horizon} = price / {facts.forward_horizon} consensus EPS; "
+            f"{losses}. Growth = {facts.forward_horizon} / trailing EPS - 1, cumulative, both positive.",
+            "Flags = values an importer found absurd (set aside in fund figures, shown here).",
+        ]
+    )
+
+
+def money(value: float | None) -> str:
+    """A dollar amount in B or M: 6.49B, 731M."""
+    if value is None or value != value:
+        return "-"
+    return f"{value / 1e9:,.2f}B" if abs(value) >= 1e9 else f"{value / 1e6:,.0f}M"
