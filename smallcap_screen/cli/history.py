@@ -39,7 +39,7 @@ def history(
 
     Example: smallcap-screen history IWM IJR --negative include -o history.csv
     """
-    check_output(output)
+    check_output(output, output_format)
     from ..comparison import RECORD_FIELDS
     from ..comparison import history as run_history
     from ..render import history as render
