@@ -12,7 +12,7 @@ from rich.console import Console
 from smallcap_screen.metrics.screens import Criteria
 from smallcap_screen.render import pe, signed_pct
 from smallcap_screen.render.explain import explain_table
-from smallcap_screen.render.screen import screen_table
+from smallcap_screen.render.screen import screen_table, weight
 from smallcap_screen.render.sectors import sectors_tables
 from smallcap_screen.screener import EXPLAIN_FIELDS, SECTOR_FIELDS, explain, screen, sectors
 from smallcap_screen.snapshot import bundled_snapshot
@@ -98,7 +98,7 @@ def test_screen_table_shows_every_figure_whole(width):
     assert max(len(line) for line in text.splitlines()) <= width
     for row in result.table.itertuples():
         assert f"{row.ticker} " in text and pe(row.pe_trailing, absent="-") in text
-        assert (f"{row.weight_IWM:.2%}" if row.weight_IWM == row.weight_IWM else "-") in text
+        assert weight(row.weight_IWM) in text
 
 
 # --- sectors -----------------------------------------------------------------------------------
