@@ -181,11 +181,12 @@ class _LiveRun:
         usable = {s: q for s, q in sorted(self.records.items()) if not q.get("unknown")}
         self.report.quotes_missing = sorted(self.wanted - usable.keys())
         today = dt.date.today()
-        self.report.notes.extend(freshness_notes([self.holdings[f.ticker] for f in funds if f.ticker in self.holdings], today=today))
+        holdings = {f.ticker: self.holdings[f.ticker] for f in funds if f.ticker in self.holdings}  # in the order asked
+        self.report.notes.extend(freshness_notes(holdings.values(), today=today))
         fundamentals = Fundamentals(quotes_table(usable), today, QUOTE_SOURCE, forward_horizon="FY2")
         created = dt.datetime.now(dt.timezone.utc)
         label = f"live data of {created:%Y-%m-%d %H:%M} UTC"
-        return Snapshot(self.holdings, fundamentals, created, label, reported=self.reported, failed=dict(self.report.failed))
+        return Snapshot(holdings, fundamentals, created, label, reported=self.reported, failed=dict(self.report.failed))
 
     # -- starting work -------------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ FRACTION_DECIMALS = 8
 #: Significant digits kept for any other number: more than any source gives, fewer than float noise.
 SIGNIFICANT_DIGITS = 12
 #: Words of a field name that make it a fraction or a multiple (field names are snake_case).
-FRACTION_WORDS = frozenset({"weight", "coverage", "discount", "growth", "yield", "relative", "fraction"})
+FRACTION_WORDS = frozenset({"weight", "coverage", "discount", "growth", "yield", "relative", "fraction", "share"})
 MULTIPLE_WORDS = frozenset({"pe", "pb", "multiple"})
 MULTIPLE_FIELDS = frozenset({"price_to_book"})
 #: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").

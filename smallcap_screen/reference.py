@@ -36,6 +36,7 @@ HOLDINGS_FILES = [
 ]
 FUNDAMENTALS_FILE = "fundamentals_finviz_2025-08-19.csv"
 FUNDAMENTALS_AS_OF = dt.date(2025, 8, 19)
+ETF_INDUSTRY = "Exchange Traded Fund"
 LABEL = "bundled reference snapshot"
 
 
@@ -48,7 +49,8 @@ def read_reference_fundamentals(raw_dir: Path) -> Fundamentals:
 
 def build_reference(raw_dir: Path, *, created: dt.datetime | None = None) -> Snapshot:
     """Parse the reference files in ``raw_dir`` into a snapshot: the funds' holdings, priced by
-    the whole export (every stock, held or not)."""
+    the whole export: every stock, held or not (ETFs are left out unless a fund holds one: finviz
+    gives them no earnings, and they are not what a fund's P/E is made of)."""
     from .sources.holdings_file import parse_holdings_bytes
 
     raw_dir = Path(raw_dir)
@@ -57,7 +59,19 @@ def build_reference(raw_dir: Path, *, created: dt.datetime | None = None) -> Sna
     for ref in HOLDINGS_FILES:
         parsed = parse_holdings_bytes(_read(raw_dir / ref.file_name), fund=ref.fund, source=f"file {ref.file_name}")
         holdings[ref.fund] = dataclasses.replace(parsed, as_of=parsed.as_of or ref.as_of)
-    return Snapshot(holdings, fundamentals, created or dt.datetime.now(dt.timezone.utc), LABEL)
+    held = {t for h in holdings.values() for t in h.tickers}
+    drop = _exchange_traded_funds(raw_dir) - held
+    table = fundamentals.table[~fundamentals.table.index.isin(drop)]
+    stocks = dataclasses.replace(fundamentals, table=table)
+    return Snapshot(holdings, stocks, created or dt.datetime.now(dt.timezone.utc), LABEL)
+
+
+def _exchange_traded_funds(raw_dir: Path) -> set[str]:
+    """The export's tickers whose finviz industry is "Exchange Traded Fund" (4,455 of 10,362)."""
+    from .sources.exports import read_export
+
+    table = read_export(_read(Path(raw_dir) / FUNDAMENTALS_FILE), FUNDAMENTALS_FILE)
+    return set(table.loc[table["Industry"] == ETF_INDUSTRY, "Ticker"].astype(str).str.strip().str.upper())
 
 
 def _read(path: Path) -> bytes:

@@ -25,6 +25,7 @@ from .metrics import Forward, NegativePolicy, Weighting, join
 from .metrics.conventions import explain_rows, fund_figures
 from .metrics.screens import Criteria, stock_table
 from .metrics.screens import screen as apply_screen
+from .metrics.frame import UNKNOWN_SECTOR
 from .metrics.sectors import EFFECTS, GapDecomposition, decompose, sector_table, sectors_from_other_funds
 
 if TYPE_CHECKING:
@@ -164,6 +165,8 @@ class SectorView:
 
 
 ALL_SECTORS = "All sectors"
+#: Above this share of a fund's weight without a sector, ``sectors`` says so on stderr.
+UNKNOWN_SECTOR_NOTE = 0.05
 #: Fields of ``SectorView.records()``, the stable CSV/JSON names (README "sectors").
 SECTOR_FIELDS = [
     "fund", "benchmark", "sector",
@@ -195,6 +198,13 @@ def sectors(
     (metrics.sectors, README "Methodology")."""
     joined, facts = _joined([*funds, benchmark], negative=negative, weighting=weighting, forward=forward, data=data, snapshot=snapshot, store=store, fetch=fetch)
     tables = {j.fund: sector_table(j, negative=negative) for j in joined}
+    for fund, table in tables.items():
+        unknown = table["weight"].get(UNKNOWN_SECTOR, 0.0)
+        if unknown > UNKNOWN_SECTOR_NOTE:
+            facts.notes.append(
+                f"{fund}: {unknown:.0%} of its weight has no sector in this data (its issuer's file names none, and no other "
+                "fund's file in the data names those stocks); its sector figures are incomplete (an iShares fund of the same index names them: IVV for SPY)"
+            )
     bench = joined[-1].fund
     fund_names = [j.fund for j in joined[:-1]]
     gaps = {f: decompose(tables[f], tables[bench], fund_name=f, benchmark_name=bench) for f in fund_names}

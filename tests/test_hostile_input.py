@@ -88,7 +88,7 @@ def test_a_workbook_without_a_dimension_stops_at_the_row_cap(monkeypatch):
         lambda xml: re.sub(r"<dimension [^>]*/>", "", xml).replace("</sheetData>", extra + "</sheetData>"),
     )
     assert parse_holdings_bytes(undeclared).fund == "SPY"  # within the cap it is read as usual
-    monkeypatch.setattr(input_bounds, "MAX_ROWS", 200)
+    monkeypatch.setattr(input_bounds, "MAX_SHEET_ROWS", 200)
     with pytest.raises(DataError, match="more than 200 rows"):
         parse_holdings_bytes(undeclared, source="long.xlsx")
 

@@ -32,6 +32,8 @@ from tests.helpers import REPO
         ("discount_trailing", -4.257261210227625e-12, 0.0),  # a fraction: 8 decimals, never -0.0
         ("weight", 0.010639717212345, 0.01063972),
         ("coverage", 1.0000000000000002, 1.0),
+        ("loss_count_share", 0.429313929314, 0.42931393),
+        ("shares", 5_170_819.0, 5_170_819.0),  # a count of shares, not a share of something
         ("price", 45.520000000000003, 45.52),  # any other number: 12 significant digits
         ("market_value", 731_205_514.79, 731_205_514.79),
         ("eps_trailing", 46.82 / 9961.70, 0.00470000100384),

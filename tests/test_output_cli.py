@@ -53,6 +53,14 @@ def test_format_given_wins_over_the_extension(tmp_path, store):
     assert json.loads(target.read_text())[0]["fund"] == "IWM"
 
 
+@pytest.mark.parametrize("name", ["out.xlsx", "out.parquet"])
+def test_an_extension_of_a_format_not_written_is_a_usage_error_before_any_work(tmp_path, store, name):
+    result = run("compare", "IWM", "--offline", "-o", str(tmp_path / name), "--data-dir", store)
+    assert result.returncode == 2
+    assert "files are not written; use .csv, .json, .txt" in result.stderr
+    assert not (tmp_path / name).exists()
+
+
 def test_dash_is_standard_output_and_creates_no_file(tmp_path, store):
     result = run("compare", "IWM", "--offline", "-f", "csv", "-o", "-", "--data-dir", store, cwd=tmp_path)
     assert result.returncode == 0, result.stderr

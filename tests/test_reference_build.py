@@ -38,12 +38,13 @@ def test_the_tool_rebuilds_what_is_shipped(built):
     assert json.loads((built / "manifest.json").read_text())["funds"]["VB"]["as_of"] == "2025-11-18"
 
 
-def test_the_bundled_prices_cover_the_whole_export_not_only_held_stocks():
+def test_the_bundled_prices_cover_every_stock_of_the_export_not_only_held_ones():
     snapshot = bundled_snapshot()
     held = {t for h in snapshot.holdings.values() for t in h.tickers}
 
-    assert len(snapshot.fundamentals.table) > 10_000
-    assert len(set(snapshot.fundamentals.table.index) - held) > 5_000
+    assert len(snapshot.fundamentals.table) == 5_907  # 10,362 rows less 4,455 ETFs
+    assert len(set(snapshot.fundamentals.table.index) - held) > 2_500  # held by none of the bundled funds
+    assert {"SPY", "IWM", "QQQ"}.isdisjoint(snapshot.fundamentals.table.index)  # ETFs are not stocks
 
 
 def test_a_users_vb_file_is_priced_at_over_95_percent_offline(raw_dir, raw_figure):

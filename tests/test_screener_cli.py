@@ -12,7 +12,7 @@ from rich.console import Console
 from smallcap_screen.metrics.screens import Criteria
 from smallcap_screen.render import pe, signed_pct
 from smallcap_screen.render.explain import explain_table
-from smallcap_screen.render.screen import screen_table
+from smallcap_screen.render.screen import screen_table, weight
 from smallcap_screen.render.sectors import sectors_tables
 from smallcap_screen.screener import EXPLAIN_FIELDS, SECTOR_FIELDS, explain, screen, sectors
 from smallcap_screen.snapshot import bundled_snapshot
@@ -98,7 +98,7 @@ def test_screen_table_shows_every_figure_whole(width):
     assert max(len(line) for line in text.splitlines()) <= width
     for row in result.table.itertuples():
         assert f"{row.ticker} " in text and pe(row.pe_trailing, absent="-") in text
-        assert (f"{row.weight_IWM:.2%}" if row.weight_IWM == row.weight_IWM else "-") in text
+        assert weight(row.weight_IWM) in text
 
 
 # --- sectors -----------------------------------------------------------------------------------
@@ -117,6 +117,16 @@ def test_sectors_json_decomposes_each_funds_gap_exactly(homes):
         assert abs(sum(r["total"] for r in sectors_) - total["total"]) < 1e-9
         assert total["total_discount"] == pytest.approx(1 - total["pe"] / total["benchmark_pe"], abs=1e-6)
         assert total["weighting"] == ("price-date" if fund == "IWM" else "holdings-date")
+
+
+def test_sectors_say_when_a_fund_has_no_sectors_in_the_data():
+    # SPY's file names no sectors; without IVV's file in the data nothing can name them.
+    from dataclasses import replace
+
+    bundled = bundled_snapshot()
+    without_ivv = replace(bundled, holdings={f: h for f, h in bundled.holdings.items() if f != "IVV"})
+    assert any(note.startswith("SPY: 98% of its weight has no sector") for note in sectors(["IWM"], snapshot=without_ivv).facts.notes)
+    assert sectors(["IWM"], snapshot=bundled).facts.notes == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)

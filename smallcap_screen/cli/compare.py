@@ -71,7 +71,7 @@ def compare(
 
       smallcap-screen compare my_portfolio.csv IWM --offline
     """
-    check_output(output)
+    check_output(output, output_format)
     from ..comparison import compare as run_compare
     from ..render import compare as render
 

@@ -11,6 +11,8 @@ from .options import Format
 
 #: The format an ``--output`` file's extension asks for when ``--format`` is not given.
 FORMAT_BY_EXTENSION = {".csv": Format.csv, ".json": Format.json, ".txt": Format.table}
+#: Extensions of formats the tool does not write: refused rather than filled with a text table.
+UNWRITTEN_EXTENSIONS = (".xlsx", ".xls", ".ods", ".parquet", ".feather")
 #: Width of a table written into a file or a pipe: nothing wraps that need not.
 FILE_WIDTH = 200
 
@@ -35,8 +37,14 @@ def resolve_format(output_format: Optional[Format], output: Optional[Path]) -> F
     return FORMAT_BY_EXTENSION.get(output.suffix.lower(), Format.table)
 
 
-def check_output(output: Optional[Path]) -> None:
-    """Fail before any work when the output file cannot be created."""
+def check_output(output: Optional[Path], output_format: Optional[Format] = None) -> None:
+    """Fail before any work when the output file cannot be created, or its extension asks for a
+    format the tool does not write (and ``--format`` does not say another)."""
+    if output_format is None and not is_stdout(output) and output.suffix.lower() in UNWRITTEN_EXTENSIONS:
+        import typer
+
+        written = ", ".join(FORMAT_BY_EXTENSION)
+        raise typer.BadParameter(f"{output.suffix} files are not written; use {written}, or give --format", param_hint="--output")
     if not is_stdout(output) and not output.parent.is_dir():
         from ..errors import OutputError
 

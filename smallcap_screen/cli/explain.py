@@ -57,7 +57,7 @@ def explain(
 
       smallcap-screen explain IJR --benchmark IVV -o ijr_conventions.json
     """
-    check_output(output)
+    check_output(output, output_format)
     from ..render import explain as render
     from ..screener import explain as run_explain
 

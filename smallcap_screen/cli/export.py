@@ -44,9 +44,9 @@ def export(
 
       smallcap-screen export IWM --what holdings --since 2025-01-01 -o iwm.parquet
     """
-    check_output(output)
     first, last = parse_date(since, "--since"), parse_date(until, "--until")
     chosen = output_format.value if output_format else _format_of(output)
+    check_output(output, chosen)  # the format is chosen: .parquet is written here
     import pandas as pd
 
     from ..comparison import RECORD_FIELDS, history, holdings_history

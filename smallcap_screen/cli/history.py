@@ -66,7 +66,7 @@ def history(
 
       smallcap-screen history IWM --table -o iwm_history.csv
     """
-    check_output(output)
+    check_output(output, output_format)
     if plot is not None:
         check_output(plot)
         if plot.suffix.lower() not in (".png", ".svg"):

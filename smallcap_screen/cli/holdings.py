@@ -55,7 +55,7 @@ def holdings(
 
       smallcap-screen holdings IJR -o ijr_holdings.csv
     """
-    check_output(output)
+    check_output(output, output_format)
     from ..comparison import breakdown
     from ..render import holdings as render
 

@@ -98,7 +98,7 @@ def screen(
     """
     if profitable and losses:
         raise typer.BadParameter("choose one of --profitable and --losses")
-    check_output(output)
+    check_output(output, output_format)
     from ..metrics.screens import Criteria
     from ..render import screen as render
     from ..screener import screen as run_screen

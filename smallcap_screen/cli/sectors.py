@@ -54,7 +54,7 @@ def sectors(
 
       smallcap-screen sectors IWM --benchmark IVV -o iwm_sectors.json
     """
-    check_output(output)
+    check_output(output, output_format)
     from ..render import sectors as render
     from ..screener import sectors as run_sectors
 

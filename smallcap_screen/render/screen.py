@@ -33,7 +33,7 @@ def screen_table(result: ScreenResult, *, plain: bool = False, width: int = 200,
         Column("Sector", [str(s) for s in table["sector"]], priority=7, justify="left", shrink=True, min_width=8, max_width=22),
     ]
     for fund in result.funds:
-        columns.append(Column(f"{fund}\nweight", [f"{v:.2%}" if v == v else "-" for v in table[f"weight_{fund}"]]))
+        columns.append(Column(f"{fund}\nweight", [weight(v) for v in table[f"weight_{fund}"]]))
     columns += [
         Column("Market\ncap", [money(v) for v in table["market_cap"]], priority=5),
         Column("Price", [number(v) for v in table["price"]], priority=6),
@@ -65,8 +65,17 @@ def caption(result: ScreenResult) -> str:
     )
 
 
+def weight(value: float) -> str:
+    """A stock's weight in a fund: 0.26%, and 0.004% for the smallest; "-" where not held."""
+    if value != value:
+        return "-"
+    return f"{value:.2%}" if value >= 0.0001 else f"{value:.3%}"
+
+
 def money(value: float | None) -> str:
-    """A dollar amount in B or M: 6.49B, 731M."""
+    """A dollar amount in T, B or M: 3.42T, 6.49B, 731M."""
     if value is None or value != value:
         return "-"
+    if abs(value) >= 1e12:
+        return f"{value / 1e12:,.2f}T"
     return f"{value / 1e9:,.2f}B" if abs(value) >= 1e9 else f"{value / 1e6:,.0f}M"

@@ -6,7 +6,7 @@ can hang the process or fill its memory.
   swapped between check and read cannot slip through.
 - Sizes and row counts are capped well above every real file: the largest holdings file, a
   total-market fund, has about 4,000 lines (about 1 MB); the whole-market finviz export has
-  10,362 rows (3.5 MB); an SSGA workbook about 600 rows.
+  10,362 rows (3.5 MB); an SSGA workbook about 600 rows (3,000 for its largest funds).
 - Text is UTF-8 (a BOM is dropped), Latin-1 as spreadsheets write it, or UTF-16/UTF-32 with a
   byte-order mark, re-encoded here to UTF-8; any other body with NUL bytes is not text and is
   refused, so no parser ever sees (or echoes) NULs.
@@ -25,10 +25,15 @@ from ..errors import DataError
 
 #: Largest input file or body read, in bytes.
 MAX_BYTES = 64 * 1024 * 1024
-#: Most lines of a CSV or rows of a workbook sheet read.
+#: Most lines of a CSV read.
 MAX_ROWS = 100_000
-#: Most bytes a workbook may unpack to (its XML parts together): a zip bomb stops here.
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+#: Most rows of a workbook sheet read: openpyxl reads some 5,000 rows a second, and SSGA's largest
+#: workbooks (a total-market fund) hold about 3,000.
+MAX_SHEET_ROWS = 10_000
+#: Most bytes a workbook may unpack to (its XML parts together). SPY's unpacks to 440 KB, the largest
+#: SSGA workbooks to about 2 MB. openpyxl scans a whole sheet on opening when it does not declare
+#: its size (some 4 MB a second), so this also bounds the time a sheet of a million rows takes.
+MAX_UNPACKED_BYTES = 16 * 1024 * 1024
 
 ZIP_MAGIC = b"PK\x03\x04"
 _BOMS = (  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
@@ -100,14 +105,14 @@ def check_workbook(content: bytes, what: str) -> None:
 
 def bounded_rows(sheet, what: str) -> list[list]:
     """The rows of an openpyxl read-only sheet as lists; DataError when the sheet declares, or
-    turns out to have, more than MAX_ROWS rows (checked before reading when it declares them)."""
+    turns out to have, more than MAX_SHEET_ROWS rows (checked before reading when it declares them)."""
     declared = sheet.max_row  # from the sheet's <dimension> element; None when it has none
-    if declared is not None and declared > MAX_ROWS:
-        raise DataError(f"{what} declares {declared:,} rows, more than the {MAX_ROWS:,} any holdings workbook has; is it the right file?")
+    if declared is not None and declared > MAX_SHEET_ROWS:
+        raise DataError(f"{what} declares {declared:,} rows, more than the {MAX_SHEET_ROWS:,} any holdings workbook has; is it the right file?")
     rows = []
     for row in sheet.iter_rows(values_only=True):
-        if len(rows) == MAX_ROWS:
-            raise DataError(f"{what} has more than {MAX_ROWS:,} rows, more than any holdings workbook has; is it the right file?")
+        if len(rows) == MAX_SHEET_ROWS:
+            raise DataError(f"{what} has more than {MAX_SHEET_ROWS:,} rows, more than any holdings workbook has; is it the right file?")
         rows.append(list(row))
     return rows
 
