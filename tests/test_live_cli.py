@@ -59,7 +59,7 @@ def test_cold_run_fetches_everything_in_few_requests_and_warm_run_in_none(net, h
     assert before_all < fetched
 
 
-def test_live_figures_equal_those_of_an_import_of_the_same_files(net, homes, raw_dir):
+def test_live_figures_equal_those_of_an_import_of_the_same_files(net, homes, raw_dir, raw_figure):
     # The stand-in serves the issuer files and the finviz numbers that `import` reads here, so
     # the live path (download, parse, batch quotes, join) must land on the very same figures.
     live = by_fund(run("compare", "IWM", "SPY", "-f", "json", env={**net.env, **homes}).stdout)
@@ -71,13 +71,14 @@ def test_live_figures_equal_those_of_an_import_of_the_same_files(net, homes, raw
     # Only the import sets aside holdings whose finviz row is suspect (EPS not adjusted after a
     # reverse split, a market cap 10x off price x shares); Yahoo quotes carry no such evidence, so
     # those holdings enter live. They weigh about 0.1% of IWM.
+    # The excerpt keeps the flagged HE and TNXP among 37 holdings: 1.1% of its weight.
     for fund in ("IWM", "SPY"):
         flagged = offline[fund]["flagged_weight"]
-        assert flagged < 0.002 and live[fund]["flagged_holdings"] <= offline[fund]["flagged_holdings"]
+        assert flagged < raw_figure(whole=0.002, excerpt=0.02) and live[fund]["flagged_holdings"] <= offline[fund]["flagged_holdings"]
         for field in ("coverage", "loss_weight"):
             assert live[fund][field] == pytest.approx(offline[fund][field], abs=flagged + 1e-9), (fund, field)
         for field in ("pe_trailing", "pe_forward"):
-            assert live[fund][field] == pytest.approx(offline[fund][field], rel=1e-3), (fund, field)
+            assert live[fund][field] == pytest.approx(offline[fund][field], rel=raw_figure(whole=1e-3, excerpt=3e-2)), (fund, field)
 
 
 def test_unplugged_network_falls_back_to_the_newest_snapshot_and_says_so(net, homes):

@@ -154,6 +154,8 @@ def test_a_strict_yahoo_is_waited_out_and_said_so(site, served):
         throttled = strict.throttled
 
     assert throttled > 0, "the limit was never hit: the test proves nothing"
-    assert report.quotes_missing == [] or len(report.quotes_missing) < 0.05 * len(snapshot.fundamentals.table)
+    # Nothing the stand-in has a quote for is missing: only symbols Yahoo does not know (SBT, GTXI).
+    assert not set(report.quotes_missing) & set(served[1])
+    assert len(snapshot.fundamentals.table) > 0
     assert notices and all("Yahoo Finance is throttling requests" in n for n in notices)
     assert report.throttled_seconds > 0

@@ -119,8 +119,11 @@ def bundled() -> dict[str, dict]:
 
 @pytest.mark.parametrize("field", list(PE_COLUMNS))
 @pytest.mark.parametrize("fund", list(HOLDINGS_FILES))
-def test_fund_pe_matches_the_by_hand_harmonic_mean(raw_dir, imported, fund, field):
-    assert imported[fund][field] == pytest.approx(by_hand(raw_dir, fund, field), rel=0.005)
+def test_fund_pe_matches_the_by_hand_harmonic_mean(raw_dir, raw_figure, imported, fund, field):
+    # The package sets aside holdings with absurd data (HE's market cap, TNXP's EPS), the recipe
+    # does not: 0.1% of IWM's weight, but 1.1% of its excerpt's, hence the wider tolerance there.
+    tolerance = raw_figure(whole=0.005, excerpt=0.02)
+    assert imported[fund][field] == pytest.approx(by_hand(raw_dir, fund, field), rel=tolerance)
 
 
 def test_bundled_figures_match_the_by_hand_harmonic_mean_of_the_full_files(whole_raw_dir, bundled):
