@@ -13,7 +13,9 @@ nothing is shared by accident:
   book value and sales change on report weeks; market caps follow the prices.
 Each snapshot is saved as `snapshot` saves it: inputs plus figures under both policies vs SPY.
 
-Targets (issue 6): `history` < 1 s, the database < 60 MB, `history --plot` < 3 s.
+Targets (issue 6): `history` < 1 s, the database < 60 MB, `history --plot` < 3 s. The size is
+given as appended week after week, and after `snapshots prune` (which keeps all 260 weeks here)
+has compacted the file.
 """
 
 from __future__ import annotations
@@ -130,6 +132,10 @@ def main() -> None:
         stocks = sum(i.stocks for i in infos)
     size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
     env = {**os.environ, "SMALLCAP_SCREEN_DB": str(path), "COLUMNS": "80"}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "smallcap_screen", "snapshots", "prune", "--keep-weekly", str(WEEKS)], env=env, check=True, capture_output=True)
+    compact_seconds = time.perf_counter() - start
+    compacted = path.stat().st_size / 1e6
     cli = [sys.executable, "-m", "smallcap_screen"]
     history = fastest([*cli, "history"], env)
     table = fastest([*cli, "history", "--table", "-f", "csv"], env)
@@ -138,7 +144,8 @@ def main() -> None:
     print(f"store: {len(infos)} snapshots, {lines:,} holdings lines, {stocks:,} priced stocks")
     print(f"{'measure':<42}{'target':>10}{'measured':>12}")
     for name, target, value, unit in (
-        ("database size (with WAL)", "< 60", size, "MB"),
+        ("database size as appended (with WAL)", "< 60", size, "MB"),
+        (f"... after `snapshots prune` compacts ({compact_seconds:.0f} s)", "< 60", compacted, "MB"),
         ("history (summary table), fastest of 5", "< 1", history, "s"),
         ("history --table -f csv, fastest of 5", "-", table, "s"),
         ("history --plot PNG, fastest of 3", "< 3", plot, "s"),

@@ -144,6 +144,7 @@ def test_prune_keeps_the_newest_snapshot_of_each_fund_per_week(store):
     assert store.prune_weekly(2) == [ids[3], ids[4], iwm_only]
     assert [i.data_date.day for i in store.snapshots()] == [11, 18]
     assert sqlite3.connect(store.path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert sqlite3.connect(store.path).execute("PRAGMA freelist_count").fetchone()[0] == 0  # compacted
 
 
 def _save_many(path: str, start: int) -> None:

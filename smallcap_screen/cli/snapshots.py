@@ -106,11 +106,13 @@ def prune(
     data_dir: DataDirOption = None,
     db: DbOption = None,
 ) -> None:
-    """Thin the store to one snapshot per fund and week, for the newest N weeks.
+    """Thin the store to one snapshot per fund and week, for the newest N weeks, and compact it.
 
     Example: smallcap-screen snapshots prune --keep-weekly 260
     """
     with context.open_store(db, data_dir) as store:
         doomed = store.prune_weekly(keep_weekly, dry_run=dry_run)
+        size = store.path.stat().st_size if store.path.exists() else 0
     verb = "would remove" if dry_run else "removed"
-    stderr(f"{verb} {len(doomed)} snapshot(s)" + (f": {', '.join(map(str, doomed))}" if doomed else ""))
+    compacted = "" if dry_run else f"; the store is compacted to {size / 1e6:.1f} MB"
+    stderr(f"{verb} {len(doomed)} snapshot(s)" + (f": {', '.join(map(str, doomed))}" if doomed else "") + compacted)

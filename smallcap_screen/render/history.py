@@ -59,7 +59,7 @@ def trends_table(history, metric: str, *, plain: bool = False, width: int = 80):
         title=f"{METRIC_TITLES[metric]}{versus} ({history.negative_policy} negative earnings), {span}",
         box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold",
     )
-    spark_width = max(8, min(60, width - 46))
+    spark_width = max(8, min(60, width - 58))  # what the six other columns (and their padding) leave
     for header in ("Fund", "Latest", "Trend", "Min", "Max", "Pctile", "Obs"):
         table.add_column(header, justify="left" if header in ("Fund", "Trend") else "right", no_wrap=True)
     for t in trends:

@@ -300,7 +300,25 @@ class Store:
                     newest[(_week(info.data_date), fund)] = info.id
         kept.update(newest.values())
         doomed = [i.id for i in infos if i.id not in kept]
-        return self.remove(doomed) if doomed and not dry_run else doomed
+        if dry_run:
+            return doomed
+        removed = self.remove(doomed) if doomed else []
+        self.compact()
+        return removed
+
+    def compact(self) -> None:
+        """Rewrite the file without the slack that weeks of appending leave in SQLite's pages
+        (``VACUUM``: about a tenth of the size after a few years of weekly snapshots). Atomic like
+        every write; it needs the store to itself for a few seconds and room for a second copy."""
+        db = self._connection(create=False)
+        if db is None:
+            return
+        try:
+            db.execute("VACUUM")
+        except sqlite3.OperationalError as exc:
+            raise self._damaged(exc) if "locked" in str(exc) else OutputError(
+                f"cannot compact the store {self.path}: {exc}; free some space (it needs room for a copy)"
+            ) from exc
 
     def _insert(self, db: sqlite3.Connection, p: "_Prepared") -> int:
         previous = db.execute("SELECT max(id) FROM snapshot").fetchone()[0]  # whose stock facts may be reused
@@ -419,15 +437,16 @@ class Store:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def snapshots(self) -> list[SnapshotInfo]:
-        """Every stored snapshot, ordered by data date (then by when it was taken)."""
+    def snapshots(self, *, counts: bool = True) -> list[SnapshotInfo]:
+        """Every stored snapshot, ordered by data date (then by when it was taken); without
+        ``counts`` the number of priced stocks is left at 0 (it takes a scan of every quote)."""
         metas = self._read(f"SELECT {', '.join(_META)} FROM snapshot ORDER BY data_date, taken_at, id")
         funds: dict[int, list[FundEntry]] = {}
         for snapshot_id, fund, as_of, source, lines in self._read(
             "SELECT f.snapshot_id, f.fund, h.as_of, h.source, h.lines FROM snapshot_fund f JOIN holdings h ON h.id = f.holdings_id"
         ):
             funds.setdefault(snapshot_id, []).append(FundEntry(fund, _date(as_of), source, lines))
-        stocks = dict(self._read("SELECT snapshot_id, COUNT(*) FROM quote GROUP BY snapshot_id"))
+        stocks = dict(self._read("SELECT snapshot_id, COUNT(*) FROM quote GROUP BY snapshot_id")) if counts else {}
         return [_info(dict(zip(_META, m)), funds.get(m[0], []), stocks.get(m[0], 0)) for m in metas]
 
     def info(self, snapshot_id: int) -> SnapshotInfo:
@@ -473,7 +492,7 @@ class Store:
 
         A snapshot whose records fail their checksum is left out and named in ``damaged``.
         """
-        infos = self.snapshots()
+        infos = self.snapshots(counts=False)
         by_snapshot: dict[int, dict[str, dict]] = {}
         bad: set[int] = set()
         for snapshot_id, fund, record, checksum in self._read(
