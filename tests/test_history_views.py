@@ -157,3 +157,19 @@ def test_config_show_says_where_each_value_came_from(tmp_path):
     broken.write_text("funds = [\n")
     bad = run("--config", str(broken), "config", "show")
     assert bad.returncode == 3 and "not valid TOML" in bad.stderr
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_long_history_draws_its_sparkline_in_the_room_the_figures_leave(width):
+    from types import SimpleNamespace
+
+    import datetime as dt
+
+    weeks = [dt.date(2021, 1, 1) + dt.timedelta(weeks=i) for i in range(260)]
+    values = [18 + (i % 50) / 10 for i in range(260)]
+    trend = SimpleNamespace(fund="IWM", latest=values[-1], values=values, minimum=min(values), maximum=max(values), percentile=0.56, dates=weeks)
+    history_ = SimpleNamespace(trends=lambda metric: [trend], benchmark="SPY", negative_policy="exclude")
+    text = "\n".join(rendered(trends_table(history_, "pe", plain=True, width=width), width))
+    assert "…" not in text
+    for figure in ("22.9x", "18.0x", "56%", "260"):
+        assert figure in text, (width, figure)

@@ -47,28 +47,30 @@ def _mean(values: list[float]) -> float | None:
 
 
 def trends_table(history, metric: str, *, plain: bool = False, width: int = 80):
-    """One row per fund: latest value, sparkline, min, max, the latest value's percentile, count."""
-    from rich import box
-    from rich.table import Table
+    """One row per fund: latest value, sparkline, min, max, the latest value's percentile, count.
+    The sparkline takes the room the figures leave (8 to 60 characters), so no figure is cut."""
+    from .layout import Column, Layout, fitted_table, spare_width
 
     trends = history.trends(metric)
     dates = sorted({d for t in trends for d in t.dates})
     span = f"{dates[0]} .. {dates[-1]}" if dates else "no data"
     versus = f" vs {history.benchmark}" if metric in ("discount", "fwd_discount") else ""
-    table = Table(
-        title=f"{METRIC_TITLES[metric]}{versus} ({history.negative_policy} negative earnings), {span}",
-        box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold",
-    )
-    spark_width = max(8, min(60, width - 58))  # what the six other columns (and their padding) leave
-    for header in ("Fund", "Latest", "Trend", "Min", "Max", "Pctile", "Obs"):
-        table.add_column(header, justify="left" if header in ("Fund", "Trend") else "right", no_wrap=True)
-    for t in trends:
-        table.add_row(
-            t.fund, metric_text(metric, t.latest, plain), sparkline(t.values, spark_width),
-            metric_text(metric, t.minimum), metric_text(metric, t.maximum),
-            "-" if t.percentile is None else f"{t.percentile:.0%}", str(len(t.values)),
-        )
-    return table
+    layout = Layout(title=f"{METRIC_TITLES[metric]}{versus} ({history.negative_policy} negative earnings), {span}")
+
+    def columns(spark_width: int) -> list[Column]:
+        return [
+            Column("Fund", [t.fund for t in trends], justify="left"),
+            Column("Latest", [metric_text(metric, t.latest, plain) for t in trends]),
+            Column("Trend", [sparkline(t.values, spark_width) for t in trends], justify="left"),
+            Column("Min", [metric_text(metric, t.minimum) for t in trends]),
+            Column("Max", [metric_text(metric, t.maximum) for t in trends]),
+            Column("Pctile", ["-" if t.percentile is None else f"{t.percentile:.0%}" for t in trends], priority=2),
+            Column("Obs", [str(len(t.values)) for t in trends], priority=1),
+        ]
+
+    narrowest = 8
+    spark_width = max(narrowest, min(60, narrowest + spare_width(columns(narrowest), layout, width=width, plain=plain)))
+    return fitted_table(columns(spark_width), layout, width=width, plain=plain)
 
 
 def series_table(history, *, plain: bool = False, width: int = 200):

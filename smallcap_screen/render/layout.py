@@ -56,6 +56,12 @@ def fitted_table(columns: list[Column], layout: Layout, *, width: int, plain: bo
     return _table(_shortened(kept, room), layout, plain, dropped)
 
 
+def spare_width(columns: list[Column], layout: Layout, *, width: int, plain: bool) -> int:
+    """How many characters a table of ``columns`` leaves free in ``width`` (negative: too wide),
+    e.g. for a column whose length is chosen to fill the room, such as a sparkline."""
+    return width - _width(_table(_widest(_shortened(columns, {})), layout, plain, []))
+
+
 def _shortened(columns: list[Column], room: dict[int, int]) -> list[Column]:
     """Copies of the ``shrink`` columns with cells cut to their room (their minimum when not given)."""
     out = []
