@@ -152,13 +152,19 @@ class _LiveRun:
         from .sources.yahoo import QUOTE_SOURCE, YahooQuotes, quotes_table
 
         self.funds_total = self.funds_left = len(funds)
-        downloads = ThreadPoolExecutor(max_workers=max(1, len(funds)), thread_name_prefix="holdings")
+        # One download thread per issuer: hosts overlap, and one host's funds go in the order
+        # asked (the first, often the largest, gets its quotes asked for first), never racing
+        # for the host's pacing slot.
+        downloads = {
+            issuer: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"holdings-{issuer}")
+            for issuer in dict.fromkeys(fund.issuer for fund in funds)
+        }
         with HttpClient(pacer=self.pacer) as client, YahooQuotes(self.yahoo_session, pacer=self.pacer) as yahoo:
             self.yahoo = yahoo
             try:
                 self._ask_reported([f.ticker for f in funds])
                 for fund in funds:
-                    self.pending[downloads.submit(self._download, fund, client)] = ("holdings", fund)
+                    self.pending[downloads[fund.issuer].submit(self._download, fund, client)] = ("holdings", fund)
                 self._notify_holdings()
                 self._want([t for h in files for t in h.tickers])
                 self._collect()
@@ -167,7 +173,8 @@ class _LiveRun:
                 raise
             finally:
                 self.pacer.stop.set()  # whatever is still pending ends now
-                downloads.shutdown(wait=False, cancel_futures=True)
+                for executor in downloads.values():
+                    executor.shutdown(wait=False, cancel_futures=True)
                 order = {fund.ticker: i for i, fund in enumerate(funds)}  # as asked, not as finished
                 for done in (self.report.downloaded, self.report.cached):
                     done.sort(key=order.__getitem__)
