@@ -20,7 +20,7 @@ from typing import Callable, Literal, Sequence
 
 import pandas as pd
 
-from .errors import DataError, NetworkError, UnknownFundError
+from .errors import DataError, NetworkError, OutputError, UnknownFundError
 from .metrics import COVERAGE_THRESHOLD, NEGATIVE_POLICIES, Forward, FundValuation, NegativePolicy, Weighting, fund_valuation, versus_benchmark
 from .metrics.frame import horizon_label
 from .model import Fundamentals, Holdings
@@ -439,7 +439,8 @@ def take_snapshot(
     fetch: Callable[[list[Fund], list[Holdings]], Snapshot] | None = None,
 ) -> SnapshotRun:
     """Fetch ``funds`` (and the benchmark) live, compute their figures under every policy, and
-    keep both in ``store`` in one transaction. Never keeps fallback data: a fund whose download
+    keep both in ``store`` in one transaction; then compact the store if weeks of appending have
+    left it loose (:meth:`Store.tidy`). Never keeps fallback data: a fund whose download
     failed is named in ``failed`` and left out. An unreachable network raises NetworkError and
     keeps nothing; a run where nothing could be had otherwise (every issuer refusing, Yahoo
     refusing) keeps nothing and says why in ``notes``."""
@@ -457,10 +458,15 @@ def take_snapshot(
     keep = snapshot_of(dict(fetched.holdings), fetched.fundamentals, fetched.label, created=fetched.created, reported=fetched.reported)
     results = results_of(keep, bench.ticker)
     saved = store.save(keep, origin="live", results=results)
+    notes = []
+    try:
+        store.tidy()
+    except OutputError as exc:  # the snapshot is kept; only the compaction waits for the next run
+        notes.append(f"the store was not compacted: {exc}")
     asked = [f.ticker for f in _unique([*registered, bench]) if f.ticker in keep.holdings]  # as asked, not as downloaded
     comparison = _compare_on(_Data(keep, {}, [], []), asked, {}, bench.ticker, dict(negative="exclude"))
     low = {r.fund: r.valuation.coverage for r in comparison.rows if r.valuation and r.valuation.coverage < coverage_threshold}
-    return SnapshotRun(saved, comparison, failed, low)
+    return SnapshotRun(saved, comparison, failed, low, notes)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ import sys
 import pandas as pd
 import pytest
 
-from smallcap_screen.comparison import compare, history, results_of
+from smallcap_screen.comparison import compare, history, results_of, take_snapshot
 from smallcap_screen.errors import DataError
 from smallcap_screen.snapshot import bundled_snapshot, read_snapshot, write_snapshot
 from smallcap_screen.store import SCHEMA_VERSION, Store
+from smallcap_screen.store.database import LOOSE_LIMIT
 from tests.helpers import dated
 
 REFERENCE = bundled_snapshot()
@@ -146,6 +147,35 @@ def test_prune_keeps_the_newest_snapshot_of_each_fund_per_week(store):
     assert sqlite3.connect(store.path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert sqlite3.connect(store.path).execute("PRAGMA freelist_count").fetchone()[0] == 0  # compacted
 
+
+
+def on_disk(store) -> int:
+    return sum(p.stat().st_size for p in store.path.parent.glob(store.path.name + "*"))
+
+
+def test_tidy_compacts_a_loose_store_and_leaves_a_compact_one_alone(store):
+    for day in (3, 10, 17):
+        store.save(dated(day, price_factor=1 + day / 100))
+    store.remove([store.snapshots()[0].id])  # frees pages, as pruning or a same-day re-run does
+    loose = store.loose_share()
+    assert loose > LOOSE_LIMIT
+    size = on_disk(store)
+    assert store.tidy() is True
+    assert on_disk(store) < size * (1 - loose / 2)  # the write-ahead log included
+    assert store.loose_share() <= LOOSE_LIMIT
+    assert store.tidy() is False  # nothing left to give back
+    assert [i.data_date.day for i in store.snapshots()] == [10, 17]
+    assert_same_snapshot(dated(17, price_factor=1.17), store.load(store.snapshots()[1].id))
+
+
+def test_weekly_snapshots_leave_the_store_compact(store):
+    for week, day in enumerate((3, 10, 17, 24)):
+        week_data = dated(day, funds=("IWM", "SPY"), price_factor=1 + week / 50)
+        run = take_snapshot(["IWM"], store=store, fetch=lambda funds, files, data=week_data: data)
+        assert run.saved.status == "added" and not run.notes
+        assert store.loose_share() <= LOOSE_LIMIT
+    assert len(store.snapshots()) == 4
+    assert sqlite3.connect(store.path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 def _save_many(path: str, start: int) -> None:
     with Store.open(path, busy_timeout=60) as store:
