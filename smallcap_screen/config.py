@@ -6,7 +6,7 @@ The file is ``config.toml`` in the platform's user config folder, or the one nam
     funds = ["IWM", "IJR", "IJS", "SPY"]   # what `snapshot` takes when no fund is named
     benchmark = "SPY"
     negative = "exclude"                   # or "include"
-    coverage_threshold = 0.9               # `snapshot` exits 7 (partial) below this coverage
+    coverage_threshold = 0.9               # `compare` marks low coverage, `snapshot` exits 7, below it
 
     [paths]
     data_dir = "~/smallcap"                # the store goes here unless db is given
@@ -88,7 +88,7 @@ KEYS: dict[str, Key] = {
         Key("funds", None, ["IWM", "IJR", "IJS", "SPY"], _funds, help="funds `snapshot` takes when none are named"),
         Key("benchmark", None, "SPY", _text, help="fund the discount is measured against"),
         Key("negative", None, "exclude", _policy, help="negative-earnings policy"),
-        Key("coverage_threshold", None, COVERAGE_THRESHOLD, _fraction, help="`snapshot` is partial (exit 7) below this coverage"),
+        Key("coverage_threshold", None, COVERAGE_THRESHOLD, _fraction, help="`compare` marks a P/E low coverage and `snapshot` is partial (exit 7) below this coverage"),
         Key("data_dir", "paths", None, _path, "SMALLCAP_SCREEN_DATA_DIR", "folder of the store (default: the user data folder)"),
         Key("db", "paths", None, _path, "SMALLCAP_SCREEN_DB", "the store's database file (default: snapshots.sqlite3 in data_dir)"),
         Key("cache_dir", "paths", None, _path, "SMALLCAP_SCREEN_CACHE_DIR", "download cache folder (default: the user cache folder)"),

@@ -140,6 +140,7 @@ class SectorView:
                     **{e: effects[e] for e in (*EFFECTS, "total")},
                     **{f"{e}_pe": gap.in_pe(effects[e]) for e in (*EFFECTS, "total")},
                     **{f"{e}_discount": gap.in_discount(effects[e]) for e in (*EFFECTS, "total")},
+                    **self._facts(fund),
                 }
                 out.append(row)
             out.append(self._total_row(fund))
@@ -159,9 +160,12 @@ class SectorView:
             **{f"{e}_discount": gap.in_discount(v) for e, v in effects.items()},
             "pe_at_benchmark_mix": gap.counterfactual_pe(gap.within),
             "benchmark_pe_at_fund_mix": gap.counterfactual_pe(gap.mix),
-            "weighting": self.facts.weighting[fund], "benchmark_weighting": self.facts.weighting[self.benchmark],
-            **self.facts.fields(),
+            **self._facts(fund),
         }
+
+    def _facts(self, fund: str) -> dict:
+        """How ``fund``'s rows were computed, repeated on each so that any row read alone says it."""
+        return {"weighting": self.facts.weighting[fund], "benchmark_weighting": self.facts.weighting[self.benchmark], **self.facts.fields()}
 
 
 ALL_SECTORS = "All sectors"

@@ -159,6 +159,24 @@ def test_config_show_says_where_each_value_came_from(tmp_path):
     assert bad.returncode == 3 and "not valid TOML" in bad.stderr
 
 
+
+def test_every_command_takes_its_defaults_from_the_config(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('benchmark = "IVV"\nnegative = "include"\ncoverage_threshold = 0.999\n')
+    env = {"SMALLCAP_SCREEN_DB": str(tmp_path / "s.sqlite3")}
+
+    def records(*args: str) -> list[dict]:
+        done = run("--config", str(config), *args, "--offline", "-f", "json", env=env)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    for command in (["compare", "IWM"], ["sectors", "IWM"], ["explain", "IWM"]):
+        assert {(r["benchmark"], r["negative_policy"]) for r in records(*command)} == {("IVV", "include")}, command
+    assert {r["negative_policy"] for r in records("screen", "IJR", "--top", "5")} == {"include"}
+    compared = records("compare", "IWM")[0]
+    assert (compared["coverage_threshold"], compared["low_coverage"]) == (0.999, True)
+    assert records("compare", "IWM", "-b", "SPY", "-n", "exclude", "--min-coverage", "0.5")[0]["low_coverage"] is False  # options win
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_long_history_draws_its_sparkline_in_the_room_the_figures_leave(width):
     from types import SimpleNamespace

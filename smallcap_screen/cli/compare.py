@@ -45,7 +45,7 @@ def compare(
     negative: NegativeOption = None,
     weighting: WeightingOption = Weighting.price_date,
     forward: ForwardOption = ForwardHorizon.fy2,
-    min_coverage: MinCoverageOption = 0.9,
+    min_coverage: MinCoverageOption = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
     offline: OfflineOption = False,
@@ -75,7 +75,7 @@ def compare(
     from ..comparison import compare as run_compare
     from ..render import compare as render
 
-    options = dict(negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, coverage_threshold=min_coverage)
+    options = dict(negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, coverage_threshold=context.coverage_threshold(min_coverage))
     result = on_chosen_data(
         lambda **data: run_compare(funds, benchmark=context.benchmark(benchmark), **options, **data),
         offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir, db=db,

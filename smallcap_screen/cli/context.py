@@ -59,3 +59,8 @@ def negative_policy(given) -> str:
 def benchmark(given: Optional[str]) -> str:
     """--benchmark when given, else the config's benchmark."""
     return settings().pick("benchmark", given)
+
+
+def coverage_threshold(given: Optional[float]) -> float:
+    """--min-coverage when given, else the config's coverage threshold."""
+    return settings().pick("coverage_threshold", given)

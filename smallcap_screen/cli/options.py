@@ -43,12 +43,14 @@ ForwardOption = Annotated[
     typer.Option("--forward", help="Forward horizon: 'fy2' next fiscal year's consensus; 'fy1' the current fiscal year's (where the source has it)."),
 ]
 MinCoverageOption = Annotated[
-    float,
+    Optional[float],
     typer.Option(
         "--min-coverage",
         min=0.0,
         max=1.0,
-        help="Mark a P/E 'low coverage' when less than this fraction of the fund's weight has price and EPS (0-1).",
+        help="Mark a P/E 'low coverage' when less than this fraction of the fund's weight has price and EPS (0-1). "
+        "Default: the config's coverage_threshold, else 0.9.",
+        show_default=False,
     ),
 ]
 FormatOption = Annotated[

@@ -8,6 +8,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from ..vocabulary import SCREEN_SORT_KEYS
+from . import context
 from .app import app
 from .data import on_chosen_data
 from .emit import check_output, emit
@@ -18,7 +19,6 @@ from .options import (
     ForwardOption,
     FormatOption,
     LiveOption,
-    Negative,
     NegativeOption,
     OfflineOption,
     OutputOption,
@@ -71,7 +71,7 @@ def screen(
     top: Annotated[
         Optional[int], typer.Option("--top", min=1, help="Keep the first N rows (default: all; a table shows the first 100).")
     ] = None,
-    negative: NegativeOption = Negative.exclude,
+    negative: NegativeOption = None,
     weighting: WeightingOption = Weighting.price_date,
     forward: ForwardOption = ForwardHorizon.fy2,
     output_format: FormatOption = None,
@@ -112,7 +112,7 @@ def screen(
     result = on_chosen_data(
         lambda **data: run_screen(
             funds, criteria, sort=sort, descending=True if desc else None, top=top,
-            negative=negative.value, weighting=weighting.value, forward=forward.value, **data,
+            negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, **data,
         ),
         offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir,
         notes=lambda r: r.facts.notes,

@@ -6,6 +6,7 @@ from typing import Annotated, List
 
 import typer
 
+from . import context
 from .app import app
 from .data import on_chosen_data
 from .emit import check_output, emit
@@ -17,7 +18,6 @@ from .options import (
     ForwardOption,
     FormatOption,
     LiveOption,
-    Negative,
     NegativeOption,
     OfflineOption,
     OutputOption,
@@ -31,8 +31,8 @@ from .options import (
 @app.command()
 def sectors(
     funds: Annotated[List[str], typer.Argument(metavar="FUND...", help="Fund tickers or index aliases, or paths to holdings files.")],
-    benchmark: BenchmarkOption = "SPY",
-    negative: NegativeOption = Negative.exclude,
+    benchmark: BenchmarkOption = None,
+    negative: NegativeOption = None,
     weighting: WeightingOption = Weighting.price_date,
     forward: ForwardOption = ForwardHorizon.fy2,
     output_format: FormatOption = None,
@@ -59,7 +59,7 @@ def sectors(
     from ..screener import sectors as run_sectors
 
     result = on_chosen_data(
-        lambda **data: run_sectors(funds, benchmark=benchmark, negative=negative.value, weighting=weighting.value, forward=forward.value, **data),
+        lambda **data: run_sectors(funds, benchmark=context.benchmark(benchmark), negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, **data),
         offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir,
         notes=lambda r: r.facts.notes,
     )
