@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "compare": "comparison",
     "breakdown": "comparison",
-    "history": "comparison",
+    "history": "trends",
     "holdings_history": "comparison",
     "take_snapshot": "comparison",
     "Comparison": "comparison",

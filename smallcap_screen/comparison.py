@@ -12,7 +12,6 @@ the bundled reference snapshot) or ``"auto"`` (live, falling back to offline wit
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,24 +27,10 @@ from .reference import LABEL as REFERENCE_LABEL
 from .registry import Fund, get_fund, registry
 from .snapshot import Snapshot, bundled_snapshot, snapshot_of
 from .store import Saved, Store
-from .vocabulary import HISTORY_METRICS
+from .vocabulary import RECORD_FIELDS
 
 DataMode = Literal["auto", "live", "offline"]
 DATA_MODES = ("auto", "live", "offline")
-
-#: Field order of ``Comparison.records()`` — the stable CSV/JSON names scripts depend on.
-RECORD_FIELDS = [
-    "fund", "name", "index", "status", "status_reason", "holdings_source",
-    "holdings", "coverage", "coverage_forward", "low_coverage", "low_coverage_forward", "coverage_threshold",
-    "pe_trailing", "pe_trailing_reason", "pe_forward", "pe_forward_reason",
-    "benchmark", "discount_trailing", "discount_forward", "relative_pe_trailing", "relative_pe_forward",
-    "loss_weight", "loss_count_share", "median_pe", "weighted_median_pe",
-    "earnings_growth", "earnings_growth_basis", "price_to_book", "top10_weight",
-    "set_aside_weight", "flagged_holdings", "flagged_weight", "reported_pe_trailing", "reported_pe_forward",
-    "negative_policy", "forward_horizon", "forward_losses", "weighting",
-    "as_of_holdings", "as_of_prices", "data_source",
-]
-
 
 #: Where a fund's holdings came from (``holdings_source``): downloaded today (or from the download
 #: cache), the newest stored snapshot, the bundled reference snapshot, or the user's own file.
@@ -198,17 +183,19 @@ def _unique_funds(funds: Sequence[str], files: dict[str, Holdings]) -> list[str]
     return list(seen.values())
 
 
-#: The weighting and forward horizon of the figures the store keeps (the defaults of compare).
-STORED_OPTIONS = ("price-date", "fy2")
+
+def figures_on(snapshot: Snapshot, funds: Sequence[str], benchmark: str, **options) -> list[dict]:
+    """The records of ``funds`` (registry tickers the snapshot holds) against ``benchmark`` on
+    ``snapshot`` alone: no fetch, no fallback. ``options`` as for :func:`compare`."""
+    return _compare_on(_Data(snapshot, {}, [], []), funds, {}, benchmark, options).records()
 
 
 def results_of(snapshot: Snapshot, benchmark: str) -> list[dict]:
     """The records of every fund of ``snapshot`` under each negative-earnings policy against
-    ``benchmark`` (weighting and horizon: STORED_OPTIONS): what the store keeps beside a snapshot
-    so that history need not recompute."""
-    chosen = _Data(snapshot, {}, [], [])
+    ``benchmark`` (weighting and horizon: trends.STORED_OPTIONS): what the store keeps beside a
+    snapshot so that history need not recompute."""
     funds = [f for f in snapshot.holdings if registry().knows(f)]
-    return [record for policy in NEGATIVE_POLICIES for record in _compare_on(chosen, funds, {}, benchmark, dict(negative=policy)).records()]
+    return [record for policy in NEGATIVE_POLICIES for record in figures_on(snapshot, funds, benchmark, negative=policy)]
 
 
 @dataclass(frozen=True)
@@ -252,113 +239,6 @@ def breakdown(
     table = holding_breakdown(holdings, snapshot.fundamentals, negative=negative, weighting=weighting, forward=forward)
     valuation = fund_valuation(holdings, snapshot.fundamentals, negative=negative, weighting=weighting, forward=forward)
     return Breakdown(holdings.fund, table, valuation, snapshot.label, notes, warnings)
-
-
-@dataclass(frozen=True)
-class History:
-    """The fund-level figures of every stored snapshot, ordered by data date.
-
-    ``records`` have the fields of RECORD_FIELDS plus ``snapshot`` (its id) and ``data_date``;
-    ``damaged`` names snapshots that failed their checksum and were left out (exit 3 in the CLI);
-    ``recomputed`` counts snapshots whose figures were not stored under this policy and benchmark.
-    """
-
-    records: list[dict]
-    funds: list[str]
-    benchmark: str
-    negative_policy: str
-    damaged: list[str] = field(default_factory=list)
-    recomputed: int = 0
-
-    def trends(self, metric: str = "pe") -> list["Trend"]:
-        """Per fund (in the order asked) the series of one metric (see vocabulary.HISTORY_METRICS)
-        with its latest value, range and the latest value's percentile in the fund's own history."""
-        column = HISTORY_METRICS[metric]
-        out = []
-        for fund in self.funds:
-            points = [(dt.date.fromisoformat(r["data_date"]), r[column]) for r in self.records if r["fund"] == fund]
-            if points:
-                out.append(Trend.of(fund, metric, points))
-        return out
-
-
-@dataclass(frozen=True)
-class Trend:
-    """One fund's series of one metric, oldest first; ``values`` hold None where not meaningful."""
-
-    fund: str
-    metric: str
-    dates: list[dt.date]
-    values: list[float | None]
-    latest: float | None
-    minimum: float | None
-    maximum: float | None
-    #: Share (0-1) of the fund's observations below the latest value (ties count half).
-    percentile: float | None
-
-    @classmethod
-    def of(cls, fund: str, metric: str, points: list[tuple[dt.date, float | None]]) -> "Trend":
-        dates = [d for d, _ in points]
-        values = [v for _, v in points]
-        known = [v for v in values if v is not None]
-        latest = values[-1]
-        percentile = None
-        if latest is not None and known:
-            below = sum(v < latest for v in known)
-            same = sum(v == latest for v in known)
-            percentile = (below + 0.5 * same) / len(known)
-        return cls(fund, metric, dates, values, latest, min(known, default=None), max(known, default=None), percentile)
-
-
-def history(
-    funds: Sequence[str],
-    *,
-    benchmark: str = "SPY",
-    negative: NegativePolicy = "exclude",
-    weighting: Weighting = "price-date",
-    forward: Forward = "fy2",
-    store: Store | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> History:
-    """Each fund's figures on every stored snapshot (``store``, default the user's store) between
-    ``since`` and ``until`` (data dates, inclusive), read as stored; figures for a policy,
-    benchmark, weighting or forward horizon not stored are computed from the snapshot's inputs
-    (and not written). The store keeps both policies under the default weighting and horizon."""
-    store = store if store is not None else Store.open()
-    bench = get_fund(benchmark).ticker
-    wanted = [f.upper() for f in funds]
-    options = dict(negative=negative, weighting=weighting, forward=forward)
-    damaged: list[str] = []
-    stored = store.results(negative, bench, damaged=damaged)
-    if (weighting, forward) != STORED_OPTIONS:
-        stored = [dataclasses.replace(entry, records={}) for entry in stored]  # none of them apply
-    known = {f for s in stored for f in s.info.fund_names}
-    for name in wanted:
-        if name not in known and not registry().knows(name):
-            get_fund(name)  # raises UnknownFundError naming the known funds
-    records, recomputed = [], 0
-    for entry in stored:
-        info = entry.info
-        if (since and info.data_date < since) or (until and info.data_date > until):
-            continue
-        held = [f for f in wanted if f in info.fund_names]
-        if not held:
-            continue
-        found = entry.records
-        if any(f not in found for f in held):
-            try:
-                snapshot = store.load(info.id)
-            except DataError as exc:
-                damaged.append(str(exc))
-                continue
-            recomputed += 1
-            found = {r["fund"]: r for r in _compare_on(_Data(snapshot, {}, [], []), held, {}, bench, options).records()}
-        for fund in held:
-            record = found.get(fund)
-            if record and record.get("status") == "ok":
-                records.append({"snapshot": info.id, "data_date": info.data_date.isoformat(), **record})
-    return History(records, wanted, bench, negative, damaged, recomputed)
 
 
 #: Columns of :func:`holdings_history` (``export --what holdings``), in order.
@@ -641,7 +521,7 @@ def _unique(funds: list[Fund]) -> list[Fund]:
 
 
 __all__ = [
-    "Breakdown", "Comparison", "FundData", "FundRow", "History", "RECORD_FIELDS", "SnapshotRun", "UnknownFundError",
-    "HOLDINGS_HISTORY_COLUMNS", "HoldingsHistory", "Trend", "breakdown", "compare", "history", "holdings_history",
+    "Breakdown", "Comparison", "FundData", "FundRow", "RECORD_FIELDS", "SnapshotRun", "UnknownFundError",
+    "HOLDINGS_HISTORY_COLUMNS", "HoldingsHistory", "breakdown", "compare", "figures_on", "holdings_history",
     "load_funds", "offline_snapshot", "results_of", "take_snapshot",
 ]

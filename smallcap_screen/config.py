@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import DataError
-from .metrics.valuation import COVERAGE_THRESHOLD
-from .vocabulary import NEGATIVE_POLICIES
+from .vocabulary import COVERAGE_THRESHOLD, NEGATIVE_POLICIES
 
 CONFIG_VARIABLE = "SMALLCAP_SCREEN_CONFIG"
 CONFIG_NAME = "config.toml"

@@ -19,6 +19,10 @@ WEIGHTINGS: tuple[str, ...] = ("price-date", "holdings-date")
 #: fy2 = next fiscal year (Yahoo epsForward, finviz Forward P/E).
 FORWARDS: tuple[str, ...] = ("fy1", "fy2")
 
+#: Below this share of the fund's weight, a P/E speaks for a minority of the fund: it is still
+#: computed, and marked ``low_coverage`` (the config's ``coverage_threshold`` changes it).
+COVERAGE_THRESHOLD = 0.9
+
 #: ``screen --sort`` names and the stock-table column each sorts by.
 SCREEN_SORT_KEYS: dict[str, str] = {
     "weight": "weight", "pe": "pe_trailing", "fwd-pe": "pe_forward", "cap": "market_cap", "pb": "price_to_book",
@@ -41,3 +45,16 @@ HISTORY_METRICS: dict[str, str] = {
     "loss_weight": "loss_weight",
     "coverage": "coverage",
 }
+
+#: Field order of ``Comparison.records()`` — the stable CSV/JSON names scripts depend on.
+RECORD_FIELDS = [
+    "fund", "name", "index", "status", "status_reason", "holdings_source",
+    "holdings", "coverage", "coverage_forward", "low_coverage", "low_coverage_forward", "coverage_threshold",
+    "pe_trailing", "pe_trailing_reason", "pe_forward", "pe_forward_reason",
+    "benchmark", "discount_trailing", "discount_forward", "relative_pe_trailing", "relative_pe_forward",
+    "loss_weight", "loss_count_share", "median_pe", "weighted_median_pe",
+    "earnings_growth", "earnings_growth_basis", "price_to_book", "top10_weight",
+    "set_aside_weight", "flagged_holdings", "flagged_weight", "reported_pe_trailing", "reported_pe_forward",
+    "negative_policy", "forward_horizon", "forward_losses", "weighting",
+    "as_of_holdings", "as_of_prices", "data_source",
+]

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from smallcap_screen.comparison import RECORD_FIELDS
+from smallcap_screen.vocabulary import RECORD_FIELDS
 from tests.helpers import assert_one_line_error, run
 
 

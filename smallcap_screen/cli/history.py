@@ -72,8 +72,8 @@ def history(
         if plot.suffix.lower() not in (".png", ".svg"):
             raise typer.BadParameter(f"{plot.name}: the chart is written as .png or .svg", param_hint="--plot")
     first, last = parse_date(since, "--since"), parse_date(until, "--until")
-    from ..comparison import RECORD_FIELDS
-    from ..comparison import history as run_history
+    from ..trends import history as run_history
+    from ..vocabulary import RECORD_FIELDS
     from ..render import history as render
     from ..output import csv_text, json_text
 

@@ -23,15 +23,11 @@ import numpy as np
 import pandas as pd
 
 from ..model import Fundamentals, Holdings
-from ..vocabulary import NEGATIVE_POLICIES
+from ..vocabulary import COVERAGE_THRESHOLD, NEGATIVE_POLICIES
 from .frame import Forward, Joined, join
 from .weighting import Weighting
 
 NegativePolicy = Literal["exclude", "include"]
-
-#: Below this share of the fund's weight, a P/E speaks for a minority of the fund: it is still
-#: computed, and marked ``low_coverage``.
-COVERAGE_THRESHOLD = 0.9
 
 NO_FORWARD_LOSSES = (
     "losses cannot be included: this data has no negative forward estimates (a finviz export "

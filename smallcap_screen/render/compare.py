@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..comparison import RECORD_FIELDS, Comparison
+from ..comparison import Comparison
+from ..vocabulary import RECORD_FIELDS
 from . import pct, pe, signed_pct
 from .layout import Column, Layout, fitted_table
 from ..output import csv_text, json_text

@@ -26,13 +26,15 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from ..errors import DataError, OutputError
-from ..model import Holdings
-from ..snapshot import Snapshot
 from . import rows as R
 from .schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:  # the frames need pandas, loaded only where snapshots are written or read whole
+    from ..model import Holdings
+    from ..snapshot import Snapshot
 
 DB_VARIABLE = "SMALLCAP_SCREEN_DB"
 DATA_DIR_VARIABLE = "SMALLCAP_SCREEN_DATA_DIR"
@@ -393,10 +395,12 @@ class Store:
         return ids
 
     def _holdings_id(self, db, fund: str, meta: dict, lines: list[tuple], set_aside: list[tuple], security_ids: dict) -> int:
+        from . import frames as F
+
         found = db.execute("SELECT id FROM holdings WHERE content_hash = ?", (meta["digest"],)).fetchone()
         if found:
             return found[0]
-        total = R.weights_total(lines)
+        total = F.weights_total(lines)
         holdings_id = db.execute(
             "INSERT INTO holdings (fund, fund_name, as_of, source, lines, total_market_value, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (fund, meta["fund_name"], meta["as_of"], meta["source"], len(lines), total, meta["digest"]),
@@ -579,6 +583,8 @@ class Store:
         )]
 
     def _load_holdings(self, db: sqlite3.Connection, snapshot_id: int, fund: str) -> Holdings:
+        from . import frames as F
+
         row = db.execute(
             "SELECT h.id, h.fund_name, h.as_of, h.source, h.total_market_value, h.content_hash FROM snapshot_fund f JOIN holdings h ON h.id = f.holdings_id WHERE f.snapshot_id = ? AND f.fund = ?",
             (snapshot_id, fund),
@@ -597,9 +603,11 @@ class Store:
         )]
         if R.holdings_digest(fund, fund_name, as_of, source, [list(x) for x in lines], [list(x) for x in aside]) != content_hash:
             raise DataError(f"the {fund} holdings of snapshot {snapshot_id} are damaged (checksum mismatch); remove it with `smallcap-screen snapshots rm {snapshot_id}`")
-        return R.holdings_from_lines(fund, fund_name, _date(as_of), source, lines, aside)
+        return F.holdings_from_lines(fund, fund_name, _date(as_of), source, lines, aside)
 
     def _load(self, db: sqlite3.Connection, snapshot_id: int) -> Snapshot:
+        from . import frames as F
+
         meta = self._meta(db, snapshot_id)
         damaged = f"snapshot {snapshot_id} of {meta['data_date']} is damaged (checksum mismatch); remove it with `smallcap-screen snapshots rm {snapshot_id}`"
         funds = db.execute("SELECT f.fund, h.content_hash, f.reported FROM snapshot_fund f JOIN holdings h ON h.id = f.holdings_id WHERE f.snapshot_id = ? ORDER BY f.fund", (snapshot_id,)).fetchall()
@@ -618,7 +626,9 @@ class Store:
             reported = {fund: json.loads(text) for fund, _, text in funds if text not in ("", "{}")}
         except ValueError:
             raise DataError(damaged) from None
-        fundamentals = R.fundamentals_from_rows([tuple(s) for s in stocks], _date(meta["prices_as_of"]), meta["prices_source"], meta["forward_horizon"])
+        fundamentals = F.fundamentals_from_rows([tuple(s) for s in stocks], _date(meta["prices_as_of"]), meta["prices_source"], meta["forward_horizon"])
+        from ..snapshot import Snapshot
+
         return Snapshot(holdings, fundamentals, dt.datetime.fromisoformat(meta["taken_at"]), meta["label"], reported, store_id=snapshot_id, data_date=_date(meta["data_date"]))
 
 
@@ -647,15 +657,17 @@ class _Prepared:
 
     @classmethod
     def of(cls, snapshot: Snapshot, origin: str) -> "_Prepared":
+        from . import frames as F
+
         f = snapshot.fundamentals
         funds, lines, aside = {}, {}, {}
         for fund, h in snapshot.holdings.items():
-            lines[fund] = R.holdings_lines(h)
-            aside[fund] = R.set_aside_lines(h)
+            lines[fund] = F.holdings_lines(h)
+            aside[fund] = F.set_aside_lines(h)
             meta = {"fund_name": h.fund_name or "", "as_of": _iso(h.as_of), "source": h.source or "", "reported": R.reported_json(snapshot.reported.get(fund, {}))}
             meta["digest"] = R.holdings_digest(fund, meta["fund_name"], meta["as_of"], meta["source"], [list(x) for x in lines[fund]], [list(x) for x in aside[fund]])
             funds[fund] = meta
-        stocks = R.stock_rows(f)
+        stocks = F.stock_rows(f)
         data_date = snapshot.data_date or f.as_of or max((h.as_of for h in snapshot.holdings.values() if h.as_of), default=None) or snapshot.created.date()
         content_hash = R.snapshot_digest(
             _iso(f.as_of), f.source, f.forward_horizon, [[fund, m["digest"], m["reported"]] for fund, m in funds.items()], [list(s) for s in stocks]

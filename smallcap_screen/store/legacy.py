@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import DataError
-from ..snapshot import MANIFEST, read_snapshot
 
 if TYPE_CHECKING:
     from .database import Store
@@ -28,6 +27,8 @@ def has_legacy_snapshots(folder: Path) -> bool:
 
 def migrate_legacy_snapshots(store: "Store", folder: Path) -> list[str]:
     """Save every snapshot folder under ``folder`` into ``store``; returns notes for the user."""
+    from ..snapshot import MANIFEST, read_snapshot  # pandas: loaded only for the one-time move
+
     notes: list[str] = []
     moved = unchanged = 0
     damaged: list[str] = []

@@ -1,0 +1,140 @@
+"""Each fund's stored figures over time: the Python API behind ``smallcap-screen history``.
+
+>>> from smallcap_screen import history
+>>> result = history(["IWM", "SPY"], since=datetime.date(2024, 1, 1))   # doctest: +SKIP
+>>> [(t.fund, t.latest, t.percentile) for t in result.trends("discount")]  # doctest: +SKIP
+
+Figures are read as `snapshot` stored them, verified by their checksums. Only a policy, benchmark,
+weighting or horizon the store does not keep is computed from the stored inputs, and only then is
+pandas loaded: reading five years of weekly figures takes a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Sequence
+
+from .errors import DataError
+from .registry import get_fund, registry
+from .store import Store
+from .vocabulary import HISTORY_METRICS
+
+if TYPE_CHECKING:
+    from .metrics import Forward, NegativePolicy, Weighting
+
+#: The weighting and forward horizon of the figures the store keeps (the defaults of compare).
+STORED_OPTIONS = ("price-date", "fy2")
+
+
+@dataclass(frozen=True)
+class History:
+    """The fund-level figures of every stored snapshot, ordered by data date.
+
+    ``records`` have the fields of RECORD_FIELDS plus ``snapshot`` (its id) and ``data_date``;
+    ``damaged`` names snapshots that failed their checksum and were left out (exit 3 in the CLI);
+    ``recomputed`` counts snapshots whose figures were not stored under this policy and benchmark.
+    """
+
+    records: list[dict]
+    funds: list[str]
+    benchmark: str
+    negative_policy: str
+    damaged: list[str] = field(default_factory=list)
+    recomputed: int = 0
+
+    def trends(self, metric: str = "pe") -> list["Trend"]:
+        """Per fund (in the order asked) the series of one metric (see vocabulary.HISTORY_METRICS)
+        with its latest value, range and the latest value's percentile in the fund's own history."""
+        column = HISTORY_METRICS[metric]
+        out = []
+        for fund in self.funds:
+            points = [(dt.date.fromisoformat(r["data_date"]), r[column]) for r in self.records if r["fund"] == fund]
+            if points:
+                out.append(Trend.of(fund, metric, points))
+        return out
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One fund's series of one metric, oldest first; ``values`` hold None where not meaningful."""
+
+    fund: str
+    metric: str
+    dates: list[dt.date]
+    values: list[float | None]
+    latest: float | None
+    minimum: float | None
+    maximum: float | None
+    #: Share (0-1) of the fund's observations below the latest value (ties count half).
+    percentile: float | None
+
+    @classmethod
+    def of(cls, fund: str, metric: str, points: list[tuple[dt.date, float | None]]) -> "Trend":
+        dates = [d for d, _ in points]
+        values = [v for _, v in points]
+        known = [v for v in values if v is not None]
+        latest = values[-1]
+        percentile = None
+        if latest is not None and known:
+            below = sum(v < latest for v in known)
+            same = sum(v == latest for v in known)
+            percentile = (below + 0.5 * same) / len(known)
+        return cls(fund, metric, dates, values, latest, min(known, default=None), max(known, default=None), percentile)
+
+
+def history(
+    funds: Sequence[str],
+    *,
+    benchmark: str = "SPY",
+    negative: NegativePolicy = "exclude",
+    weighting: Weighting = "price-date",
+    forward: Forward = "fy2",
+    store: Store | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> History:
+    """Each fund's figures on every stored snapshot (``store``, default the user's store) between
+    ``since`` and ``until`` (data dates, inclusive), read as stored; figures for a policy,
+    benchmark, weighting or forward horizon not stored are computed from the snapshot's inputs
+    (and not written). The store keeps both policies under the default weighting and horizon."""
+    store = store if store is not None else Store.open()
+    bench = get_fund(benchmark).ticker
+    wanted = [f.upper() for f in funds]
+    options = dict(negative=negative, weighting=weighting, forward=forward)
+    damaged: list[str] = []
+    stored = store.results(negative, bench, damaged=damaged)
+    if (weighting, forward) != STORED_OPTIONS:
+        stored = [dataclasses.replace(entry, records={}) for entry in stored]  # none of them apply
+    known = {f for s in stored for f in s.info.fund_names}
+    for name in wanted:
+        if name not in known and not registry().knows(name):
+            get_fund(name)  # raises UnknownFundError naming the known funds
+    records, recomputed = [], 0
+    for entry in stored:
+        info = entry.info
+        if (since and info.data_date < since) or (until and info.data_date > until):
+            continue
+        held = [f for f in wanted if f in info.fund_names]
+        if not held:
+            continue
+        found = entry.records
+        if any(f not in found for f in held):
+            from .comparison import figures_on  # loads pandas: only when figures must be computed
+
+            try:
+                snapshot = store.load(info.id)
+            except DataError as exc:
+                damaged.append(str(exc))
+                continue
+            recomputed += 1
+            found = {r["fund"]: r for r in figures_on(snapshot, held, bench, **options)}
+        for fund in held:
+            record = found.get(fund)
+            if record and record.get("status") == "ok":
+                records.append({"snapshot": info.id, "data_date": info.data_date.isoformat(), **record})
+    return History(records, wanted, bench, negative, damaged, recomputed)
+
+
+__all__ = ["History", "STORED_OPTIONS", "Trend", "history"]
