@@ -348,7 +348,7 @@ def _no_network(runs: int) -> dict:
 def _held_symbols(data_dir: Path) -> list[str]:
     from smallcap_screen.store import Store
 
-    snapshot = Store.open(data_dir).latest()
+    snapshot = Store.open(data_dir=data_dir).latest()
     return sorted({t for h in snapshot.holdings.values() for t in h.tickers})
 
 
