@@ -259,9 +259,10 @@ def _outcome(found: list[dict], stderr: str) -> str:
         return "no output"
     if "no live data" in stderr:
         return "clear fallback: " + next(line for line in stderr.splitlines() if "no live data" in line)[:90]
-    live_funds = [r["fund"] for r in found if r["status"] == "ok"]
+    live_funds = [r["fund"] for r in found if r["holdings_source"] == "live"]
+    fallen_back = [f"{r['fund']} ({r['holdings_source'] if r['status'] == 'ok' else 'none'})" for r in found if r["holdings_source"] != "live"]
     failed = [line for line in stderr.splitlines() if "failed" in line]
-    return f"live for {', '.join(live_funds)}" + (f"; {failed[0][:90]}" if failed else "")
+    return f"live for {', '.join(live_funds) or 'no fund'}" + (f"; fell back: {', '.join(fallen_back)}" if fallen_back else "") + (f"; {failed[0][:90]}" if failed else "")
 
 
 def _baselines(net, held: list[str], info_sample: int, download_sample: int, has_yahooquery: bool) -> dict:

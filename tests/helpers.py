@@ -27,6 +27,24 @@ def run(*args: str, env: dict | None = None, cwd: str | Path | None = None) -> s
     )
 
 
+_MODULES_AFTER = """
+import sys
+from smallcap_screen.cli import main
+sys.argv = ["smallcap-screen", *sys.argv[1:]]
+try:
+    main()
+finally:
+    print("\\nloaded:", " ".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def modules_after(*args: str, env: dict | None = None) -> set[str]:
+    """The modules loaded by the end of ``smallcap-screen ARGS`` (run as a subprocess)."""
+    done = subprocess.run([sys.executable, "-c", _MODULES_AFTER, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+    assert "Traceback" not in done.stderr, done.stderr
+    return set(done.stderr.rpartition("\nloaded: ")[2].split())
+
+
 def assert_one_line_error(result: subprocess.CompletedProcess, code: int, *words: str) -> None:
     """The run failed with ``code`` and exactly one ``error:`` line holding ``words``, no traceback."""
     assert result.returncode == code, result.stderr

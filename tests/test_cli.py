@@ -9,7 +9,7 @@ import json
 import pytest
 
 from smallcap_screen.vocabulary import RECORD_FIELDS
-from tests.helpers import assert_one_line_error, run
+from tests.helpers import assert_one_line_error, modules_after, run
 
 
 @pytest.fixture
@@ -258,3 +258,26 @@ def test_an_issuer_file_given_as_a_path_is_labelled_by_the_fund_it_names(raw_dir
     record = json.loads(result.stdout)[0]
     assert (record["fund"], record["index"]) == ("IWM", "Russell 2000")
     assert record["name"] == "iShares Russell 2000 ETF (IWM_holdings_2026-04-10.csv)"
+
+
+def test_a_run_builds_only_the_command_it_runs_and_help_lists_them_all(data_dir):
+    # Typer reads every registered command's signature as it starts: a run registers its own only.
+    loaded = modules_after("funds", "-f", "json")
+    assert "smallcap_screen.cli.funds" in loaded
+    assert not {"smallcap_screen.cli.compare", "smallcap_screen.cli.screen", "smallcap_screen.cli.history"} & loaded
+    assert "smallcap_screen.cli.screen" in modules_after("--config", "/nonexistent.toml", "screen", "--help")
+    listed = run("--help").stdout
+    for command in ("compare", "screen", "sectors", "explain", "holdings", "snapshot", "history", "snapshots", "export", "import", "funds", "config", "cache"):
+        assert f"\n  {command} " in listed, command
+    mistyped = run("comapre", "IWM")
+    assert mistyped.returncode == 2 and "Did you mean 'compare'" in mistyped.stderr
+
+
+def test_every_module_that_registers_a_command_is_known_to_the_entry_point():
+    from pathlib import Path
+
+    from smallcap_screen.cli import COMMAND_MODULES
+
+    folder = Path(__file__).resolve().parents[1] / "smallcap_screen" / "cli"
+    registering = {p.stem for p in folder.glob("*.py") if "@app.command" in p.read_text() or "app.add_typer(" in p.read_text()}
+    assert registering == set(COMMAND_MODULES.values())

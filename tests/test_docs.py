@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from smallcap_screen.cli import app
+from smallcap_screen.cli import register
 from smallcap_screen.vocabulary import RECORD_FIELDS
 from smallcap_screen.errors import ExitCode
+
+app = register()  # every command, as `smallcap-screen --help` shows them
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

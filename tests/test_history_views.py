@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 
 import pytest
 from rich.console import Console
@@ -17,7 +16,7 @@ from smallcap_screen.render.history import series_table, sparkline, trends_table
 from smallcap_screen.render.snapshots import snapshots_table
 from smallcap_screen.store import Store
 from smallcap_screen.trends import history
-from tests.helpers import dated, run
+from tests.helpers import dated, modules_after, run
 
 WIDTHS = (60, 80, 120, 200)
 
@@ -128,27 +127,11 @@ def test_snapshots_show_rm_and_prune(tmp_path):
 
 
 
-LOADED_AFTER = """
-import sys
-from smallcap_screen.cli.app import main
-sys.argv = ["smallcap-screen", *sys.argv[1:]]
-try:
-    main()
-finally:
-    print("pandas loaded:", "pandas" in sys.modules, file=sys.stderr)
-"""
-
-
 def test_history_reads_stored_figures_without_loading_pandas(store_path):
     """What keeps `history` well under a second on years of snapshots: the stored figures are
     read and drawn without pandas; only figures not stored are computed (and load it)."""
-    import subprocess
-    import sys
-
     def pandas_loaded(*args: str) -> bool:
-        done = subprocess.run([sys.executable, "-c", LOADED_AFTER, *args], capture_output=True, text=True, env={**os.environ, "SMALLCAP_SCREEN_DB": str(store_path)})
-        assert "Traceback" not in done.stderr, done.stderr
-        return "pandas loaded: True" in done.stderr
+        return "pandas" in modules_after(*args, env={"SMALLCAP_SCREEN_DB": str(store_path)})
 
     assert not pandas_loaded("history", "IWM", "SPY")
     assert not pandas_loaded("history", "--table", "-f", "csv")

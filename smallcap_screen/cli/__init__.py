@@ -1,15 +1,13 @@
 """The ``smallcap-screen`` command line: a thin layer over the Python API.
 
-One module per command group; each registers its commands on :data:`app` (see ``app.py``), which
-also turns every known error into one line and an exit code. Heavy modules (pandas, yfinance,
+One module per command group; each registers its commands on :data:`app` when imported (see
+``app.py``, which also turns every known error into one line and an exit code). A run imports only
+the module of the command it was asked for; ``register()`` imports them all. Heavy modules (pandas, yfinance,
 openpyxl) are imported inside the commands, so ``--help`` stays instant.
 """
 
 from __future__ import annotations
 
-from .app import app, main
+from .app import COMMAND_MODULES, app, main, register
 
-# Imported for their side effect of registering commands, in the order --help lists them.
-from . import compare, screen, sectors, explain, holdings, snapshot, history, snapshots, export, importing, funds, config, cache  # noqa: E402,F401  isort: skip
-
-__all__ = ["app", "main"]
+__all__ = ["COMMAND_MODULES", "app", "main", "register"]

@@ -18,10 +18,9 @@ FILE_WIDTH = 200
 
 
 def stderr(message: str) -> None:
-    """One line (or a few) for the user on standard error, never interpreted as markup."""
-    from rich.console import Console
-
-    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
+    """One line (or a few) for the user on standard error, as it is (no markup, no wrapping;
+    what the terminal cannot show is escaped by Python's stderr)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def is_stdout(output: Optional[Path]) -> bool:
