@@ -71,6 +71,14 @@ def test_hosts_download_side_by_side_and_the_funds_figures_come_first_in_one_req
     assert sorted(snapshot.holdings) == sorted(FUNDS)
 
 
+
+@pytest.mark.parametrize("asked", [["IWM", "IJR", "SPY"], ["IJR", "IWM", "SPY"]])
+def test_one_hosts_funds_are_downloaded_in_the_order_asked(site, yahoo, asked):
+    # The first fund named (often the largest) has its quotes asked for first.
+    fetch(site, yahoo, funds=asked)
+    ishares = [r.query["fileName"].removesuffix("_holdings") for r in site.log if "fileName" in r.query]
+    assert ishares == [f for f in asked if f != "SPY"]
+
 def test_quote_progress_never_goes_backwards(site, yahoo):
     seen = []
     fetch(site, yahoo, progress=Progress(quotes=lambda done, total: seen.append((done, total))))

@@ -54,19 +54,21 @@ def parse(content: bytes, *, fund: str | None = None, source: str = "") -> Holdi
     renormalised to sum 1. Raises DataError when the body is not an xlsx workbook (an HTML
     page, a truncated download) or holds no holdings table.
     """
-    from openpyxl import load_workbook  # imported here: it costs CLI start-up time
+    # python-calamine (Rust) reads the workbook in about 10 ms; openpyxl took 0.25 s to import and
+    # 0.23 s to parse SPY's, most of it on cell styles this parser never looks at.
+    from python_calamine import CalamineWorkbook
 
     what = source or "SSGA holdings workbook"
     reject_unusable(content, what)
     check_workbook(content, what)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheet = workbook.get_sheet_by_name(SHEET) if SHEET in workbook.sheet_names else workbook.get_sheet_by_index(0)
         rows = bounded_rows(sheet, what)
         workbook.close()
     except DataError:
         raise
-    except Exception as error:  # zipfile, XML and openpyxl errors all mean "not a usable workbook"
+    except Exception as error:  # zip, XML and calamine errors all mean "not a usable workbook"
         raise DataError(f"{what} is not a readable xlsx workbook ({type(error).__name__}); download it again") from None
     header_at = next((i for i, row in enumerate(rows) if set(REQUIRED_COLUMNS) <= _cells(row)), None)
     if header_at is None:
@@ -116,6 +118,8 @@ def _as_of(cell: object, what: str) -> dt.date | None:
     """The date in an ``As of 18-Nov-2025`` cell."""
     if isinstance(cell, dt.datetime):
         return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
     match = _AS_OF.search(str(cell or ""))
     if match is None:
         return None

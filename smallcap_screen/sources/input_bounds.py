@@ -27,12 +27,11 @@ from ..errors import DataError
 MAX_BYTES = 64 * 1024 * 1024
 #: Most lines of a CSV read.
 MAX_ROWS = 100_000
-#: Most rows of a workbook sheet read: openpyxl reads some 5,000 rows a second, and SSGA's largest
-#: workbooks (a total-market fund) hold about 3,000.
+#: Most rows of a workbook sheet read: SSGA's largest workbooks (a total-market fund) hold about 3,000.
 MAX_SHEET_ROWS = 10_000
 #: Most bytes a workbook may unpack to (its XML parts together). SPY's unpacks to 440 KB, the largest
-#: SSGA workbooks to about 2 MB. openpyxl scans a whole sheet on opening when it does not declare
-#: its size (some 4 MB a second), so this also bounds the time a sheet of a million rows takes.
+#: SSGA workbooks to about 2 MB. The workbook reader loads a whole sheet as it opens it, so this
+#: also bounds the memory and time a sheet of a million rows takes.
 MAX_UNPACKED_BYTES = 16 * 1024 * 1024
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -104,17 +103,13 @@ def check_workbook(content: bytes, what: str) -> None:
 
 
 def bounded_rows(sheet, what: str) -> list[list]:
-    """The rows of an openpyxl read-only sheet as lists; DataError when the sheet declares, or
-    turns out to have, more than MAX_SHEET_ROWS rows (checked before reading when it declares them)."""
-    declared = sheet.max_row  # from the sheet's <dimension> element; None when it has none
-    if declared is not None and declared > MAX_SHEET_ROWS:
-        raise DataError(f"{what} declares {declared:,} rows, more than the {MAX_SHEET_ROWS:,} any holdings workbook has; is it the right file?")
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        if len(rows) == MAX_SHEET_ROWS:
-            raise DataError(f"{what} has more than {MAX_SHEET_ROWS:,} rows, more than any holdings workbook has; is it the right file?")
-        rows.append(list(row))
-    return rows
+    """The rows of a python-calamine sheet as lists from the sheet's first row, empty cells as
+    None; DataError when it has more than MAX_SHEET_ROWS rows. (The reader holds the sheet's
+    cells in memory as it opens it: the unpacked size check_workbook caps is what bounds that.)"""
+    rows = sheet.to_python(skip_empty_area=False, nrows=MAX_SHEET_ROWS + 1)
+    if len(rows) > MAX_SHEET_ROWS:
+        raise DataError(f"{what} has more than {MAX_SHEET_ROWS:,} rows, more than any holdings workbook has; is it the right file?")
+    return [[None if cell == "" else cell for cell in row] for row in rows]
 
 
 def _kind(mode: int) -> str:
