@@ -23,6 +23,7 @@ from .errors import DataError, NetworkError, OutputError, UnknownFundError
 from .metrics import COVERAGE_THRESHOLD, NEGATIVE_POLICIES, Forward, FundValuation, NegativePolicy, Weighting, fund_valuation, versus_benchmark
 from .metrics.frame import horizon_label
 from .model import Fundamentals, Holdings
+from .output import record_value
 from .reference import LABEL as REFERENCE_LABEL
 from .registry import Fund, get_fund, registry
 from .snapshot import Snapshot, bundled_snapshot, snapshot_of
@@ -86,7 +87,7 @@ class Comparison:
             )
             if row.valuation:
                 values["benchmark"] = row.valuation.benchmark
-            record = {name: _plain(values.get(name)) for name in RECORD_FIELDS}
+            record = {name: record_value(values.get(name)) for name in RECORD_FIELDS}
             out.append(record)
         return out
 
@@ -480,15 +481,6 @@ def _short_reason(message: str) -> str:
 
 def _day(value: dt.date | None) -> str:
     return value.isoformat() if value else "an unknown date"
-
-
-def _plain(value):
-    """A record value as JSON and CSV take it: dates as ISO text, NaN (never a figure) as None."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
 
 
 def _resolve(funds: Sequence[str]) -> tuple[dict[str, Holdings], list[Fund]]:

@@ -56,6 +56,15 @@ STALE_AFTER_SECONDS = 3600
 Rows = Union[Iterable[dict], "pandas.DataFrame"]  # noqa: F821 - pandas is imported only when needed
 
 
+def record_value(value: object) -> object:
+    """A record value as JSON and CSV take it: dates as ISO text, NaN (never a figure) as None."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
 def tidy_figure(field: str, value: object) -> object:
     """``value`` of column ``field`` as written: floats rounded by the rule above, non-finite ones
     None, numpy scalars as Python numbers, dates as ISO text; anything else unchanged."""

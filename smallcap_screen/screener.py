@@ -19,7 +19,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from .comparison import DataMode, FundData, _plain, load_funds
+from .comparison import DataMode, FundData, load_funds
+from .output import record_value
 from .errors import DataError
 from .metrics import Forward, NegativePolicy, Weighting, join
 from .metrics.conventions import explain_rows, fund_figures
@@ -56,7 +57,7 @@ class DataFacts:
         return {
             "negative_policy": self.negative_policy,
             "forward_horizon": self.forward_horizon,
-            "as_of_prices": _plain(self.as_of_prices),
+            "as_of_prices": record_value(self.as_of_prices),
             "data_source": self.data_source,
         }
 
@@ -85,7 +86,7 @@ class ScreenResult:
     def records(self) -> list[dict]:
         extra = {"weighting": " ".join(f"{f}:{w}" for f, w in self.facts.weighting.items()), **self.facts.fields()}
         rows = self.table.assign(**extra)[self.fields].to_dict(orient="records")
-        return [{k: _plain(v) for k, v in row.items()} for row in rows]
+        return [{k: record_value(v) for k, v in row.items()} for row in rows]
 
 
 def screen(
@@ -144,7 +145,7 @@ class SectorView:
                 }
                 out.append(row)
             out.append(self._total_row(fund))
-        return [{k: _plain(row.get(k)) for k in SECTOR_FIELDS} for row in out]
+        return [{k: record_value(row.get(k)) for k in SECTOR_FIELDS} for row in out]
 
     def _total_row(self, fund: str) -> dict:
         gap = self.gaps[fund]
@@ -234,7 +235,7 @@ class Explanation:
             "weighting": self.facts.weighting[self.fund], "benchmark_weighting": self.facts.weighting.get(self.benchmark),
             **self.facts.fields(),
         }
-        return [{k: _plain({**row, **extra}.get(k)) for k in EXPLAIN_FIELDS} for row in self.rows]
+        return [{k: record_value({**row, **extra}.get(k)) for k in EXPLAIN_FIELDS} for row in self.rows]
 
 
 #: Fields of ``Explanation.records()``, the stable CSV/JSON names (README "explain").
