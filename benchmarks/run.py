@@ -1,6 +1,6 @@
 """Speed and memory of smallcap-screen, against its targets. Run from the repo root:
 
-    .venv/bin/python benchmarks/run.py                 # everything (about 6 minutes)
+    .venv/bin/python benchmarks/run.py                 # everything (about 5 minutes)
     .venv/bin/python benchmarks/run.py --skip-live     # only the local measurements
 
 Local timings are the fastest of several interleaved runs (noise only adds time).
