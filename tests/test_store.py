@@ -178,6 +178,20 @@ def test_weekly_snapshots_leave_the_store_compact(store):
     assert len(store.snapshots()) == 4
     assert sqlite3.connect(store.path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
+
+def test_a_compaction_that_cannot_run_is_a_note_and_the_snapshot_is_kept(store, monkeypatch):
+    from smallcap_screen.errors import OutputError
+
+    def full_disk(self):
+        raise OutputError(f"cannot compact the store {self.path}: database or disk is full; free some space")
+
+    monkeypatch.setattr(Store, "compact", full_disk)
+    monkeypatch.setattr(Store, "loose_share", lambda self: 0.5)
+    run = take_snapshot(["IWM"], store=store, fetch=lambda funds, files: dated(3, funds=("IWM", "SPY")))
+    assert run.saved.status == "added" and run.complete
+    assert run.notes == [f"the store was not compacted: cannot compact the store {store.path}: database or disk is full; free some space"]
+    assert [i.data_date.day for i in store.snapshots()] == [3]
+
 def _save_many(path: str, start: int) -> None:
     with Store.open(path, busy_timeout=60) as store:
         for day in range(start, start + 4):
