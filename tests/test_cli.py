@@ -266,6 +266,7 @@ def test_a_run_builds_only_the_command_it_runs_and_help_lists_them_all(data_dir)
     assert "smallcap_screen.cli.funds" in loaded
     assert not {"smallcap_screen.cli.compare", "smallcap_screen.cli.screen", "smallcap_screen.cli.history"} & loaded
     assert "smallcap_screen.cli.screen" in modules_after("--config", "/nonexistent.toml", "screen", "--help")
+    assert "smallcap_screen.cli.screen" in modules_after("-h", "compare")  # the app's help, whatever follows
     listed = run("--help").stdout
     for command in ("compare", "screen", "sectors", "explain", "holdings", "snapshot", "history", "snapshots", "export", "import", "funds", "config", "cache"):
         assert f"\n  {command} " in listed, command

@@ -85,7 +85,10 @@ def _asked(args: list[str]) -> str | None:
     for arg in rest:
         if arg == "--config":
             next(rest, None)
-        elif not arg.startswith("-"):
+        elif arg.startswith("-"):
+            if not arg.startswith("--config="):
+                return None  # -h, --version, completion: the app's own options, shown with every command
+        else:
             return arg if arg in COMMAND_MODULES else None
     return None
 
