@@ -55,6 +55,9 @@ def test_tables_fit_every_terminal_width_without_cutting_a_figure(store_path, wi
     text = "\n".join(summary)
     assert "…" not in text
     for trend in found.trends("discount"):
+        if trend.fund == found.benchmark:  # its discount to itself, zero every week: no row
+            assert not any(line.split()[:1] == [trend.fund] for line in summary)
+            continue
         assert f"{trend.latest:+.1%}" in text and trend.fund in text
     series = "\n".join(rendered(series_table(found, plain=True, width=width), width))
     assert "…" not in series and series.count("2025-11-") >= len(found.records)
@@ -62,6 +65,13 @@ def test_tables_fit_every_terminal_width_without_cutting_a_figure(store_path, wi
     for info in infos:
         assert info.data_date.isoformat() in listing
     assert listing.count("6,063") == len(infos)
+
+
+def test_the_benchmark_has_a_discount_row_only_when_asked_alone(store_path):
+    with Store.open(store_path) as store:
+        alone = history(["SPY"], store=store)
+    lines = rendered(trends_table(alone, "discount", plain=True, width=80), 80)
+    assert any(line.split()[:2] == ["SPY", "+0.0%"] for line in lines)
 
 
 def test_history_percentile_says_where_the_latest_value_stands(store_path):

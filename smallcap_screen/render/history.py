@@ -52,9 +52,12 @@ def trends_table(history, metric: str, *, plain: bool = False, width: int = 80):
     from .layout import Column, Layout, fitted_table, spare_width
 
     trends = history.trends(metric)
+    discount = metric in ("discount", "fwd_discount")
+    if discount:  # the benchmark's discount to itself is zero every week: a row only when asked alone
+        trends = [t for t in trends if t.fund != history.benchmark] or trends
     dates = sorted({d for t in trends for d in t.dates})
     span = f"{dates[0]} .. {dates[-1]}" if dates else "no data"
-    versus = f" vs {history.benchmark}" if metric in ("discount", "fwd_discount") else ""
+    versus = f" vs {history.benchmark}" if discount else ""
     layout = Layout(title=f"{METRIC_TITLES[metric]}{versus} ({history.negative_policy} negative earnings), {span}")
 
     def columns(spark_width: int) -> list[Column]:
