@@ -282,3 +282,24 @@ def test_every_module_that_registers_a_command_is_known_to_the_entry_point():
     folder = Path(__file__).resolve().parents[1] / "smallcap_screen" / "cli"
     registering = {p.stem for p in folder.glob("*.py") if "@app.command" in p.read_text() or "app.add_typer(" in p.read_text()}
     assert registering == set(COMMAND_MODULES.values())
+
+
+def test_notes_wrap_between_words_on_a_terminal_and_stay_one_line_in_a_pipe(monkeypatch):
+    import sys
+
+    from smallcap_screen.cli.emit import stderr
+
+    class Terminal(io.StringIO):
+        def __init__(self, tty: bool) -> None:
+            super().__init__()
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    note = "quotes: 2,515 fetched in 5 Yahoo requests, 16 without a quote (ADAM, BBBY, BBT, BELFA, FISV)"
+    monkeypatch.setenv("COLUMNS", "40")
+    for tty, expected in ((True, ["quotes: 2,515 fetched in 5 Yahoo", "requests, 16 without a quote (ADAM,", "BBBY, BBT, BELFA, FISV)"]), (False, [note])):
+        monkeypatch.setattr(sys, "stderr", Terminal(tty))
+        stderr(note)
+        assert sys.stderr.getvalue().splitlines() == expected

@@ -18,8 +18,18 @@ FILE_WIDTH = 200
 
 
 def stderr(message: str) -> None:
-    """One line (or a few) for the user on standard error, as it is (no markup, no wrapping;
-    what the terminal cannot show is escaped by Python's stderr)."""
+    """One line (or a few) for the user on standard error, as it is (no markup; what the terminal
+    cannot show is escaped by Python's stderr). On a terminal long lines wrap between words; in a
+    pipe or a cron mail each stays one line, for grep."""
+    if sys.stderr.isatty():
+        import shutil
+        import textwrap
+
+        width = shutil.get_terminal_size().columns
+        message = "\n".join(
+            textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False) if len(line) > width else line
+            for line in message.splitlines()
+        )
     print(message, file=sys.stderr, flush=True)
 
 

@@ -56,7 +56,7 @@ def trends_table(history, metric: str, *, plain: bool = False, width: int = 80):
     if discount:  # the benchmark's discount to itself is zero every week: a row only when asked alone
         trends = [t for t in trends if t.fund != history.benchmark] or trends
     dates = sorted({d for t in trends for d in t.dates})
-    span = f"{dates[0]} .. {dates[-1]}" if dates else "no data"
+    span = "no data" if not dates else f"{dates[0]}" if len(dates) == 1 else f"{dates[0]} .. {dates[-1]}"
     versus = f" vs {history.benchmark}" if discount else ""
     layout = Layout(title=f"{METRIC_TITLES[metric]}{versus} ({history.negative_policy} negative earnings), {span}")
 
