@@ -33,7 +33,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -42,6 +41,8 @@ from smallcap_screen.comparison import take_snapshot  # noqa: E402
 from smallcap_screen.model import Fundamentals, Holdings  # noqa: E402
 from smallcap_screen.snapshot import Snapshot, bundled_snapshot  # noqa: E402
 from smallcap_screen.store import Store  # noqa: E402
+
+from run import compiled  # noqa: E402  (benchmarks/run.py, beside this script)
 
 WEEKS = 260
 FUNDS = ["IWM", "IJR", "IJS", "SPY"]
@@ -127,15 +128,6 @@ def fastest(command: list[str], env: dict, runs: int = 5) -> float:
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed: {done.stderr}")
     return min(times)
-
-
-def compiled() -> None:
-    """Measure the package as pip installs it, with its bytecode compiled: an editable checkout
-    under PYTHONDONTWRITEBYTECODE (as on the development machine) recompiles every module on
-    every run otherwise."""
-    import compileall
-
-    compileall.compile_dir(REPO / "smallcap_screen", quiet=1)
 
 
 def main() -> None:

@@ -15,12 +15,14 @@ METRIC_TITLES = {
     "loss_weight": "Weight of loss-makers",
     "coverage": "Coverage",
 }
+#: The metrics measured against the benchmark (written as signed percentages).
+DISCOUNT_METRICS = ("discount", "fwd_discount")
 
 
 def metric_text(metric: str, value: float | None, plain: bool = True) -> str:
     if metric in ("pe", "fwd_pe"):
         return pe(value, "-")
-    if metric in ("discount", "fwd_discount"):
+    if metric in DISCOUNT_METRICS:
         return signed_pct(value, plain)
     return pct(value)
 
@@ -52,7 +54,7 @@ def trends_table(history, metric: str, *, plain: bool = False, width: int = 80):
     from .layout import Column, Layout, fitted_table, spare_width
 
     trends = history.trends(metric)
-    discount = metric in ("discount", "fwd_discount")
+    discount = metric in DISCOUNT_METRICS
     if discount:  # the benchmark's discount to itself is zero every week: a row only when asked alone
         trends = [t for t in trends if t.fund != history.benchmark] or trends
     dates = sorted({d for t in trends for d in t.dates})
