@@ -60,3 +60,13 @@ def test_every_command_and_group_has_help_with_an_example(path):
         result = CliRunner().invoke(app, [*path, flag])
         assert result.exit_code == 0, result.output
         assert "Example" in result.output, f"`smallcap-screen {' '.join(path)} --help` shows no example"
+
+
+def test_ci_runs_exactly_the_readme_test_command_on_pinned_versions():
+    root = Path(__file__).resolve().parents[1]
+    command = re.search(r"^python3 -m venv \.venv && \S+ install -c \.ci/constraints\.txt -e '\.\[test\]' && .*pytest$", README, re.M)
+    assert command, "the README's test command installs from .ci/constraints.txt"
+    assert command.group(0) in (root / ".ci" / "run").read_text(encoding="utf-8")
+    pins = [line for line in (root / ".ci" / "constraints.txt").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    assert pins and all(re.fullmatch(r"[A-Za-z0-9_.-]+==\S+", line) for line in pins), "every constraint is an exact pin"
+    assert {"pandas", "yfinance", "curl_cffi", "typer"} <= {line.split("==")[0] for line in pins}

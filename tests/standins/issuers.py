@@ -20,6 +20,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from email.message import Message
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Mapping
@@ -86,7 +87,9 @@ class Request:
     route: str
     path: str
     query: dict[str, str]
-    headers: dict[str, str] = field(repr=False)
+    #: As received: an ``email.message.Message``, so names are case-insensitive as in HTTP
+    #: (curl_cffi 0.17's Chrome impersonation sends them in lower case).
+    headers: Message = field(repr=False)
 
 
 class IssuerStandIn(BackgroundServer):
@@ -166,7 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         route, match = next(((name, m) for name, rx in ROUTES.items() if (m := rx.match(parts.path))), ("", None))
-        site.log.append(Request(route, parts.path, query, dict(self.headers.items())))
+        site.log.append(Request(route, parts.path, query, self.headers))
         if site.latency:
             time.sleep(site.latency)
         if match is None and parts.path in site.extra_routes:
