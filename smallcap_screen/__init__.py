@@ -40,7 +40,7 @@ _EXPORTS = {
     "get_fund": "registry",
     "fund_catalog": "catalog",
     "read_holdings_file": "sources.holdings_file",
-    "parse_finviz_csv": "sources.finviz",
+    "parse_finviz_csv": "sources.fundamentals_file",
     "snapshot_from_export": "importing",
 }
 

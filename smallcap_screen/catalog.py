@@ -33,7 +33,7 @@ class CatalogEntry:
 def fund_catalog(funds: Registry | None = None) -> list[CatalogEntry]:
     """Every fund of the table, small caps first, then mid and large caps (the benchmarks)."""
     from .errors import DataError
-    from .issuers import load_issuer
+    from .sources.issuers import load_issuer
     from .reference import bundled_funds
 
     funds = funds or registry()

@@ -1,7 +1,7 @@
 """Snapshots from files a user already has: a fundamentals export, and holdings files.
 
 For anyone whose prices come from elsewhere than Yahoo: the export (a finviz screener export or a
-plain CSV of ``ticker, price, eps_trailing, ...``, see :mod:`.sources.exports`) supplies price and
+plain CSV of ``ticker, price, eps_trailing, ...``, see :mod:`.sources.fundamentals_file`) supplies price and
 earnings per stock, holdings come from the files given, else from the newest local snapshot (or
 the bundled one), and the result is kept in the store like any live snapshot.
 
@@ -50,15 +50,15 @@ def snapshot_from_export(
     date). Raises DataError for a cut-off or unusable export, and when it covers no fund well enough.
     """
     from .metrics import fund_valuation
-    from .sources.exports import export_date, parse_export
+    from .sources.fundamentals_file import parse_fundamentals_bytes, stated_date
     from .sources.holdings_file import read_holdings_file
 
     from .sources.input_bounds import read_regular_file
 
     export = Path(export)
     content = read_regular_file(export, "fundamentals export")
-    as_of = as_of or export_date(content, export.name)
-    fundamentals = parse_export(content, as_of=as_of, source=f"export {export.name}")
+    as_of = as_of or stated_date(content, export.name)
+    fundamentals = parse_fundamentals_bytes(content, as_of=as_of, source=f"export {export.name}")
     if as_of is None:
         raise UsageError(f"{export.name} does not say which day its prices are from: pass it as --as-of YYYY-MM-DD")
     holdings = dict(base.holdings)

@@ -41,7 +41,7 @@ LABEL = "bundled reference snapshot"
 
 
 def read_reference_fundamentals(raw_dir: Path) -> Fundamentals:
-    from .sources.finviz import parse_finviz_csv
+    from .sources.fundamentals_file import parse_finviz_csv
 
     path = Path(raw_dir) / FUNDAMENTALS_FILE
     return parse_finviz_csv(_read(path), as_of=FUNDAMENTALS_AS_OF, source=f"finviz screener export {FUNDAMENTALS_FILE}")
@@ -68,9 +68,9 @@ def build_reference(raw_dir: Path, *, created: dt.datetime | None = None) -> Sna
 
 def _exchange_traded_funds(raw_dir: Path) -> set[str]:
     """The export's tickers whose finviz industry is "Exchange Traded Fund" (4,455 of 10,362)."""
-    from .sources.exports import read_export
+    from .sources.fundamentals_file import read_fundamentals_table
 
-    table = read_export(_read(Path(raw_dir) / FUNDAMENTALS_FILE), FUNDAMENTALS_FILE)
+    table = read_fundamentals_table(_read(Path(raw_dir) / FUNDAMENTALS_FILE), FUNDAMENTALS_FILE)
     return set(table.loc[table["Industry"] == ETF_INDUSTRY, "Ticker"].astype(str).str.strip().str.upper())
 
 

@@ -1,6 +1,6 @@
 """The funds this tool knows, read from the table ``data/funds.csv`` shipped in the package.
 
-One row per fund: ticker, name, issuer (the module in :mod:`smallcap_screen.issuers` that
+One row per fund: ticker, name, issuer (the module in :mod:`smallcap_screen.sources.issuers` that
 downloads and parses its files), index, role (``small-cap``, ``mid-cap``, ``large-cap``; large-cap
 funds serve as benchmarks), the issuer's own id for the fund (iShares ``239710/ishares-russell-
 2000-etf``, WisdomTree ``equity/des``; empty where the ticker is enough) and space-separated index

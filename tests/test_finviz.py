@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from smallcap_screen.errors import DataError
-from smallcap_screen.sources.finviz import parse_finviz_csv
+from smallcap_screen.sources.fundamentals_file import parse_finviz_csv
 from smallcap_screen.sources.parsing import to_numbers
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,8 +13,8 @@ import pytest
 from smallcap_screen.errors import DataError
 from smallcap_screen.model import Holdings
 from smallcap_screen.sources.holdings_file import parse_holdings_bytes, read_holdings_file
-from smallcap_screen.issuers.ishares import parse as parse_ishares_csv
-from smallcap_screen.issuers.ssga import parse as parse_ssga_xlsx
+from smallcap_screen.sources.issuers.ishares import parse as parse_ishares_csv
+from smallcap_screen.sources.issuers.ssga import parse as parse_ssga_xlsx
 from smallcap_screen.sources.user_csv import parse_user_csv
 from smallcap_screen.sources.xray_js import parse_xray_js
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from smallcap_screen.errors import DataError
 from smallcap_screen.metrics import fund_valuation
 from smallcap_screen.model import FUNDAMENTAL_COLUMNS, Fundamentals, Holdings
-from smallcap_screen.issuers.ishares import parse as parse_ishares_csv
+from smallcap_screen.sources.issuers.ishares import parse as parse_ishares_csv
 from smallcap_screen.sources.user_csv import parse_user_csv
 from smallcap_screen.tickers import to_yahoo
 

@@ -9,7 +9,7 @@ import pytest
 
 from smallcap_screen.errors import DataError
 from smallcap_screen.reference import read_reference_fundamentals
-from smallcap_screen.sources.exports import export_date, parse_export
+from smallcap_screen.sources.fundamentals_file import parse_fundamentals_bytes, stated_date
 from smallcap_screen.store import Store
 from tests.helpers import assert_one_line_error, run
 
@@ -54,10 +54,10 @@ def test_plain_csv_columns_are_read_by_their_documented_names_and_aliases(tmp_pa
     aliased = b"Symbol,Name,Price,Earnings/Share,Market Cap\nAAPL,Apple,230.5,6.5,3.4e12\nBRK.B,Berkshire,480,40,\n"
 
     for content in (documented, aliased):
-        table = parse_export(content, as_of=None, source="mine.csv").table
+        table = parse_fundamentals_bytes(content, as_of=None, source="mine.csv").table
         assert table.loc["AAPL", ["price", "eps_trailing"]].tolist() == [230.5, 6.5]
         assert table.loc["BRK-B", "eps_trailing"] == 40
-    assert parse_export(documented, as_of=None).table.loc["AAPL", "eps_forward"] == 7.4
+    assert parse_fundamentals_bytes(documented, as_of=None).table.loc["AAPL", "eps_forward"] == 7.4
 
 
 def test_a_finviz_export_cut_inside_its_last_line_is_refused(tmp_path, finviz_lines, data_dir):
@@ -106,11 +106,11 @@ def test_an_export_stating_no_date_needs_as_of(tmp_path, raw_dir, data_dir):
 
 
 def test_the_date_comes_from_a_date_column_or_the_file_name_never_the_clock():
-    assert export_date(b"ticker,price,eps_trailing,date\nAAPL,1,1,2026-05-14\n", "mine.csv").isoformat() == "2026-05-14"
-    assert export_date(b"ticker,price\n", "export-20250819.csv").isoformat() == "2025-08-19"
-    assert export_date(b"ticker,price\n", "finviz.csv") is None
+    assert stated_date(b"ticker,price,eps_trailing,date\nAAPL,1,1,2026-05-14\n", "mine.csv").isoformat() == "2026-05-14"
+    assert stated_date(b"ticker,price\n", "export-20250819.csv").isoformat() == "2025-08-19"
+    assert stated_date(b"ticker,price\n", "finviz.csv") is None
 
 
-def test_parse_export_refuses_a_cut_quoted_field():
+def test_parse_fundamentals_bytes_refuses_a_cut_quoted_field():
     with pytest.raises(DataError, match="truncated"):
-        parse_export(b'"No.","Ticker","P/E","EPS (ttm)","Price"\n"1","AAPL","30","7.6","230\n', as_of=None)
+        parse_fundamentals_bytes(b'"No.","Ticker","P/E","EPS (ttm)","Price"\n"1","AAPL","30","7.6","230\n', as_of=None)

@@ -14,7 +14,7 @@ import shutil
 import pytest
 
 from smallcap_screen.errors import DataError, NetworkError, UnknownFundError
-from smallcap_screen.issuers import issuer_of, schwab, vanguard, wisdomtree
+from smallcap_screen.sources.issuers import issuer_of, schwab, vanguard, wisdomtree
 from smallcap_screen.registry import Fund, Registry, get_fund, registry
 from smallcap_screen.sources.download import download_holdings
 from smallcap_screen.sources.holdings_file import parse_holdings_bytes, read_holdings_file
@@ -260,7 +260,7 @@ import datetime as dt
 
 import pandas as pd
 
-from smallcap_screen.issuers.base import Downloaded, first_usable, latest_only
+from smallcap_screen.sources.issuers.base import Downloaded, first_usable, latest_only
 from smallcap_screen.sources.parsing import build_holdings, decode_text, set_aside_reason, to_numbers
 
 NAME = "acme.issuer"
@@ -310,7 +310,7 @@ def test_a_new_issuer_is_one_module_and_rows_in_the_fund_table(tmp_path, monkeyp
 
 
 #: Vanguard's web-site CSV. NO REAL SAMPLE EXISTS: the preamble and header are as described in
-#: public code (see smallcap_screen/issuers/vanguard.py); the rows are made up in that layout.
+#: public code (see smallcap_screen/sources/issuers/vanguard.py); the rows are made up in that layout.
 VANGUARD_SITE_CSV = b"""Holdings details
 
 Small-Cap ETF (VB)

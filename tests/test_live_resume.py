@@ -6,7 +6,7 @@ import pytest
 
 from smallcap_screen.cache import Cache
 from smallcap_screen.live import FetchReport, Progress, fetch_snapshot
-from smallcap_screen.issuers.ishares import parse as parse_ishares_csv
+from smallcap_screen.sources.issuers.ishares import parse as parse_ishares_csv
 from smallcap_screen.sources.pacing import RetryPolicy
 from tests.standins.yahoo import YahooStandIn, quotes_from_fundamentals, standin_session, use_private_yfinance_cache
 

@@ -26,7 +26,7 @@ import pytest
 from smallcap_screen.metrics.screens import Criteria
 from smallcap_screen.screener import explain, screen, sectors
 from smallcap_screen.snapshot import snapshot_of
-from smallcap_screen.sources.finviz import parse_finviz_csv
+from smallcap_screen.sources.fundamentals_file import parse_finviz_csv
 from smallcap_screen.sources.holdings_file import read_holdings_file
 
 FINVIZ = "fundamentals_finviz_2025-08-19.csv"

@@ -1,6 +1,6 @@
 """Download a fund's full holdings file from its issuer's public site, or take it from the cache.
 
-How each issuer's file is found and read lives in its module of :mod:`smallcap_screen.issuers`;
+How each issuer's file is found and read lives in its module of :mod:`smallcap_screen.sources.issuers`;
 this module adds what they share: the issuers' base URLs (a parameter, so tests can point them at a
 stand-in server), the cache, and parsing a cached body through the same issuer.
 """
@@ -32,7 +32,7 @@ def download_holdings_bytes(
     DataError (no known download, an unusable answer; HtmlAnswerError for web pages) or
     NetworkError (unreachable, HTTP errors that retries did not cure).
     """
-    from ..issuers import issuer_of
+    from .issuers import issuer_of
 
     issuer = issuer_of(fund)
     base_url = (base_urls or {}).get(issuer.NAME, issuer.HOME)
@@ -59,7 +59,7 @@ def download_holdings(
     A body is cached only after it parsed, so an empty or broken answer is asked for again next
     time. A cache write failure raises OutputError. Check :func:`freshness_notes` on the result.
     """
-    from ..issuers import issuer_of
+    from .issuers import issuer_of
 
     issuer = issuer_of(fund)
     cached = cache.get_holdings(fund.ticker, as_of) if cache is not None else None

@@ -34,24 +34,16 @@ MILLION = 1e6
 SUSPECT_FACTOR = 10
 
 
-def parse_finviz_csv(content: bytes, *, as_of: dt.date | None = None, source: str = "") -> Fundamentals:
-    """Parse a finviz screener export into per-stock fundamentals indexed by Yahoo ticker.
+def fundamentals_from_finviz(raw: pd.DataFrame, *, as_of: dt.date | None, source: str = "") -> Fundamentals:
+    """A finviz screener export, already read and checked (:func:`.fundamentals_file.read_fundamentals_table`),
+    as per-stock fundamentals indexed by Yahoo ticker.
 
     ``eps_trailing`` is Price / P/E where P/E is given (``EPS (ttm)`` is rounded to 2 decimals:
     BE shows 0.00 at a P/E of 9961.7), else ``EPS (ttm)`` (finviz leaves P/E blank for losses).
     ``eps_forward`` is Price / Forward P/E, a next-fiscal-year (FY2) figure; it is NaN where
     Forward P/E is blank, which means the estimate is <= 0 or missing. See the module docstring
-    for the flags. Raises DataError when required columns are missing, the body is unreadable or
-    cut off (see :func:`smallcap_screen.sources.exports.read_export`).
+    for the flags. Raises DataError when required columns are missing.
     """
-    from .exports import read_export
-
-    what = source or "finviz export"
-    return fundamentals_from_finviz(read_export(content, what), as_of=as_of, source=source)
-
-
-def fundamentals_from_finviz(raw: pd.DataFrame, *, as_of: dt.date | None, source: str = "") -> Fundamentals:
-    """:func:`parse_finviz_csv` on an export already read and checked (:func:`.exports.read_export`)."""
     what = source or "finviz export"
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:

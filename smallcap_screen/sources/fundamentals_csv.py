@@ -36,7 +36,7 @@ REQUIRED = ("ticker", "price", "eps_trailing")
 
 
 def fundamentals_from_table(table: pd.DataFrame, *, as_of: dt.date | None, source: str = "", what: str = "") -> Fundamentals:
-    """The export (already read and checked, :func:`.exports.read_export`) as fundamentals by Yahoo ticker.
+    """The export (already read and checked, :func:`.fundamentals_file.read_fundamentals_table`) as fundamentals by Yahoo ticker.
 
     A price <= 0 is set to NaN and flagged ``price_invalid``. Raises DataError naming the columns
     it needs when ticker, price or trailing EPS cannot be found.

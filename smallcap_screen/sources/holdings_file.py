@@ -1,7 +1,7 @@
 """Any holdings file or downloaded body → :class:`Holdings`, choosing the parser by content.
 
 The bytes decide, not the file name: each issuer of the fund table recognises its own files
-(:mod:`smallcap_screen.issuers`), an HTML page is an error, a ``window.ETF_HOLDINGS`` assignment is
+(:mod:`smallcap_screen.sources.issuers`), an HTML page is an error, a ``window.ETF_HOLDINGS`` assignment is
 a derived list, and anything else is read as a user portfolio CSV.
 """
 
@@ -17,7 +17,7 @@ from .parsing import decode_text, reject_unusable
 
 def parse_holdings_bytes(content: bytes, *, fund: str | None = None, source: str = "") -> Holdings:
     """Parse a holdings body of any supported format; ``fund`` overrides what the file says."""
-    from ..issuers import issuers
+    from .issuers import issuers
 
     content = bounded_text(content, source or "holdings file")
     reject_unusable(content, source or "holdings file")

@@ -2,7 +2,7 @@
 
 Only iShares and SSGA have real downloads among the samples (../shared/data/raw). For the others
 NO REAL SAMPLE EXISTS: these writers follow the formats as seen in public code and cited in each
-issuer's module (smallcap_screen/issuers/vanguard.py, wisdomtree.py, schwab.py), filled with the
+issuer's module (smallcap_screen/sources/issuers/vanguard.py, wisdomtree.py, schwab.py), filled with the
 holdings of a real derived list (IJR, VB) so that the stocks, names and weights are real. Every file
 written here is a stand-in, and its values beyond ticker, name, sector and weight are made up
 (market values and share counts are proportional to the weights).

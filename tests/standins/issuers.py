@@ -1,7 +1,7 @@
 """A stand-in for the issuers' download sites on 127.0.0.1: iShares, SSGA, Vanguard, WisdomTree and
 Schwab, serving sample files in each issuer's own format (see tests/standins/issuer_files.py).
 
-It answers at the issuers' real paths (see smallcap_screen/issuers/), so the production URL building
+It answers at the issuers' real paths (see smallcap_screen/sources/issuers/), so the production URL building
 is exercised; only the scheme and host differ. Vanguard's API is paged by ``start``/``count`` from
 one JSON file; WisdomTree's fund page names the class id its API is then asked for; Schwab's
 product page links the dated CSV export. Tests queue faults per route to make

@@ -32,9 +32,9 @@ import re
 
 import pandas as pd
 
-from ..errors import DataError, printable
-from ..model import Holdings
-from ..sources.parsing import build_holdings, decode_text, reject_unusable, set_aside_reason, to_numbers
+from ...errors import DataError, printable
+from ...model import Holdings
+from ..parsing import build_holdings, decode_text, reject_unusable, set_aside_reason, to_numbers
 from .base import Downloaded, latest_only
 
 NAME = "vanguard"

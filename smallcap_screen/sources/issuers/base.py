@@ -22,12 +22,12 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from ..errors import DataError, NetworkError
+from ...errors import DataError, NetworkError
 
 if TYPE_CHECKING:
-    from ..model import Holdings
-    from ..registry import Fund
-    from ..sources.http import HttpClient
+    from ...model import Holdings
+    from ...registry import Fund
+    from ..http import HttpClient
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def first_usable(client: "HttpClient", urls: list[str], *, expect: str, what: st
     An unreachable network (NetworkError) ends the attempt at once: the other addresses are on the
     same host. When every address fails, the one failure is raised as it is, several are summed up.
     """
-    from ..sources.http import HtmlAnswerError, HttpStatusError
+    from ..http import HtmlAnswerError, HttpStatusError
 
     failures: list[Exception] = []
     for url in urls:

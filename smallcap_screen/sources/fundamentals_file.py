@@ -1,15 +1,16 @@
-"""Per-stock fundamentals exports a user brings: telling them apart, checking they are whole.
+"""Any per-stock fundamentals file a user brings → :class:`Fundamentals`, choosing the reader by content.
 
 Two kinds are read: a finviz screener export (:mod:`.finviz`) and a plain CSV with documented
-columns (:mod:`.fundamentals_csv`). Both are first checked for the marks of a cut-off file, since
-a truncated export would otherwise price funds from a fraction of the market without a word:
+columns (:mod:`.fundamentals_csv`); those two modules turn a table into fundamentals, this one
+reads the file. Both are first checked for the marks of a cut-off file, since a truncated file
+would otherwise price funds from a fraction of the market without a word:
 
 - the file does not end with a line end (its last line was cut);
 - a line has fewer or more fields than the header, or ends inside a quoted field;
 - a numbered export (finviz's ``No.`` column) does not run 1, 2, ... N: rows are missing;
 - no data row at all.
 
-The export's date is taken from the file when it says so: a ``Date`` column with one value, or a
+The file's date is taken from the file when it says so: a ``Date`` column with one value, or a
 date in the file name (``finviz_2025-08-19.csv``, ``export-20250819.csv``); never from the file's
 modification time, which says when it was copied, not when the prices were.
 """
@@ -35,9 +36,9 @@ DATE_COLUMNS = ("date", "as_of", "as of")
 _NAME_DATE = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
 
 
-def read_export(content: bytes, what: str) -> pd.DataFrame:
-    """The export as a frame, after the checks for a cut-off file (DataError). The numbering check
-    is :func:`parse_export`'s: excerpts of an export (tests, the reference build) keep its numbers."""
+def read_fundamentals_table(content: bytes, what: str) -> pd.DataFrame:
+    """The file as a frame, after the checks for a cut-off file (DataError). The numbering check
+    is :func:`parse_fundamentals_bytes`'s: excerpts of an export (tests, the reference build) keep its numbers."""
     content = bounded_text(content, what)
     reject_unusable(content, what, expected="a fundamentals export")
     text = decode_text(content)
@@ -60,14 +61,14 @@ def read_export(content: bytes, what: str) -> pd.DataFrame:
     return table
 
 
-def parse_export(content: bytes, *, as_of: dt.date | None, source: str = "") -> Fundamentals:
+def parse_fundamentals_bytes(content: bytes, *, as_of: dt.date | None, source: str = "") -> Fundamentals:
     """A finviz export or a plain fundamentals CSV, told apart by their columns; DataError when
     the file is cut off, or has no row with a positive price and a trailing EPS."""
     from .finviz import fundamentals_from_finviz
     from .fundamentals_csv import fundamentals_from_table
 
     what = source or "fundamentals export"
-    table = read_export(content, what)
+    table = read_fundamentals_table(content, what)
     if NUMBER_COLUMN in table:
         numbers = pd.to_numeric(table[NUMBER_COLUMN], errors="coerce")
         if not numbers.equals(pd.Series(range(1, len(table) + 1), dtype=numbers.dtype)):
@@ -84,8 +85,19 @@ def parse_export(content: bytes, *, as_of: dt.date | None, source: str = "") -> 
     return fundamentals
 
 
-def export_date(content: bytes, file_name: str) -> dt.date | None:
-    """The date the export states: a one-valued ``Date`` column, else a date in the file name."""
+def parse_finviz_csv(content: bytes, *, as_of: dt.date | None = None, source: str = "") -> Fundamentals:
+    """Parse a finviz screener export into per-stock fundamentals indexed by Yahoo ticker: the
+    file read and checked by :func:`read_fundamentals_table`, then
+    :func:`.finviz.fundamentals_from_finviz` (whose docstring says how each figure is taken).
+    Raises DataError when required columns are missing, the body is unreadable or cut off."""
+    from .finviz import fundamentals_from_finviz
+
+    what = source or "finviz export"
+    return fundamentals_from_finviz(read_fundamentals_table(content, what), as_of=as_of, source=source)
+
+
+def stated_date(content: bytes, file_name: str) -> dt.date | None:
+    """The date the file states: a one-valued ``Date`` column, else a date in the file name."""
     head = decode_text(content[:65536]).splitlines()
     rows = list(csv.reader(head[:2])) if len(head) >= 2 else []
     if len(rows) == 2:

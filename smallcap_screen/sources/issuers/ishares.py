@@ -21,9 +21,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, printable
-from ..model import Holdings
-from ..sources.parsing import (
+from ...errors import DataError, printable
+from ...model import Holdings
+from ..parsing import (
     NO_TICKER,
     build_holdings,
     decode_text,

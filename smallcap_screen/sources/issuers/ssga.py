@@ -17,10 +17,10 @@ import re
 
 import pandas as pd
 
-from ..errors import DataError, printable
-from ..model import Holdings
-from ..sources.input_bounds import ZIP_MAGIC, bounded_rows, check_workbook
-from ..sources.parsing import build_holdings, fund_from_name, reject_unusable, set_aside_reason, to_numbers
+from ...errors import DataError, printable
+from ...model import Holdings
+from ..input_bounds import ZIP_MAGIC, bounded_rows, check_workbook
+from ..parsing import build_holdings, fund_from_name, reject_unusable, set_aside_reason, to_numbers
 from .base import Downloaded, first_usable, latest_only
 
 NAME = "ssga"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .base import Downloaded, Issuer, load_issuer
 
 if TYPE_CHECKING:
-    from ..registry import Fund, Registry
+    from ...registry import Fund, Registry
 
 
 def issuer_of(fund: "Fund") -> Issuer:
@@ -23,8 +23,8 @@ def issuer_of(fund: "Fund") -> Issuer:
 def issuers(registry: "Registry | None" = None) -> list[Issuer]:
     """Every issuer the fund table names, in table order; an issuer without a module is skipped
     here (it fails with a clear error when one of its funds is downloaded)."""
-    from ..errors import DataError
-    from ..registry import registry as shipped
+    from ...errors import DataError
+    from ...registry import registry as shipped
 
     found = []
     for name in dict.fromkeys(f.issuer for f in (registry or shipped()).funds.values()):
