@@ -1,0 +1,1 @@
+"""SEC EDGAR: fund identity, N-PORT holdings and the ticker map."""
