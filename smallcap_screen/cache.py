@@ -5,6 +5,9 @@ Layout under the cache folder (``SMALLCAP_SCREEN_CACHE_DIR``, else the platform'
 - ``holdings/{FUND}.bin`` (``{FUND}_{YYYYMMDD}.bin`` for a requested date): one JSON header line
   (url, fetch time, size, sha256) then the body exactly as downloaded. Written to a temporary file
   and moved into place with ``os.replace``, so a reader sees the old entry or the new one, never half.
+- ``sec/{host}_{path}.bin``: an SEC answer (ticker files, company facts, submissions), in the
+  holdings' format, keyed by its URL; the reader says how old it may be (company facts are
+  reused until stale, since a filing adds facts at most a few times a quarter).
 - ``quotes.sqlite3``: one row per symbol (record as JSON, fetch time), WAL mode. Each
   ``put_quotes`` call is one transaction, so a run that stops midway keeps the batches it finished
   and the next run asks only for the rest.
@@ -28,6 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
+from urllib.parse import urlsplit
 
 from .errors import OutputError
 from .output import write_atomically
@@ -35,7 +39,7 @@ from .output import write_atomically
 CACHE_DIR_VARIABLE = "SMALLCAP_SCREEN_CACHE_DIR"
 HOLDINGS_TTL = dt.timedelta(days=1)
 QUOTES_TTL = dt.timedelta(hours=6)
-KINDS = ("holdings", "quotes")
+KINDS = ("holdings", "quotes", "sec")
 WRITE_ADVICE = f"free some space or set {CACHE_DIR_VARIABLE} to another folder"
 
 _QUOTES_DB = "quotes.sqlite3"
@@ -122,6 +126,33 @@ class Cache:
 
     def put_holdings(self, fund: str, body: bytes, url: str, as_of: dt.date | None = None) -> None:
         """Store a download atomically; raise OutputError if it cannot be written."""
+        self._put_entry(self._holdings_path(fund, as_of), body, url)
+
+    # -- SEC answers ------------------------------------------------------------------------
+
+    @property
+    def _sec_dir(self) -> Path:
+        return self.root / "sec"
+
+    def _sec_path(self, url: str) -> Path:
+        parts = urlsplit(url)
+        name = re.sub(r"[^A-Za-z0-9.-]", "_", f"{parts.netloc}{parts.path}?{parts.query}".rstrip("?"))
+        return self._sec_dir / f"{name}.bin"
+
+    def get_sec(self, url: str, max_age: dt.timedelta) -> CachedBody | None:
+        """The stored answer for ``url`` if intact and at most ``max_age`` old, else None."""
+        if self.refresh:
+            return None
+        entry = _read_entry(self._sec_path(url))
+        if entry is None or entry.url != url or self._clock() - entry.fetched_at.timestamp() > max_age.total_seconds():
+            return None
+        return entry
+
+    def put_sec(self, url: str, body: bytes) -> None:
+        """Store an SEC answer atomically; raise OutputError if it cannot be written."""
+        self._put_entry(self._sec_path(url), body, url)
+
+    def _put_entry(self, path: Path, body: bytes, url: str) -> None:
         header = {
             "url": url,
             "fetched_at": self._clock(),
@@ -129,7 +160,6 @@ class Cache:
             "sha256": hashlib.sha256(body).hexdigest(),
         }
         data = json.dumps(header).encode() + b"\n" + body
-        path = self._holdings_path(fund, as_of)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -203,8 +233,6 @@ class Cache:
 
     def info(self) -> dict[str, Any]:
         """Where the cache is and what it holds: per kind the entries, bytes, oldest and newest fetch."""
-        holdings = list(self._holdings_dir.glob("*.bin")) if self._holdings_dir.is_dir() else []
-        fetched = [e.fetched_at for e in map(_read_entry, holdings) if e is not None]
         quotes: dict[str, Any] = {"entries": 0, "bytes": 0, "oldest": None, "newest": None}
         quotes["bytes"] = sum(_size(Path(f"{self._quotes_path}{suffix}")) for suffix in ("", *_SQLITE_SIDE_FILES))
         try:
@@ -216,13 +244,9 @@ class Cache:
             pass
         return {
             "location": str(self.root),
-            "holdings": {
-                "entries": len(holdings),
-                "bytes": sum(map(_size, holdings)),
-                "oldest": min(fetched, default=None),
-                "newest": max(fetched, default=None),
-            },
+            "holdings": _files_info(self._holdings_dir),
             "quotes": quotes,
+            "sec": _files_info(self._sec_dir),
         }
 
     def clear(self, kind: str | None = None) -> int:
@@ -231,11 +255,12 @@ class Cache:
             raise ValueError(f"unknown cache kind {kind!r}; expected one of {KINDS}")
         removed = 0
         try:
-            if kind in (None, "holdings") and self._holdings_dir.is_dir():
-                for path in self._holdings_dir.iterdir():
-                    if path.suffix == ".bin":
-                        removed += 1
-                    path.unlink()
+            for name, folder in (("holdings", self._holdings_dir), ("sec", self._sec_dir)):
+                if kind in (None, name) and folder.is_dir():
+                    for path in folder.iterdir():
+                        if path.suffix == ".bin":
+                            removed += 1
+                        path.unlink()
             if kind in (None, "quotes"):
                 removed += self.info()["quotes"]["entries"]
                 self.close()
@@ -267,7 +292,7 @@ def _unlink_sqlite(path: Path) -> None:
 
 
 def _read_entry(path: Path) -> CachedBody | None:
-    """A stored holdings body, or None if absent or damaged in any way."""
+    """A stored body (holdings or SEC answer), or None if absent or damaged in any way."""
     try:
         data = path.read_bytes()
         header_line, _, body = data.partition(b"\n")
@@ -278,6 +303,18 @@ def _read_entry(path: Path) -> CachedBody | None:
         return CachedBody(body=body, url=str(header["url"]), fetched_at=fetched_at)
     except (OSError, ValueError, TypeError, KeyError, OverflowError):
         return None
+
+
+def _files_info(folder: Path) -> dict[str, Any]:
+    """Entries, bytes, oldest and newest fetch of the ``.bin`` entries in ``folder``."""
+    paths = list(folder.glob("*.bin")) if folder.is_dir() else []
+    fetched = [e.fetched_at for e in map(_read_entry, paths) if e is not None]
+    return {
+        "entries": len(paths),
+        "bytes": sum(map(_size, paths)),
+        "oldest": min(fetched, default=None),
+        "newest": max(fetched, default=None),
+    }
 
 
 def _write_failure(path: Path, error: Exception) -> str:

@@ -7,6 +7,7 @@ The file is ``config.toml`` in the platform's user config folder, or the one nam
     benchmark = "SPY"
     negative = "exclude"                   # or "include"
     coverage_threshold = 0.9               # `compare` marks low coverage, `snapshot` exits 7, below it
+    sec_user_agent = "Jane Doe jane@example.com"   # who asks the SEC (its fair-access rule)
 
     [paths]
     data_dir = "~/smallcap"                # the store goes here unless db is given
@@ -53,6 +54,15 @@ def _policy(value: Any) -> str:
     return value
 
 
+def _user_agent(value: Any) -> str:
+    # The SEC's fair-access rule: "Sample Company Name AdminContact@samplecompany.com".
+    text = _text(value)
+    words = text.split()
+    if len(words) < 2 or not any("@" in word.strip("<>") for word in words):
+        raise ValueError('a name and an e-mail address, like "Jane Doe jane@example.com"')
+    return text
+
+
 def _fraction(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         raise ValueError("a number from 0 to 1")
@@ -88,6 +98,7 @@ KEYS: dict[str, Key] = {
         Key("benchmark", None, "SPY", _text, help="fund the discount is measured against"),
         Key("negative", None, "exclude", _policy, help="negative-earnings policy"),
         Key("coverage_threshold", None, COVERAGE_THRESHOLD, _fraction, help="`compare` marks a P/E low coverage and `snapshot` is partial (exit 7) below this coverage"),
+        Key("sec_user_agent", None, None, _user_agent, "SMALLCAP_SCREEN_SEC_USER_AGENT", "who asks the SEC for filings (\"Name email\"), sent as the User-Agent its fair-access rule requires"),
         Key("data_dir", "paths", None, _path, "SMALLCAP_SCREEN_DATA_DIR", "folder of the store (default: the user data folder)"),
         Key("db", "paths", None, _path, "SMALLCAP_SCREEN_DB", "the store's database file (default: snapshots.sqlite3 in data_dir)"),
         Key("cache_dir", "paths", None, _path, "SMALLCAP_SCREEN_CACHE_DIR", "download cache folder (default: the user cache folder)"),
@@ -156,7 +167,11 @@ def load_config(path: Path | str | None = None) -> Config:
     for key in KEYS.values():
         table = content.get(key.section, {}) if key.section else content
         if key.env and os.environ.get(key.env):
-            values[key.name], origins[key.name] = Path(os.environ[key.env]).expanduser(), f"environment {key.env}"
+            try:
+                values[key.name] = key.check(os.environ[key.env])
+            except ValueError as exc:
+                raise DataError(f"environment variable {key.env} must be {exc}") from None
+            origins[key.name] = f"environment {key.env}"
         elif key.name in table:
             try:
                 values[key.name] = key.check(table[key.name])

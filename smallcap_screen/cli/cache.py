@@ -11,7 +11,7 @@ from .emit import stderr
 from .options import CacheDirOption
 
 cache_app = typer.Typer(
-    help="Inspect or empty the download cache (holdings: 1 day, quotes: 6 hours).\n\n"
+    help="Inspect or empty the download cache (holdings: 1 day, quotes: 6 hours, SEC answers: as each use allows).\n\n"
     "Examples: smallcap-screen cache info; smallcap-screen cache clear quotes",
     no_args_is_help=True,
 )
@@ -24,12 +24,12 @@ def cache_info(cache_dir: CacheDirOption = None) -> None:
 
     Example: smallcap-screen cache info
     """
-    from ..cache import Cache
+    from ..cache import KINDS, Cache
 
     with Cache(cache_dir) as cache:
         info = cache.info()
     typer.echo(f"location: {info['location']}")
-    for kind in ("holdings", "quotes"):
+    for kind in KINDS:
         entry = info[kind]
         span = f", {entry['oldest']:%Y-%m-%d %H:%M} .. {entry['newest']:%Y-%m-%d %H:%M}" if entry["oldest"] else ""
         typer.echo(f"{kind}: {entry['entries']} entries, {entry['bytes'] / 1024:.0f} KiB{span}")
@@ -37,7 +37,7 @@ def cache_info(cache_dir: CacheDirOption = None) -> None:
 
 @cache_app.command("clear")
 def cache_clear(
-    kind: Annotated[Optional[str], typer.Argument(help="'holdings' or 'quotes'; both when left out.")] = None,
+    kind: Annotated[Optional[str], typer.Argument(help="'holdings', 'quotes' or 'sec'; all when left out.")] = None,
     cache_dir: CacheDirOption = None,
 ) -> None:
     """Delete cached downloads (snapshots in the store are kept).

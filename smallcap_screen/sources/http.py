@@ -38,6 +38,11 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: 5 could not resolve proxy, 6 could not resolve host, 7 could not connect (also: the proxy
 #: refused the CONNECT), 97 proxy handshake failed.
 UNREACHABLE_CURL_CODES = frozenset({5, 6, 7, 97})
+#: libcurl's "maximum file size exceeded": the answer is larger than the session's size cap
+#: (``new_session(max_bytes=...)``), told by Content-Length or found while receiving.
+TOO_LARGE_CURL_CODE = 63
+#: How much of an error answer's body an HttpStatusError keeps (for telling refusals apart).
+ERROR_BODY_KEPT = 4096
 
 #: Repeats of a request answered by a web page instead of data before the caller is told (and
 #: tries the other address): iShares' page comes and goes within seconds.
@@ -53,11 +58,16 @@ def ca_bundle() -> str | bool:
     return True
 
 
-def new_session():
-    """A browser-impersonating curl_cffi session honouring proxy and CA variables."""
+def new_session(*, max_bytes: int | None = None):
+    """A browser-impersonating curl_cffi session honouring proxy and CA variables.
+
+    ``max_bytes``: libcurl aborts any answer larger than this (a DataError from HttpClient.get).
+    """
+    from curl_cffi import CurlOpt
     from curl_cffi import requests as curl_requests
 
-    return curl_requests.Session(impersonate="chrome", verify=ca_bundle(), trust_env=True)
+    options = {CurlOpt.MAXFILESIZE_LARGE: max_bytes} if max_bytes is not None else None
+    return curl_requests.Session(impersonate="chrome", verify=ca_bundle(), trust_env=True, curl_options=options)
 
 
 class HtmlAnswerError(DataError):
@@ -67,9 +77,12 @@ class HtmlAnswerError(DataError):
 class HttpStatusError(NetworkError):
     """The server answered with an HTTP error status that retrying did not cure."""
 
-    def __init__(self, message: str, status: int) -> None:
+    def __init__(self, message: str, status: int, body: bytes = b"") -> None:
         super().__init__(message)
         self.status = status
+        #: The start of the answer's body (at most ERROR_BODY_KEPT bytes): SEC tells its two
+        #: kinds of 403 apart only there.
+        self.body = body
 
 
 @dataclass(frozen=True)
@@ -156,12 +169,16 @@ class HttpClient:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         expect: str | None = None,
+        paced_as: str | None = None,
     ) -> Fetched:
         """GET ``url``, retrying what is worth retrying.
 
         ``expect`` names the data format wanted (e.g. "CSV"); when given, an HTML answer is asked
         for again (after a pause: the issuers' web pages come and go) and, if it persists, raises
-        HtmlAnswerError. Raises NetworkError (HttpStatusError for a final HTTP status) otherwise.
+        HtmlAnswerError. ``paced_as`` names the budget the request draws on when it is not the
+        host's own (the SEC's 10 requests/s cover www.sec.gov and data.sec.gov together).
+        Raises NetworkError (HttpStatusError for a final HTTP status) otherwise, and DataError
+        for an answer over the session's size cap.
         """
         host = urlsplit(url).hostname or url
 
@@ -174,7 +191,7 @@ class HttpClient:
             return fetched
 
         try:
-            return self.pacer.call(host, attempt)
+            return self.pacer.call(paced_as or host, attempt)
         except GaveUp as failure:
             if isinstance(failure.last, _WebPage):
                 raise HtmlAnswerError(failure.last.reason) from None
@@ -195,6 +212,8 @@ class HttpClient:
                 "REQUESTS_CA_BUNDLE at its CA certificate"
             ) from None
         except curl_errors.RequestException as error:
+            if getattr(error, "code", None) == TOO_LARGE_CURL_CODE:
+                raise DataError(f"{host} sent more than this client accepts for {url}; is it the right address?") from None
             if is_unreachable(error):
                 raise Unreachable(
                     f"cannot reach {host} ({_curl_reason(error)}): check the network connection "
@@ -209,7 +228,7 @@ class HttpClient:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             raise Retry(f"HTTP {status}", retry_after=retry_after, throttled=status == 429)
         if status >= 400:
-            raise HttpStatusError(f"{host} answered HTTP {status} for {url}", status)
+            raise HttpStatusError(f"{host} answered HTTP {status} for {url}", status, response.content[:ERROR_BODY_KEPT])
         body = response.content
         expected = response.headers.get("Content-Length")
         # libcurl usually reports a short body itself; this catches the cases it lets through.
