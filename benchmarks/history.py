@@ -37,7 +37,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from smallcap_screen.comparison import take_snapshot  # noqa: E402
+from smallcap_screen.api.keep import take_snapshot  # noqa: E402
 from smallcap_screen.model import Fundamentals, Holdings  # noqa: E402
 from smallcap_screen.snapshot import Snapshot, bundled_snapshot  # noqa: E402
 from smallcap_screen.store import Store  # noqa: E402

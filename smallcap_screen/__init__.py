@@ -16,17 +16,20 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "compare": "comparison",
-    "breakdown": "comparison",
-    "history": "trends",
-    "holdings_history": "comparison",
-    "take_snapshot": "comparison",
-    "Comparison": "comparison",
-    "offline_snapshot": "comparison",
-    "screen": "screener",
-    "sectors": "screener",
-    "explain": "screener",
-    "Criteria": "screener",
+    "compare": "api.compare",
+    "Comparison": "api.compare",
+    "breakdown": "api.holdings",
+    "history": "api.history",
+    "holdings_history": "api.history",
+    "take_snapshot": "api.keep",
+    "import_export": "api.keep",
+    "snapshot_from_export": "api.keep",
+    "offline_snapshot": "api.data",
+    "load_funds": "api.data",
+    "screen": "api.screen",
+    "sectors": "api.screen",
+    "explain": "api.screen",
+    "Criteria": "api.screen",
     "fund_valuation": "metrics",
     "harmonic_pe": "metrics",
     "FundValuation": "metrics",
@@ -41,7 +44,6 @@ _EXPORTS = {
     "fund_catalog": "catalog",
     "read_holdings_file": "sources.holdings_file",
     "parse_finviz_csv": "sources.fundamentals_file",
-    "snapshot_from_export": "importing",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -11,7 +11,7 @@ from .live import FetchReport, Progress, fetch_snapshot
 
 
 class LiveFetch:
-    """A ``fetch`` for ``comparison.compare`` that shows progress and remembers what it did."""
+    """A ``fetch`` for ``api.compare.compare`` that shows progress and remembers what it did."""
 
     def __init__(self, cache: Cache | None, *, show: bool = True) -> None:
         self.cache = cache

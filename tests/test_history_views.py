@@ -9,13 +9,13 @@ import json
 import pytest
 from rich.console import Console
 
-from smallcap_screen.comparison import results_of
+from smallcap_screen.api.compare import results_of
 from smallcap_screen.config import load_config
 from smallcap_screen.errors import DataError
 from smallcap_screen.render.history import series_table, sparkline, trends_table
 from smallcap_screen.render.snapshots import snapshots_table
 from smallcap_screen.store import Store
-from smallcap_screen.trends import history
+from smallcap_screen.api.history import history
 from tests.helpers import dated, modules_after, run
 
 WIDTHS = (60, 80, 120, 200)

@@ -24,7 +24,7 @@ import statistics
 import pytest
 
 from smallcap_screen.metrics.screens import Criteria
-from smallcap_screen.screener import explain, screen, sectors
+from smallcap_screen.api.screen import explain, screen, sectors
 from smallcap_screen.snapshot import snapshot_of
 from smallcap_screen.sources.fundamentals_file import parse_finviz_csv
 from smallcap_screen.sources.holdings_file import read_holdings_file

@@ -14,7 +14,7 @@ from smallcap_screen.render import pe, signed_pct
 from smallcap_screen.render.explain import explain_table
 from smallcap_screen.render.screen import screen_table, weight
 from smallcap_screen.render.sectors import sectors_tables
-from smallcap_screen.screener import EXPLAIN_FIELDS, SECTOR_FIELDS, explain, screen, sectors
+from smallcap_screen.api.screen import EXPLAIN_FIELDS, SECTOR_FIELDS, explain, screen, sectors
 from smallcap_screen.snapshot import bundled_snapshot
 from tests.helpers import assert_one_line_error, run
 

@@ -72,7 +72,7 @@ def compare(
       smallcap-screen compare my_portfolio.csv IWM --offline
     """
     check_output(output, output_format)
-    from ..comparison import compare as run_compare
+    from ..api.compare import compare as run_compare
     from ..render import compare as render
 
     options = dict(negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, coverage_threshold=context.coverage_threshold(min_coverage))

@@ -59,7 +59,7 @@ def explain(
     """
     check_output(output, output_format)
     from ..render import explain as render
-    from ..screener import explain as run_explain
+    from ..api.screen import explain as run_explain
 
     result = on_chosen_data(
         lambda **data: run_explain(fund, benchmark=context.benchmark(benchmark), negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, **data),

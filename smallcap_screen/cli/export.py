@@ -49,8 +49,7 @@ def export(
     check_output(output, chosen)  # the format is chosen: .parquet is written here
     import pandas as pd
 
-    from ..comparison import holdings_history
-    from ..trends import history
+    from ..api.history import history, holdings_history
     from ..vocabulary import RECORD_FIELDS
     from ..output import csv_text, json_text
     from ..render.export import export_parquet

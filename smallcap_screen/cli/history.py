@@ -72,7 +72,7 @@ def history(
         if plot.suffix.lower() not in (".png", ".svg"):
             raise typer.BadParameter(f"{plot.name}: the chart is written as .png or .svg", param_hint="--plot")
     first, last = parse_date(since, "--since"), parse_date(until, "--until")
-    from ..trends import history as run_history
+    from ..api.history import history as run_history
     from ..vocabulary import RECORD_FIELDS
     from ..render import history as render
     from ..output import csv_text, json_text

@@ -56,7 +56,7 @@ def holdings(
       smallcap-screen holdings IJR -o ijr_holdings.csv
     """
     check_output(output, output_format)
-    from ..comparison import breakdown
+    from ..api.holdings import breakdown
     from ..render import holdings as render
 
     result = on_chosen_data(

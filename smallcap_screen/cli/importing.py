@@ -10,7 +10,7 @@ import typer
 from . import context
 from .app import app
 from .emit import stderr
-from .options import DataDirOption, DbOption
+from .options import DataDirOption, DbOption, parse_date
 
 
 @app.command("import")
@@ -38,18 +38,12 @@ def import_export(
 
       smallcap-screen import sp500.csv --as-of 2026-05-14
     """
-    import datetime as dt
+    from ..api.keep import import_export as run_import
 
-    from ..comparison import offline_snapshot
-    from ..importing import snapshot_from_export
-
-    try:
-        date = dt.date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise typer.BadParameter(f"{as_of!r} is not a date like 2025-08-19", param_hint="--as-of") from None
+    date = parse_date(as_of, "--as-of")
     with context.open_store(db, data_dir) as store:
-        imported = snapshot_from_export(export, holdings_files=holdings_files, base=offline_snapshot(store), as_of=date)
-        saved = store.save(imported.snapshot, origin="import")
+        run = run_import(export, store=store, holdings_files=holdings_files, as_of=date)
+    imported, saved = run.imported, run.saved
     funds = ", ".join(f"{f} {len(h.equities)} ({imported.coverage[f]:.0%} priced)" for f, h in imported.snapshot.holdings.items())
     for note in imported.notes:
         stderr(note)

@@ -101,7 +101,7 @@ def screen(
     check_output(output, output_format)
     from ..metrics.screens import Criteria
     from ..render import screen as render
-    from ..screener import screen as run_screen
+    from ..api.screen import screen as run_screen
 
     criteria = Criteria(
         max_pe=max_pe, min_pe=min_pe, max_fwd_pe=max_fwd_pe,

@@ -56,7 +56,7 @@ def sectors(
     """
     check_output(output, output_format)
     from ..render import sectors as render
-    from ..screener import sectors as run_sectors
+    from ..api.screen import sectors as run_sectors
 
     result = on_chosen_data(
         lambda **data: run_sectors(funds, benchmark=context.benchmark(benchmark), negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, **data),

@@ -61,7 +61,7 @@ def snapshot(
 
 def _run(names: list[str], benchmark: Optional[str], quiet: bool, refresh: bool, data_dir, db, cache_dir) -> tuple[str, ExitCode]:
     """Take the snapshot; say what happened; return the log line and the exit code."""
-    from ..comparison import take_snapshot
+    from ..api.keep import take_snapshot
     from ..progress import LiveFetch
 
     threshold = context.settings()["coverage_threshold"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..comparison import Comparison
+from ..api.compare import Comparison
 from ..vocabulary import RECORD_FIELDS
 from . import pct, pe, signed_pct
 from .layout import Column, Layout, fitted_table

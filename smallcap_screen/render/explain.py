@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..output import csv_text, json_text
-from ..screener import EXPLAIN_FIELDS, Explanation
+from ..api.screen import EXPLAIN_FIELDS, Explanation
 from . import data_line, pct, pe, signed_pct, weights_text
 from .layout import Column, Layout, fitted_table
 

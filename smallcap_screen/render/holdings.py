@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..comparison import Breakdown
+from ..api.holdings import Breakdown
 from ..output import csv_text, json_text
 from . import number, pe
 from .layout import Column, Layout, fitted_table

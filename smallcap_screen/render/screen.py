@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..output import csv_text, json_text
-from ..screener import ScreenResult
+from ..api.screen import ScreenResult
 from . import data_line, number, pe, signed_pct, weights_text
 from .layout import Column, Layout, fitted_table
 

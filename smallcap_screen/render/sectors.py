@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..output import csv_text, json_text
-from ..screener import ALL_SECTORS, SECTOR_FIELDS, SectorView
+from ..api.screen import ALL_SECTORS, SECTOR_FIELDS, SectorView
 from ..metrics.sectors import GapDecomposition
 from . import data_line, pct, pe, signed_pct, weights_text
 from .layout import Column, Layout, fitted_table

@@ -1,4 +1,4 @@
-"""The Python API behind ``screen``, ``sectors`` and ``explain``: the analyst's questions after
+"""``screen``, ``sectors`` and ``explain``: the analyst's questions after
 ``compare``: which stocks make a fund cheap, which sectors explain the gap, and which published
 convention a quoted P/E came from.
 
@@ -7,8 +7,7 @@ convention a quoted P/E came from.
 >>> sectors(["IWM", "IJR"], benchmark="SPY", data="offline").gap_records()                          # doctest: +SKIP
 >>> explain("IWM", benchmark="SPY", data="offline").records()                                        # doctest: +SKIP
 
-Data is chosen as for :func:`smallcap_screen.compare` (``data``, ``snapshot``, ``store``,
-``fetch``); options as there (``negative``, ``weighting``, ``forward``). Sectors an issuer leaves
+Data is chosen as :mod:`.data` says (``data``, ``snapshot``, ``store``, ``fetch``); options as there (``negative``, ``weighting``, ``forward``). Sectors an issuer leaves
 out (SSGA's SPY file has none) are taken from other funds' files in the same data naming the same
 stock (IVV's for the S&P 500).
 """
@@ -17,28 +16,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from .comparison import DataMode, FundData, load_funds
-from .output import record_value
-from .errors import DataError
-from .metrics import Forward, NegativePolicy, Weighting, join
-from .metrics.conventions import explain_rows, fund_figures
-from .metrics.screens import Criteria, stock_table
-from .metrics.screens import screen as apply_screen
-from .metrics.frame import UNKNOWN_SECTOR
-from .metrics.sectors import EFFECTS, GapDecomposition, decompose, sector_table, sectors_from_other_funds
+from ..errors import DataError
+from ..metrics import Forward, NegativePolicy, Weighting, join
+from ..metrics.conventions import explain_rows, fund_figures
+from ..metrics.frame import UNKNOWN_SECTOR
+from ..metrics.screens import Criteria, stock_table
+from ..metrics.screens import screen as apply_screen
+from ..metrics.sectors import EFFECTS, GapDecomposition, decompose, sector_table, sectors_from_other_funds
+from ..output import record_value
+from .data import DataMode, Fetch, FundData, load_funds
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .metrics.frame import Joined
-    from .registry import Fund
-    from .snapshot import Snapshot
-    from .store import Store
-    from .model import Holdings
-
-    Fetch = Callable[[list[Fund], list[Holdings]], Snapshot]
+    from ..metrics.frame import Joined
+    from ..snapshot import Snapshot
+    from ..store import Store
 
 
 @dataclass(frozen=True)
@@ -79,7 +74,7 @@ class ScreenResult:
     @property
     def fields(self) -> list[str]:
         """Stable CSV/JSON field names: README "screen" lists them."""
-        from .metrics.screens import STOCK_COLUMNS
+        from ..metrics.screens import STOCK_COLUMNS
 
         return [*STOCK_COLUMNS, *(f"weight_{f}" for f in self.funds), "weighting", "negative_policy", "forward_horizon", "as_of_prices", "data_source"]
 
@@ -102,7 +97,7 @@ def screen(
     data: DataMode = "auto",
     snapshot: "Snapshot | None" = None,
     store: "Store | None" = None,
-    fetch: "Fetch | None" = None,
+    fetch: Fetch | None = None,
 ) -> ScreenResult:
     """One row per stock held by any of ``funds``, kept by ``criteria`` (metrics.screens.Criteria),
     sorted by ``sort`` (weight, pe, fwd_pe, cap, pb, growth, price, ticker, name, sector;
@@ -196,7 +191,7 @@ def sectors(
     data: DataMode = "auto",
     snapshot: "Snapshot | None" = None,
     store: "Store | None" = None,
-    fetch: "Fetch | None" = None,
+    fetch: Fetch | None = None,
 ) -> SectorView:
     """Each fund's and the benchmark's figures by sector, and each fund's earnings-yield gap to
     the benchmark split into sector mix, within-sector valuation and interaction
@@ -256,7 +251,7 @@ def explain(
     data: DataMode = "auto",
     snapshot: "Snapshot | None" = None,
     store: "Store | None" = None,
-    fetch: "Fetch | None" = None,
+    fetch: Fetch | None = None,
 ) -> Explanation:
     """``fund`` under every common P/E convention, each naming who publishes it that way, beside
     the benchmark's figure and the discount under that convention. ``negative`` applies to the
@@ -272,8 +267,8 @@ def explain(
 
 def _joined(names, *, negative, weighting, forward, data, snapshot, store, fetch) -> tuple[list["Joined"], DataFacts]:
     """Each named fund joined to the chosen data's fundamentals, sectors filled across funds."""
-    notes: list[str] = []
-    snapshot, loaded = load_funds(list(names), data=data, snapshot=snapshot, store=store, fetch=fetch, notes=notes)
+    chosen, loaded = load_funds(list(names), data=data, snapshot=snapshot, store=store, fetch=fetch)
+    snapshot = chosen.snapshot
     _require(loaded, snapshot.label)
     others = [*snapshot.holdings.values(), *(f.holdings for f in loaded)]
     joined = [join(sectors_from_other_funds(f.holdings, others), snapshot.fundamentals, weighting=weighting, forward=forward) for f in loaded]
@@ -284,7 +279,7 @@ def _joined(names, *, negative, weighting, forward, data, snapshot, store, fetch
         weighting={j.fund: j.weighting for j in joined},
         forward_horizon=joined[0].forward_horizon,
         negative_policy=negative,
-        notes=notes,
+        notes=[*chosen.warnings, *chosen.notes],
     )
     return joined, facts
 

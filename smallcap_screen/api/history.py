@@ -1,4 +1,4 @@
-"""Each fund's stored figures over time: the Python API behind ``smallcap-screen history``.
+"""``history``: each fund's stored figures over time; ``holdings_history``: the stored inputs behind them.
 
 >>> from smallcap_screen import history
 >>> result = history(["IWM", "SPY"], since=datetime.date(2024, 1, 1))   # doctest: +SKIP
@@ -16,13 +16,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from .errors import DataError
-from .registry import get_fund, registry
-from .store import Store
-from .vocabulary import HISTORY_METRICS
+from ..errors import DataError
+from ..registry import get_fund, registry
+from ..store import Store
+from ..vocabulary import HISTORY_METRICS
 
 if TYPE_CHECKING:
-    from .metrics import Forward, NegativePolicy, Weighting
+    import pandas as pd
+
+    from ..metrics import Forward, NegativePolicy, Weighting
 
 #: The weighting and forward horizon of the figures the store keeps (the defaults of compare).
 STORED_OPTIONS = ("price-date", "fy2")
@@ -121,7 +123,7 @@ def history(
             continue
         found = entry.records
         if any(f not in found for f in held):
-            from .comparison import figures_on  # loads pandas: only when figures must be computed
+            from .compare import figures_on  # loads pandas: only when figures must be computed
 
             try:
                 snapshot = store.load(info.id)
@@ -137,4 +139,57 @@ def history(
     return History(records, wanted, bench, negative, damaged, recomputed)
 
 
-__all__ = ["History", "STORED_OPTIONS", "Trend", "history"]
+#: Columns of :func:`holdings_history` (``export --what holdings``), in order.
+HOLDINGS_HISTORY_COLUMNS = [
+    "data_date", "snapshot", "fund", "as_of_holdings", "as_of_prices",
+    "ticker", "issuer_ticker", "name", "sector", "weight", "market_value", "shares_held",
+    "price", "market_cap", "shares_outstanding", "eps_trailing", "eps_forward", "eps_fy1",
+    "book_per_share", "sales", "currency", "financial_currency", "flags",
+]
+
+
+@dataclass(frozen=True)
+class HoldingsHistory:
+    """Every stored holding of the funds asked for, with its price and earnings, by data date;
+    ``damaged`` names snapshots left out because they failed their checksum."""
+
+    table: "pd.DataFrame"
+    damaged: list[str] = field(default_factory=list)
+
+
+def holdings_history(
+    funds: Sequence[str] | None = None, *, store: Store, since: dt.date | None = None, until: dt.date | None = None
+) -> HoldingsHistory:
+    """The inputs behind :func:`history`: one row per snapshot, fund and holding (columns
+    HOLDINGS_HISTORY_COLUMNS), each snapshot verified as it is read."""
+    import pandas as pd
+
+    wanted = {f.upper() for f in funds} if funds else None
+    frames, damaged = [], []
+    for info in store.snapshots():
+        if (since and info.data_date < since) or (until and info.data_date > until):
+            continue
+        held = [f for f in info.fund_names if wanted is None or f in wanted]
+        if not held:
+            continue
+        try:
+            snapshot = store.load(info.id)
+        except DataError as exc:
+            damaged.append(str(exc))
+            continue
+        prices = snapshot.fundamentals.table.rename(columns={"shares": "shares_outstanding"})
+        prices = prices[~prices.index.duplicated()]
+        for fund in held:
+            holdings = snapshot.holdings[fund]
+            frame = holdings.equities.rename(columns={"shares": "shares_held"}).join(prices, on="ticker")
+            frame.insert(0, "data_date", info.data_date.isoformat())
+            frame.insert(1, "snapshot", info.id)
+            frame.insert(2, "fund", fund)
+            frame.insert(3, "as_of_holdings", holdings.as_of.isoformat() if holdings.as_of else None)
+            frame.insert(4, "as_of_prices", info.prices_as_of.isoformat() if info.prices_as_of else None)
+            frames.append(frame.reindex(columns=HOLDINGS_HISTORY_COLUMNS))
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=HOLDINGS_HISTORY_COLUMNS)
+    return HoldingsHistory(table, damaged)
+
+
+__all__ = ["HOLDINGS_HISTORY_COLUMNS", "History", "HoldingsHistory", "STORED_OPTIONS", "Trend", "history", "holdings_history"]

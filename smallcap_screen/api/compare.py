@@ -1,0 +1,177 @@
+"""``compare``: funds valued side by side against a benchmark.
+
+>>> from smallcap_screen import compare
+>>> result = compare(["IWM", "IJR", "SPY"], data="offline")
+>>> result.records()[0]["pe_trailing"]          # doctest: +SKIP
+
+Data is chosen as :mod:`.data` says (``data``, ``snapshot``, ``store``, ``fetch``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ..errors import UnknownFundError
+from ..metrics import COVERAGE_THRESHOLD, NEGATIVE_POLICIES, Forward, FundValuation, NegativePolicy, Weighting, fund_valuation, versus_benchmark
+from ..metrics.frame import horizon_label
+from ..model import Holdings
+from ..output import record_value
+from ..reference import LABEL as REFERENCE_LABEL
+from ..registry import get_fund, registry
+from ..snapshot import Snapshot, snapshot_of
+from ..store import Store
+from ..vocabulary import RECORD_FIELDS
+from .data import ChosenData, DataMode, Fetch, choose_data, file_label, resolve, unique
+
+
+@dataclass(frozen=True)
+class FundRow:
+    """One fund of a comparison: its valuation, or why there is none (``status`` "missing")."""
+
+    fund: str
+    name: str
+    index: str
+    valuation: FundValuation | None
+    status_reason: str = ""
+    #: The fund's own figures as Yahoo reports them (live data only), shown as a cross-check.
+    reported: dict = field(default_factory=dict)
+    holdings_source: str = ""
+
+    @property
+    def status(self) -> str:
+        return "ok" if self.valuation else "missing"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    rows: list[FundRow]
+    benchmark: str
+    negative_policy: str
+    data_source: str
+    forward_horizon: str
+    as_of_prices: dt.date | None
+    notes: list[str] = field(default_factory=list)
+    #: What a user must hear even with --quiet: the data is not (all) live.
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        """Live data was asked for and some fund's holdings are not live (or missing)."""
+        return any(row.holdings_source not in ("live", "file") for row in self.rows)
+
+    def records(self) -> list[dict]:
+        """One flat dict per fund with the fields of RECORD_FIELDS; dates as ISO text."""
+        out = []
+        for row in self.rows:
+            values = row.valuation.to_dict() if row.valuation else {}
+            values.update(
+                fund=row.fund, name=row.name, index=row.index, status=row.status, status_reason=row.status_reason,
+                holdings_source=row.holdings_source,
+                negative_policy=self.negative_policy, forward_horizon=self.forward_horizon,
+                as_of_prices=self.as_of_prices, data_source=self.data_source,
+                reported_pe_trailing=row.reported.get("trailing_pe"), reported_pe_forward=row.reported.get("forward_pe"),
+            )
+            if row.valuation:
+                values["benchmark"] = row.valuation.benchmark
+            record = {name: record_value(values.get(name)) for name in RECORD_FIELDS}
+            out.append(record)
+        return out
+
+
+def compare(
+    funds: Sequence[str],
+    *,
+    benchmark: str = "SPY",
+    negative: NegativePolicy = "exclude",
+    weighting: Weighting = "price-date",
+    forward: Forward = "fy2",
+    coverage_threshold: float = COVERAGE_THRESHOLD,
+    data: DataMode = "auto",
+    snapshot: Snapshot | None = None,
+    store: Store | None = None,
+    fetch: Fetch | None = None,
+) -> Comparison:
+    """Value ``funds`` (registry tickers or holdings-file paths) against ``benchmark`` (either too).
+
+    A fund named twice is shown once. ``snapshot`` pins the data (no fetching, no store); otherwise
+    ``data`` decides, see :mod:`.data`. ``store`` is read for offline data and fallbacks
+    and receives what was fetched live (with the figures); without one nothing is read or written
+    but the bundled snapshot. ``fetch`` replaces the live fetch (used by the CLI to attach
+    progress reporting). ``weighting`` ("price-date": shares x price on the price date where the
+    issuer gives share counts; "holdings-date": the issuer's weights), ``forward`` ("fy2" or
+    "fy1") and ``coverage_threshold`` (below it a P/E is marked low-coverage) are explained in README.
+
+    A fund whose download fails (HTTP error, web page, timeout) takes its newest stored holdings,
+    else the bundled ones, priced live; its row says so (``holdings_source``, ``status_reason``).
+    """
+    options = dict(negative=negative, weighting=weighting, forward=forward, coverage_threshold=coverage_threshold)
+    files, registered = resolve([*funds, benchmark])
+    if snapshot is not None:
+        chosen = ChosenData.pinned(snapshot)
+    else:
+        chosen = choose_data(unique(registered), files, data, store, fetch)
+    result = comparison_on(chosen, funds, files, benchmark, options)
+    if store is not None and chosen.live:
+        live = {f: h for f, h in chosen.snapshot.holdings.items() if chosen.sources.get(f, ("live",))[0] == "live"}
+        if live:
+            keep = snapshot_of(live, chosen.snapshot.fundamentals, chosen.snapshot.label, created=chosen.snapshot.created, reported=chosen.snapshot.reported)
+            store.save(keep, origin="live", results=results_of(keep, benchmark) if benchmark not in files else ())
+    return result
+
+
+def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Holdings], benchmark: str, options: dict) -> Comparison:
+    """The comparison on the data chosen; ``options`` are fund_valuation's (negative, weighting,
+    forward, coverage_threshold)."""
+    snapshot = chosen.snapshot
+    notes = list(chosen.notes)
+    bench_holdings = files[benchmark] if benchmark in files else snapshot.holdings.get(get_fund(benchmark).ticker)
+    bench_name = bench_holdings.fund if bench_holdings else get_fund(benchmark).ticker
+    bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, **options) if bench_holdings else None
+    if bench_value is None:
+        notes.append(f"benchmark {bench_name} is not in this snapshot: no discounts computed")
+    default_source = ("store", "") if snapshot.store_id is not None else ("bundled", "") if snapshot.label == REFERENCE_LABEL else ("live", "")
+    rows = []
+    for name in _unique_funds(funds, files):
+        if name in files:
+            holdings, source = files[name], ("file", "")
+            label, index = file_label(holdings, name)
+        else:
+            fund = get_fund(name)
+            holdings, label, index = snapshot.holdings.get(fund.ticker), fund.name, fund.index
+            source = chosen.sources.get(fund.ticker, default_source)
+        if holdings is None:
+            rows.append(FundRow(fund.ticker, label, index, None, source[1] or "not in this snapshot", holdings_source=source[0] if source[1] else ""))
+            continue
+        valuation = fund_valuation(holdings, snapshot.fundamentals, **options)
+        if bench_value is not None:
+            valuation = versus_benchmark(valuation, bench_value)
+        rows.append(FundRow(holdings.fund, label, index, valuation, source[1], snapshot.reported.get(holdings.fund, {}), source[0]))
+    forward_horizon = horizon_label(options.get("forward", "fy2"), snapshot.fundamentals)
+    return Comparison(rows, bench_name, options["negative"], snapshot.label, forward_horizon, snapshot.fundamentals.as_of, notes, list(chosen.warnings))
+
+
+def _unique_funds(funds: Sequence[str], files: dict[str, Holdings]) -> list[str]:
+    """The names once per fund: ``iwm`` and ``IWM`` (or an index alias of it) are one fund."""
+    seen: dict[str, str] = {}
+    for name in funds:
+        seen.setdefault(name if name in files else get_fund(name).ticker, name)
+    return list(seen.values())
+
+
+def figures_on(snapshot: Snapshot, funds: Sequence[str], benchmark: str, **options) -> list[dict]:
+    """The records of ``funds`` (registry tickers the snapshot holds) against ``benchmark`` on
+    ``snapshot`` alone: no fetch, no fallback. ``options`` as for :func:`compare`."""
+    return comparison_on(ChosenData.pinned(snapshot), funds, {}, benchmark, options).records()
+
+
+def results_of(snapshot: Snapshot, benchmark: str) -> list[dict]:
+    """The records of every fund of ``snapshot`` under each negative-earnings policy against
+    ``benchmark`` (weighting and horizon: history.STORED_OPTIONS): what the store keeps beside a
+    snapshot so that history need not recompute."""
+    funds = [f for f in snapshot.holdings if registry().knows(f)]
+    return [record for policy in NEGATIVE_POLICIES for record in figures_on(snapshot, funds, benchmark, negative=policy)]
+
+
+__all__ = ["Comparison", "FundRow", "RECORD_FIELDS", "UnknownFundError", "compare", "comparison_on", "figures_on", "results_of"]

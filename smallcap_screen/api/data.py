@@ -1,0 +1,208 @@
+"""Choosing the data a command computes on, and falling back when live data cannot be had.
+
+``data`` chooses where prices and holdings come from: ``"live"`` (issuer downloads and Yahoo, an
+error when the network is unreachable), ``"offline"`` (newest snapshot in the ``store`` passed, else
+the bundled reference snapshot) or ``"auto"`` (live, falling back to offline with a warning). Only a
+``store`` passed in is read or written: without one, nothing touches the disk but the bundled data.
+A fund whose download fails takes its newest stored holdings, else the bundled ones, priced live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Literal, Sequence
+
+import pandas as pd
+
+from ..errors import NetworkError
+from ..model import Fundamentals, Holdings
+from ..registry import Fund, get_fund, registry
+from ..snapshot import Snapshot, bundled_snapshot
+from ..store import Store
+from ..vocabulary import DATA_MODES
+
+DataMode = Literal["auto", "live", "offline"]
+#: Replaces the live fetch: (registry funds, holdings files) -> a snapshot of today's data.
+Fetch = Callable[[list[Fund], list[Holdings]], Snapshot]
+
+#: Where a fund's holdings came from (``holdings_source``): downloaded today (or from the download
+#: cache), the newest stored snapshot, the bundled reference snapshot, or the user's own file.
+HOLDINGS_SOURCES = ("live", "store", "bundled", "file")
+
+
+@dataclass(frozen=True)
+class ChosenData:
+    """The snapshot a command computes from, and for each fund where its holdings came from."""
+
+    snapshot: Snapshot
+    sources: dict[str, tuple[str, str]]  # fund -> (holdings_source, status_reason)
+    notes: list[str]
+    warnings: list[str]
+    #: Fetched live just now (its live funds may be kept in a store); False for stored or bundled data.
+    live: bool = False
+
+    @classmethod
+    def pinned(cls, snapshot: Snapshot) -> "ChosenData":
+        """Data the caller chose (a ``snapshot`` argument): nothing to say about it."""
+        return cls(snapshot, {}, [], [])
+
+
+@dataclass(frozen=True)
+class FundData:
+    """A fund as the user named it: ticker (or file name), name, index, and its holdings in the
+    chosen data (None when that data lacks the fund)."""
+
+    fund: str
+    name: str
+    index: str
+    holdings: Holdings | None
+
+
+def load_funds(
+    names: Sequence[str],
+    *,
+    data: DataMode = "auto",
+    snapshot: Snapshot | None = None,
+    store: Store | None = None,
+    fetch: Fetch | None = None,
+) -> tuple[ChosenData, list[FundData]]:
+    """The data for ``names`` (registry tickers or holdings-file paths), chosen as the module
+    docstring says (a failed download falls back fund by fund), and each named fund in it.
+    Nothing is written to ``store``."""
+    files, registered = resolve(names)
+    chosen = ChosenData.pinned(snapshot) if snapshot is not None else choose_data(unique(registered), files, data, store, fetch)
+    out = []
+    for name in names:
+        if name in files:
+            out.append(FundData(files[name].fund, *file_label(files[name], name), files[name]))
+        else:
+            fund = get_fund(name)
+            out.append(FundData(fund.ticker, fund.name, fund.index, chosen.snapshot.holdings.get(fund.ticker)))
+    return chosen, out
+
+
+def offline_snapshot(store: Store | None = None, *, skipped: list[str] | None = None) -> Snapshot:
+    """The newest intact snapshot in ``store``, else the bundled reference snapshot."""
+    latest = store.latest(skipped=skipped) if store is not None else None
+    return latest if latest is not None else bundled_snapshot()
+
+
+def choose_data(funds: list[Fund], files: dict[str, Holdings], data: DataMode, store: Store | None, fetch: Fetch | None) -> ChosenData:
+    """The data for registry ``funds`` (and the stocks of holdings ``files``) as ``data`` asks."""
+    if data not in DATA_MODES:
+        raise ValueError(f"data must be one of {', '.join(DATA_MODES)}, not {data!r}")
+    if data != "offline":
+        if fetch is None:
+            from ..live import fetch_snapshot as fetch
+        try:
+            fetched = fetch(funds, list(files.values()))
+        except NetworkError as exc:
+            if data == "live" and unreachable(exc):
+                raise
+            # Every issuer answering a bot wall, or Yahoo refusing: local data, and `--live` is partial.
+            return _offline(store, f"no live data ({exc}); ")
+        failed = [f for f in funds if f.ticker not in fetched.holdings]
+        if not failed:
+            return ChosenData(fetched, {}, [], [], live=True)
+        return _with_fallback_holdings(fetched, failed, store, fetch)
+    return _offline(store, "")
+
+
+def _offline(store: Store | None, why: str) -> ChosenData:
+    """The newest stored snapshot, else the bundled one. ``why`` says why live data is not used:
+    falling back from live data is a warning (shown even with --quiet); choosing offline is a note."""
+    skipped: list[str] = []  # damaged snapshots passed over: never silently
+    snapshot = offline_snapshot(store, skipped=skipped)
+    prices = snapshot.fundamentals.as_of.isoformat() if snapshot.fundamentals.as_of else "unknown date"
+    message = f"{why}using {snapshot.label} (prices as of {prices})"
+    if why:
+        return ChosenData(snapshot, {}, [], [*skipped, message])
+    return ChosenData(snapshot, {}, [message], skipped)
+
+
+def _with_fallback_holdings(fetched: Snapshot, failed: list[Fund], store: Store | None, fetch: Fetch) -> ChosenData:
+    """The live snapshot plus, for each fund whose download failed, its newest stored holdings (else
+    the bundled ones), with live prices for the stocks they add."""
+    holdings = dict(fetched.holdings)
+    sources: dict[str, tuple[str, str]] = {}
+    warnings: list[str] = []
+    skipped: list[str] = []
+    bundled = None
+    for fund in failed:
+        why = f"live download failed ({short_reason(fetched.failed.get(fund.ticker, 'no holdings'))})"
+        found = store.latest_holdings(fund.ticker, skipped=skipped) if store is not None else None
+        if found is not None:
+            chosen, info = found
+            where = ("store", f"{why}; holdings of {_day(chosen.as_of)} from stored snapshot {info.id}")
+        else:
+            bundled = bundled or bundled_snapshot()
+            chosen = bundled.holdings.get(fund.ticker)
+            where = ("bundled", f"{why}; holdings of {_day(chosen.as_of)} from the bundled snapshot") if chosen is not None else ("", f"{why}; no stored or bundled holdings")
+        if chosen is not None:
+            holdings[fund.ticker] = chosen
+        sources[fund.ticker] = where
+        warnings.append(f"{fund.ticker}: {where[1]}")
+    extra = [h for f, h in holdings.items() if f not in fetched.holdings]
+    fundamentals = fetched.fundamentals
+    missing = sorted({t for h in extra for t in h.tickers} - set(fundamentals.table.index))
+    if missing:
+        priced = fetch([], extra)  # quotes already fetched come from the cache
+        table = pd.concat([fundamentals.table, priced.fundamentals.table.loc[priced.fundamentals.table.index.difference(fundamentals.table.index)]])
+        fundamentals = Fundamentals(table, fundamentals.as_of, fundamentals.source, fundamentals.forward_horizon)
+    snapshot = Snapshot(holdings, fundamentals, fetched.created, fetched.label, fetched.reported, failed=fetched.failed)
+    return ChosenData(snapshot, sources, [], [*skipped, *warnings], live=True)
+
+
+def unreachable(error: Exception) -> bool:
+    """The network (or the proxy) cannot be reached at all, as opposed to a site refusing."""
+    from ..sources.pacing import Unreachable
+
+    return isinstance(error, Unreachable)
+
+
+def short_reason(message: str) -> str:
+    """"HTTP 404", "a web page instead of the file" or the message itself: why a download failed."""
+    import re
+
+    status = re.search(r"HTTP (\d{3})", message)
+    if status:
+        return f"HTTP {status.group(1)}"
+    if "web page" in message:
+        return "a web page instead of the file"
+    return message
+
+
+def _day(value: dt.date | None) -> str:
+    return value.isoformat() if value else "an unknown date"
+
+
+def resolve(funds: Sequence[str]) -> tuple[dict[str, Holdings], list[Fund]]:
+    """Split names into parsed holdings files and registry funds (UnknownFundError for neither)."""
+    files = {f: _read_file(f) for f in dict.fromkeys(funds) if _is_file(f)}
+    return files, [get_fund(f) for f in funds if f not in files]
+
+
+def _is_file(name: str) -> bool:
+    return not registry().knows(name) and (Path(name).suffix != "" or Path(name).exists())
+
+
+def file_label(holdings: Holdings, path: str) -> tuple[str, str]:
+    """Name and index of a holdings file's row: those of the fund its header names (an issuer's
+    IWM file is IWM), else the file name and "own holdings file"."""
+    fund = registry().funds.get(holdings.fund)
+    if fund is None:
+        return Path(path).name, "own holdings file"
+    return f"{fund.name} ({Path(path).name})", fund.index
+
+
+def _read_file(name: str) -> Holdings:
+    from ..sources.holdings_file import read_holdings_file
+
+    return read_holdings_file(name)
+
+
+def unique(funds: list[Fund]) -> list[Fund]:
+    """Each fund once, in the order first named."""
+    return list(dict.fromkeys(funds))

@@ -1,0 +1,172 @@
+"""What writes to the store: ``snapshot`` (today's live data and its figures) and ``import``
+(a snapshot priced by a fundamentals export the user already has).
+
+For anyone whose prices come from elsewhere than Yahoo: the export (a finviz screener export or a
+plain CSV of ``ticker, price, eps_trailing, ...``, see :mod:`..sources.fundamentals_file`) supplies price and
+earnings per stock, holdings come from the files given, else from the newest local snapshot (or
+the bundled one), and the result is kept in the store like any live snapshot.
+
+A partial universe (the S&P 500 alone, say) must not re-price funds it barely covers: a fund whose
+equity weight the export prices less than :data:`MIN_COVERAGE` of is left out of the new snapshot,
+with a note, and keeps the prices of the snapshots before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from ..errors import DataError, NetworkError, OutputError, UsageError
+from ..metrics import COVERAGE_THRESHOLD
+from ..registry import get_fund
+from ..snapshot import Snapshot, snapshot_of
+from ..store import Saved, Store
+from .compare import Comparison, comparison_on, results_of
+from .data import ChosenData, Fetch, offline_snapshot, short_reason, unique, unreachable
+
+#: Share of a fund's equity weight an import must price (price and trailing EPS) to re-price it.
+MIN_COVERAGE = 0.9
+
+
+@dataclass(frozen=True)
+class SnapshotRun:
+    """What :func:`take_snapshot` did: what was kept, and what keeps it from being complete."""
+
+    saved: Saved | None
+    comparison: Comparison | None
+    #: fund -> why its holdings could not be downloaded.
+    failed: dict[str, str]
+    #: fund -> trailing coverage, for funds under the coverage threshold.
+    low_coverage: dict[str, float]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Every fund live with coverage at or above the threshold (exit 0)."""
+        return self.saved is not None and not self.failed and not self.low_coverage
+
+
+def take_snapshot(
+    funds: Sequence[str],
+    *,
+    store: Store,
+    benchmark: str = "SPY",
+    coverage_threshold: float = COVERAGE_THRESHOLD,
+    fetch: Fetch | None = None,
+) -> SnapshotRun:
+    """Fetch ``funds`` (and the benchmark) live, compute their figures under every policy, and
+    keep both in ``store`` in one transaction; then compact the store if weeks of appending have
+    left it loose (:meth:`Store.tidy`). Never keeps fallback data: a fund whose download
+    failed is named in ``failed`` and left out. An unreachable network raises NetworkError and
+    keeps nothing; a run where nothing could be had otherwise (every issuer refusing, Yahoo
+    refusing) keeps nothing and says why in ``notes``."""
+    registered = [get_fund(f) for f in funds]
+    bench = get_fund(benchmark)
+    if fetch is None:
+        from ..live import fetch_snapshot as fetch
+    try:
+        fetched = fetch(unique([*registered, bench]), [])
+    except NetworkError as exc:
+        if unreachable(exc):
+            raise
+        return SnapshotRun(None, None, {}, {}, [f"nothing kept: {exc}"])
+    failed = {f.ticker: short_reason(fetched.failed.get(f.ticker, "no holdings")) for f in unique([*registered, bench]) if f.ticker not in fetched.holdings}
+    keep = snapshot_of(dict(fetched.holdings), fetched.fundamentals, fetched.label, created=fetched.created, reported=fetched.reported)
+    results = results_of(keep, bench.ticker)
+    saved = store.save(keep, origin="live", results=results)
+    notes = []
+    try:
+        store.tidy()
+    except OutputError as exc:  # the snapshot is kept; only the compaction waits for the next run
+        notes.append(f"the store was not compacted: {exc}")
+    asked = [f.ticker for f in unique([*registered, bench]) if f.ticker in keep.holdings]  # as asked, not as downloaded
+    comparison = comparison_on(ChosenData.pinned(keep), asked, {}, bench.ticker, dict(negative="exclude"))
+    low = {r.fund: r.valuation.coverage for r in comparison.rows if r.valuation and r.valuation.coverage < coverage_threshold}
+    return SnapshotRun(saved, comparison, failed, low, notes)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import made: the snapshot to keep, and what the user should hear about it."""
+
+    snapshot: Snapshot
+    coverage: dict[str, float]  # fund → share of its equity weight the export prices
+    left_out: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportRun:
+    """What :func:`import_export` did: the snapshot made from the export, and how the store kept it."""
+
+    imported: Imported
+    saved: Saved
+
+
+def import_export(
+    export: Path, *, store: Store, holdings_files: Sequence[Path] = (), as_of: dt.date | None = None
+) -> ImportRun:
+    """Keep in ``store`` a snapshot priced by ``export``, of the funds of ``holdings_files``
+    added to those of the newest snapshot in ``store`` (else the bundled one); see
+    :func:`snapshot_from_export` for what is refused."""
+    imported = snapshot_from_export(export, holdings_files=holdings_files, base=offline_snapshot(store), as_of=as_of)
+    return ImportRun(imported, store.save(imported.snapshot, origin="import"))
+
+
+def snapshot_from_export(
+    export: Path,
+    *,
+    holdings_files: Sequence[Path] = (),
+    base: Snapshot,
+    as_of: dt.date | None = None,
+    min_coverage: float = MIN_COVERAGE,
+) -> Imported:
+    """A snapshot of ``base``'s holdings (replaced or extended by ``holdings_files``) priced by the
+    export, keeping every stock of the export (so any file is priced by it later).
+
+    ``as_of`` is the prices' date; without it the date the export states is used, and an export
+    that states none is refused with UsageError (a file's modification time is not the prices'
+    date). Raises DataError for a cut-off or unusable export, and when it covers no fund well enough.
+    """
+    from ..metrics import fund_valuation
+    from ..sources.fundamentals_file import parse_fundamentals_bytes, stated_date
+    from ..sources.holdings_file import read_holdings_file
+    from ..sources.input_bounds import read_regular_file
+
+    export = Path(export)
+    content = read_regular_file(export, "fundamentals export")
+    as_of = as_of or stated_date(content, export.name)
+    fundamentals = parse_fundamentals_bytes(content, as_of=as_of, source=f"export {export.name}")
+    if as_of is None:
+        raise UsageError(f"{export.name} does not say which day its prices are from: pass it as --as-of YYYY-MM-DD")
+    holdings = dict(base.holdings)
+    given = set()
+    for path in holdings_files:
+        parsed = read_holdings_file(path)
+        holdings[parsed.fund] = parsed
+        given.add(parsed.fund)
+    coverage = {fund: fund_valuation(h, fundamentals, negative="include").coverage for fund, h in holdings.items()}
+    left_out = [f for f, c in coverage.items() if c < min_coverage and f not in given]
+    notes = []
+    if left_out:
+        shares = ", ".join(f"{f} {coverage[f]:.0%}" for f in left_out)
+        notes.append(
+            f"left out {', '.join(left_out)}: {export.name} prices too little of them ({shares}, under {min_coverage:.0%}); "
+            "they keep the prices of earlier snapshots"
+        )
+    kept = {f: h for f, h in holdings.items() if f not in left_out}
+    if not kept:
+        raise DataError(
+            f"{export.name} prices none of the funds well enough (best: {max(coverage.values(), default=0):.0%} of a fund); "
+            "pass --holdings files of funds it covers"
+        )
+    low = [f for f in given if coverage[f] < min_coverage]
+    if low:
+        notes.append(f"{', '.join(low)} kept as asked, though {export.name} prices only " + ", ".join(f"{coverage[f]:.0%}" for f in low))
+    snapshot = Snapshot(kept, fundamentals, dt.datetime.now(dt.timezone.utc), f"import of {export.name}")
+    return Imported(snapshot, coverage, left_out, notes)
+
+
+__all__ = ["ImportRun", "Imported", "MIN_COVERAGE", "SnapshotRun", "import_export", "snapshot_from_export", "take_snapshot"]
