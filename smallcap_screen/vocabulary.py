@@ -55,6 +55,6 @@ RECORD_FIELDS = [
     "loss_weight", "loss_count_share", "median_pe", "weighted_median_pe",
     "earnings_growth", "earnings_growth_basis", "price_to_book", "top10_weight",
     "set_aside_weight", "flagged_holdings", "flagged_weight", "reported_pe_trailing", "reported_pe_forward",
-    "negative_policy", "forward_horizon", "forward_losses", "weighting",
+    "negative_policy", "forward_horizon", "forward_losses", "weighting", "corporate_actions",
     "as_of_holdings", "as_of_prices", "data_source",
 ]

@@ -32,7 +32,8 @@ def test_compare_json_has_one_object_per_fund_with_stable_fields(data_dir):
         assert 5 < record["pe_trailing"] < 60
         assert record["negative_policy"] == "exclude"
     assert spy["discount_trailing"] == pytest.approx(0.0)
-    assert iwm["discount_trailing"] == pytest.approx(1 - iwm["pe_trailing"] / spy["pe_trailing"])
+    # P/Es are written to 4 decimals (a relative error up to 3e-6 each), the discount to 8
+    assert iwm["discount_trailing"] == pytest.approx(1 - iwm["pe_trailing"] / spy["pe_trailing"], abs=1e-5)
     assert iwm["as_of_holdings"] == "2025-11-05" and iwm["as_of_prices"] == "2025-08-19"
     assert "bundled reference snapshot" in result.stderr
 
@@ -217,7 +218,7 @@ def test_history_reads_every_stored_snapshot_by_data_date(tmp_path):
     assert [(r["data_date"], r["fund"]) for r in rows] == [
         ("2025-11-13", "IWM"), ("2025-11-13", "SPY"), ("2025-11-20", "IWM"), ("2025-11-20", "SPY"),
     ]
-    assert rows[0]["discount_trailing"] == pytest.approx(1 - rows[0]["pe_trailing"] / rows[1]["pe_trailing"])
+    assert rows[0]["discount_trailing"] == pytest.approx(1 - rows[0]["pe_trailing"] / rows[1]["pe_trailing"], abs=1e-5)  # P/Es written to 4 decimals
 
 
 def test_history_without_snapshots_says_how_to_get_them(data_dir):

@@ -6,7 +6,11 @@ none of the package's parsers, and follows README "Methodology" step by step:
 - equity lines with a ticker, on an exchange ("NO MARKET" lines are CVRs and delisted names);
 - weights on the price date: shares held x finviz price, over the total; a holding finviz cannot
   price keeps its file weight scaled by how much the priced ones moved (IJR's derived list has
-  no share counts: its own weights);
+  no share counts: its own weights); before that, a holding whose value share over its file
+  weight is beyond 2x of the fund's median is put on the price date's share basis (README,
+  "Splits between the two dates"): a split where that ratio and its ownership (shares held over
+  finviz's Shares Outstanding, over the median) both fit one ratio, else its file weight unless
+  its ownership is within 1.5x of the median (a price move);
 - trailing EPS = Price / P/E where finviz gives a P/E, else EPS (ttm); forward yield = 1 / Forward P/E;
 - a holding enters only with 1 <= P/E (E/P at most 1) and a loss of at most ten times its price,
   and not when finviz's row is suspect (market cap off price x shares by 10x; P/E <= 0 given).
@@ -56,6 +60,7 @@ def finviz_stocks(raw_dir) -> dict[str, dict]:
             book = number(row["Book/sh"])
             stocks[row["Ticker"]] = {
                 "price": price,
+                "outstanding": shares,
                 "yield": y if y is not None and -10 <= y <= 1 and not split else None,
                 "fwd_yield": 1 / fpe if fpe and fpe >= 1 else None,
                 "pb": price / book if book and book > 0 else None,
@@ -132,6 +137,11 @@ def by_hand_fund(raw_dir, fund: str, stocks: dict, *, sectors_from: dict | None 
         stock = stocks.get(h["ticker"])
         if h["shares"] and stock:
             values[h["ticker"]] = h["shares"] * stock["price"]
+    for ticker, basis in share_basis_by_hand(holdings, values, stocks).items():
+        if basis is None:
+            del values[ticker]
+        else:
+            values[ticker] /= basis
     scale = sum(values.values()) / sum(h["held"] for h in holdings if h["ticker"] in values) if values else 1.0
     total = sum(values.get(h["ticker"], h["held"] * scale) for h in holdings)
     for h in holdings:
@@ -140,6 +150,38 @@ def by_hand_fund(raw_dir, fund: str, stocks: dict, *, sectors_from: dict | None 
         sector = (h["sector"] or (sectors_from or {}).get(h["ticker"], "")).strip()
         h["sector"] = {"Communication": "Communication Services", "-": "", "": "Unknown"}.get(sector, sector)
     return holdings
+
+
+SPLITS = [2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 100, 150, 200, 250]
+
+
+def share_basis_by_hand(holdings: list[dict], values: dict[str, float], stocks: dict) -> dict[str, float | None]:
+    """Ticker -> split ratio (holdings-date shares per price-date share) of the holdings the
+    README's rule puts on the price date's basis, None for those taking their file weight."""
+    import math
+
+    held = {h["ticker"]: h["held"] for h in holdings if h["ticker"] in values}
+    if len(values) < 2:
+        return {}
+    total_value, total_held = sum(values.values()), sum(held.values())
+    ratio = {t: (v / total_value) / (held[t] / total_held) for t, v in values.items()}
+    median_ratio = statistics.median(ratio.values())
+    owned = {t: h["shares"] / stocks[t]["outstanding"] for h in holdings for t in [h["ticker"]] if t in values and stocks[t]["outstanding"]}
+    median_owned = statistics.median(owned.values())
+    out: dict[str, float | None] = {}
+    for t, r in ratio.items():
+        q = r / median_ratio
+        if 1 / 2 <= q <= 2:
+            continue
+        m = owned[t] / median_owned if t in owned else None
+        price = stocks[t]["price"]  # the holdings (November) are later than the prices (August)
+        fits = [k for k in SPLITS + [1 / k for k in SPLITS] if m and abs(math.log(q / k)) <= math.log(1.5) and abs(math.log(m / k)) <= math.log(1.25)]
+        fits = [k for k in fits if (price >= 20 if k > 1 else price < 10)]
+        if fits:
+            out[t] = min(fits, key=lambda k: abs(math.log(m / k)))
+        elif not (m and abs(math.log(m)) <= math.log(1.5)):
+            out[t] = None
+    return out
 
 
 def usable(holdings: list[dict], key: str = "yield") -> list[tuple[float, float]]:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..model import Fundamentals, Holdings
 from ..vocabulary import FORWARDS
-from .weighting import Weighting, check_weighting, price_date_weights
+from .weighting import Weighting, check_weighting, price_date_weighting
 
 #: Earnings yields outside this band are taken for data errors and the holding is left out of that
 #: horizon rather than trusted. Distressed small caps do lose more than their share price in a
@@ -72,6 +72,7 @@ def join(
 
     Columns: ticker, name, sector (one spelling, "Unknown" when the issuer gives none), weight
     (the chosen weighting), weight_holdings_date, weight_price_date (NaN without share counts),
+    corporate_action (what put the holding on the price date's share basis, "" mostly),
     known (has a fundamentals row), flagged, flags, price, market_cap, eps_trailing, eps_fy1,
     eps_fy2, eps_forward (the chosen horizon), yield_trailing, yield_fy1, yield_fy2,
     yield_forward, book_yield.
@@ -104,7 +105,10 @@ def join(
 
     holdings_date = equities["weight"].to_numpy(dtype="float64")
     shares = pd.to_numeric(equities["shares"], errors="coerce").to_numpy(dtype="float64")
-    priced = price_date_weights(holdings_date, shares, price)
+    later = None
+    if holdings.as_of and fundamentals.as_of and holdings.as_of != fundamentals.as_of:
+        later = holdings.as_of > fundamentals.as_of
+    priced, basis = price_date_weighting(holdings_date, shares, price, column("shares"), holdings_later=later)
     used = "price-date" if weighting == "price-date" and priced is not None else "holdings-date"
     chosen = f"_{forward}"
     frame = pd.DataFrame(
@@ -115,6 +119,7 @@ def join(
             "weight": priced if used == "price-date" else holdings_date,
             "weight_holdings_date": holdings_date,
             "weight_price_date": priced if priced is not None else np.full(len(at), np.nan),
+            "corporate_action": basis.actions,
             "known": known,
             "flagged": flags != "",
             "flags": flags,

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..model import Fundamentals, Holdings
 from ..vocabulary import COVERAGE_THRESHOLD, NEGATIVE_POLICIES
+from .corporate_actions import named_actions
 from .frame import Forward, Joined, join
 from .weighting import Weighting
 
@@ -74,6 +75,7 @@ class FundValuation:
     forward_horizon: str
     forward_losses: str
     weighting: str
+    corporate_actions: str
     as_of_holdings: dt.date | None
     as_of_prices: dt.date | None
     benchmark: str | None = None
@@ -227,6 +229,7 @@ def valuation_of(
         forward_horizon=joined.forward_horizon,
         forward_losses=forward_losses(negative, joined.forward_losses_reported),
         weighting=joined.weighting,
+        corporate_actions=named_actions(frame["ticker"], frame["corporate_action"]) if joined.weighting == "price-date" else "",
         as_of_holdings=holdings.as_of,
         as_of_prices=as_of_prices,
     )

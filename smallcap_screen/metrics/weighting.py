@@ -5,6 +5,8 @@ another date (the bundled snapshot: holdings of November, prices of August). Mix
 describes neither date. ``price-date`` weights value the portfolio the issuer reported (its share
 counts) at the prices the earnings yields use: ``w_i = s_i * P_i / sum(s_j * P_j)``. That needs share
 counts (iShares ``Quantity``, SSGA ``Shares Held``); lists without them keep ``holdings-date``.
+A split between the two dates puts share counts and prices on different bases: corporate_actions.py
+finds such holdings and puts them on one basis first.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Literal
 import numpy as np
 
 from ..vocabulary import WEIGHTINGS
+from .corporate_actions import ShareBasis, share_basis
 
 Weighting = Literal["price-date", "holdings-date"]
 
@@ -34,6 +37,15 @@ def price_date_weights(weights: np.ndarray, shares: np.ndarray, prices: np.ndarr
     scale = value[valued].sum() / w[valued].sum()
     value = np.where(valued, value, np.where(np.isfinite(w) & (w > 0), w, 0.0) * scale)
     return value / value.sum()
+
+
+def price_date_weighting(
+    weights: np.ndarray, shares: np.ndarray, prices: np.ndarray, outstanding: np.ndarray, *, holdings_later: bool | None
+) -> tuple[np.ndarray | None, ShareBasis]:
+    """:func:`price_date_weights` of the shares put on the price date's basis first (splits
+    between the dates undone, see corporate_actions.py), and that basis."""
+    basis = share_basis(weights, shares, prices, outstanding, holdings_later=holdings_later)
+    return price_date_weights(weights, basis.shares, prices), basis
 
 
 def check_weighting(weighting: str) -> None:

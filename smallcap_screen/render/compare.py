@@ -77,6 +77,12 @@ def caption(comparison: Comparison) -> str:
         "Weights: " + ", ".join(f"{r['fund']} {r['weighting']}" for r in records if r["status"] == "ok")
         + " (price-date = shares held x price on the price date; holdings-date = the issuer's weights).",
     ]
+    actions = [f"{r['fund']} {r['corporate_actions']}" for r in records if r["status"] == "ok" and r["corporate_actions"]]
+    if actions:
+        lines.append(
+            "Put on the price date's share basis (a split between the price and holdings dates, else the issuer's weight): "
+            + "; ".join(actions) + "."
+        )
     low = [
         f"{r['fund']} {what} {pct(r[field])}"
         for r in records if r["status"] == "ok"
