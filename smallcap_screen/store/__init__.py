@@ -5,6 +5,7 @@ folder-per-snapshot layout of earlier versions.
 """
 
 from .database import (
+    BackfillEntry,
     DB_VARIABLE,
     DATA_DIR_VARIABLE,
     FundEntry,
@@ -19,6 +20,6 @@ from .database import (
 from .schema import SCHEMA_VERSION
 
 __all__ = [
-    "DB_VARIABLE", "DATA_DIR_VARIABLE", "FundEntry", "SCHEMA_VERSION", "Saved", "SnapshotInfo", "Store",
+    "BackfillEntry", "DB_VARIABLE", "DATA_DIR_VARIABLE", "FundEntry", "SCHEMA_VERSION", "Saved", "SnapshotInfo", "Store",
     "StoreBusyError", "StoredResults", "default_data_dir", "default_db_path",
 ]

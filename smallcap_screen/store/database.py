@@ -134,6 +134,25 @@ class Saved:
 
 
 @dataclass(frozen=True)
+class BackfillEntry:
+    """What `backfill` did for one fund and period (table ``backfill``): ``status`` "kept" (the
+    fund is in the snapshot saved with it, its file of ``data_date``) or "gap" (no file on
+    ``period_date`` nor the days before it that were tried; ``reason`` says which)."""
+
+    fund: str
+    period_date: dt.date
+    status: str
+    method: str
+    data_date: dt.date | None = None
+    #: Share of the fund's equity weight matched to an SEC company (the rest has no EPS).
+    coverage: float | None = None
+    #: The largest holdings left unmatched, "TICKER 0.12%; ...".
+    unmatched: str = ""
+    reason: str = ""
+    snapshot_id: int | None = None
+
+
+@dataclass(frozen=True)
 class StoredResults:
     """The fund-level records stored for one snapshot under one policy and benchmark."""
 
@@ -261,13 +280,15 @@ class Store:
         origin: str = "live",
         results: Sequence[dict] = (),
         replace_same_day: bool = True,
+        backfill: Sequence[BackfillEntry] = (),
     ) -> Saved:
         """Keep ``snapshot`` and the fund-level ``results`` computed from it, in one transaction.
 
         ``results`` are records of ``Comparison.records()`` (keyed by fund, negative_policy and
         benchmark). Identical inputs already stored are not stored again (status "unchanged";
         the results are still added). With ``replace_same_day`` the funds of this snapshot are
-        removed from other snapshots of the same data date first.
+        removed from other snapshots of the same data date first. ``backfill`` entries (status
+        "kept") are recorded in the same transaction, pointing at the snapshot.
         """
         if not snapshot.holdings:
             raise DataError("nothing to keep: the snapshot holds no fund")
@@ -276,12 +297,40 @@ class Store:
             found = db.execute("SELECT id FROM snapshot WHERE content_hash = ?", (prepared.content_hash,)).fetchone()
             if found:
                 self._put_results(db, found[0], results)
+                self._put_backfill(db, found[0], backfill)
                 return Saved(found[0], "unchanged")
             replaced = self._replace_same_day(db, prepared) if replace_same_day else []
             snapshot_id = self._insert(db, prepared)
             self._put_results(db, snapshot_id, results)
+            self._put_backfill(db, snapshot_id, backfill)
             self._drop_orphans(db)
         return Saved(snapshot_id, "added", replaced)
+
+    def record_gaps(self, entries: Sequence[BackfillEntry]) -> None:
+        """Record periods `backfill` found no file for (status "gap"), so a re-run skips them."""
+        if entries:
+            with self._transaction() as db:
+                self._put_backfill(db, None, entries)
+
+    def backfill_entries(self) -> list[BackfillEntry]:
+        """Every period `backfill` kept or found a gap for, by fund and period."""
+        return [
+            BackfillEntry(fund, _date(period), status, method, _date(day), coverage, unmatched, reason, snapshot_id)
+            for fund, period, status, method, day, coverage, unmatched, reason, snapshot_id in self._read(
+                "SELECT fund, period_date, status, method, data_date, coverage, unmatched, reason, snapshot_id"
+                " FROM backfill ORDER BY fund, period_date"
+            )
+        ]
+
+    def live_dates(self) -> dict[str, set[dt.date]]:
+        """Per fund the data dates of the snapshots not made by `backfill` that hold it (live,
+        imported): a backfill never writes over them."""
+        held: dict[str, set[dt.date]] = {}
+        for fund, day in self._read(
+            "SELECT f.fund, s.data_date FROM snapshot s JOIN snapshot_fund f ON f.snapshot_id = s.id WHERE s.origin != 'backfill'"
+        ):
+            held.setdefault(fund, set()).add(_date(day))
+        return held
 
     def put_results(self, snapshot_id: int, results: Sequence[dict]) -> None:
         """Add (or replace) computed records for a stored snapshot."""
@@ -444,6 +493,17 @@ class Store:
             f"INSERT OR REPLACE INTO result (snapshot_id, fund, negative_policy, benchmark, {', '.join(RESULT_COLUMNS)}, record, checksum)"
             f" VALUES ({_marks(range(6 + len(RESULT_COLUMNS)))})",
             rows,
+        )
+
+    def _put_backfill(self, db: sqlite3.Connection, snapshot_id: int | None, entries: Sequence[BackfillEntry]) -> None:
+        recorded = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        db.executemany(
+            "INSERT OR REPLACE INTO backfill (fund, period_date, status, data_date, snapshot_id, coverage, unmatched, method, reason, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (e.fund, e.period_date.isoformat(), e.status, _iso(e.data_date), snapshot_id, e.coverage, e.unmatched, e.method, e.reason, recorded)
+                for e in entries
+            ],
         )
 
     def _replace_same_day(self, db: sqlite3.Connection, p: "_Prepared") -> list[int]:

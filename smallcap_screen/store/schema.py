@@ -26,6 +26,11 @@ The tables, for SQL, pandas, sqlite-utils and Datasette users (README, "The stor
   benchmark: the key figures as columns, the full record (README, "Output formats") as JSON.
 - Views ``fundamentals``, ``fund_holdings`` and ``fund_history`` join these back into the shapes
   the tool works with.
+- ``backfill``: what `backfill` did for each fund and period: the snapshot it kept (``origin``
+  "backfill"), or the gap it found (no issuer file on that day nor the few before it), with the
+  file's own date, the share of the fund matched to SEC companies, the largest holdings left out,
+  and the method. A re-run skips every period listed here. ``fund_history`` says each
+  figure's ``origin``.
 """
 
 from __future__ import annotations
@@ -161,6 +166,29 @@ MIGRATIONS: list[str] = [
 
     CREATE VIEW fund_history AS
         SELECT s.data_date, s.id AS snapshot_id, r.fund, r.negative_policy, r.benchmark, r.pe_trailing,
+               r.pe_forward, r.discount_trailing, r.discount_forward, r.loss_weight, r.coverage
+        FROM result r JOIN snapshot s ON s.id = r.snapshot_id;
+    """,
+    # 2: backfilled history (reconstructed from dated issuer files and SEC filings).
+    """
+    CREATE TABLE backfill (
+        fund        TEXT NOT NULL,
+        period_date TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('kept', 'gap')),
+        data_date   TEXT,
+        snapshot_id INTEGER REFERENCES snapshot (id) ON DELETE CASCADE,
+        coverage    REAL,
+        unmatched   TEXT NOT NULL DEFAULT '',
+        method      TEXT NOT NULL,
+        reason      TEXT NOT NULL DEFAULT '',
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (fund, period_date)
+    ) WITHOUT ROWID;
+    CREATE INDEX backfill_by_snapshot ON backfill (snapshot_id);
+
+    DROP VIEW fund_history;
+    CREATE VIEW fund_history AS
+        SELECT s.data_date, s.id AS snapshot_id, s.origin, r.fund, r.negative_policy, r.benchmark, r.pe_trailing,
                r.pe_forward, r.discount_trailing, r.discount_forward, r.loss_weight, r.coverage
         FROM result r JOIN snapshot s ON s.id = r.snapshot_id;
     """,

@@ -10,10 +10,15 @@ the next answers misbehave the way the real sites do, and read ``log`` to see wh
     with IssuerStandIn({"IWM": raw_dir / "IWM_holdings_2025-11-05.csv"}) as site:
         site.inject("ajax", HTML_PAGE)          # the next documented-URL answer is a web page
         download_holdings(get_fund("IWM"), base_urls=site.base_urls, client=...)
+
+iShares' past days (``&asOfDate=YYYYMMDD``) are served by ``dated``: a function (ticker, day) →
+the file's bytes, or None for a day without a file, answered as iShares does (HTTP 200 and the
+empty template ``Fund Holdings as of,"-"``); :func:`dated_files` makes one from files by day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import threading
@@ -23,7 +28,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 from urllib.parse import parse_qs, urlsplit
 
 from smallcap_screen.registry import registry
@@ -74,12 +79,27 @@ HTML_PAGE = Fault(
     body=b"<!DOCTYPE html>\n<html lang=\"en\"><head><title>iShares</title></head><body>Please enable JavaScript</body></html>",
     headers=(("Content-Type", "text/html; charset=utf-8"),),
 )
-#: iShares' answer for a date without holdings: the preamble with "-" for the date, and no table.
-EMPTY_ISHARES = Fault(
-    body='\ufeffiShares Russell 2000 ETF\nFund Holdings as of,"-"\nInception Date,"May 22, 2000"\n'
-    'Shares Outstanding,"-"\nStock,"-"\nBond,"-"\nCash,"-"\nOther,"-"\n\xa0\n'.encode()
-)
 TRUNCATED = Fault(truncate=True)
+
+#: What serves iShares' past days: (fund ticker, day) → the file's bytes, or None (no file that day).
+DatedFiles = Callable[[str, dt.date], "bytes | None"]
+
+
+def empty_template(fund_name: str) -> bytes:
+    """iShares' answer for a day without holdings: HTTP 200, the preamble with "-" and no table."""
+    return (
+        f'\ufeff{fund_name}\nFund Holdings as of,"-"\nInception Date,"May 22, 2000"\n'
+        'Shares Outstanding,"-"\nStock,"-"\nBond,"-"\nCash,"-"\nOther,"-"\n\xa0\n'
+    ).encode()
+
+
+def dated_files(files: Mapping[str, Mapping[dt.date, Path]]) -> DatedFiles:
+    """Serve ``files[ticker][day]`` for the days given; every other day has no file."""
+    return lambda ticker, day: files[ticker][day].read_bytes() if day in files.get(ticker, {}) else None
+
+
+#: iShares' answer for a date without holdings: the preamble with "-" for the date, and no table.
+EMPTY_ISHARES = Fault(body=empty_template("iShares Russell 2000 ETF"))
 
 
 @dataclass(frozen=True)
@@ -95,9 +115,10 @@ class Request:
 class IssuerStandIn(BackgroundServer):
     """The stand-in server; ``files`` maps a fund ticker to the sample file served for it."""
 
-    def __init__(self, files: Mapping[str, Path], *, latency: float = 0.0) -> None:
+    def __init__(self, files: Mapping[str, Path], *, latency: float = 0.0, dated: DatedFiles | None = None) -> None:
         super().__init__(_Handler)
         self.files = {ticker.upper(): Path(path) for ticker, path in files.items()}
+        self.dated = dated
         self.latency = latency
         self.log: list[Request] = []
         #: Further files served as they are, by path (for issuers a test makes up).
@@ -192,6 +213,8 @@ class _Handler(BaseHTTPRequestHandler):
         )
         if route == "ajax" and (query.get("fileType") != "csv" or query.get("fileName") != f"{ticker}_holdings"):
             return self._answer(400, b"bad download parameters")
+        if route == "ajax" and "asOfDate" in query:
+            return self._answer_dated(site, ticker, query["asOfDate"])
         path = site.files.get(ticker)
         if path is None:
             return self._answer(404, b"no such fund")
@@ -205,6 +228,17 @@ class _Handler(BaseHTTPRequestHandler):
             body = vanguard_page(body, start=int(query.get("start", "1")), count=int(query.get("count", "500")))
         content_type = CONTENT_TYPES.get(path.suffix, "application/octet-stream")
         self._answer(200, body, (("Content-Type", content_type),), truncate=fault.truncate)
+
+    def _answer_dated(self, site: IssuerStandIn, ticker: str, as_of: str) -> None:
+        try:
+            day = dt.datetime.strptime(as_of, "%Y%m%d").date()
+        except ValueError:
+            return self._answer(400, b"bad asOfDate")
+        fund = registry().funds.get(ticker)
+        if site.dated is None or fund is None:
+            return self._answer(404, b"no such fund")
+        body = site.dated(ticker, day)
+        self._answer(200, body if body is not None else empty_template(fund.name), (("Content-Type", CONTENT_TYPES[".csv"]),))
 
     def _answer(
         self, code: int, body: bytes, headers: tuple[tuple[str, str], ...] = (), *, truncate: bool = False

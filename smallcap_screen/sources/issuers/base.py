@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from ..http import HttpClient
 
 
+class NoFileThatDay(DataError):
+    """The issuer has no holdings file for the day asked (iShares answers its empty template,
+    ``Fund Holdings as of,"-"``, with HTTP 200): a holiday, or a day it skipped."""
+
+
 @dataclass(frozen=True)
 class Downloaded:
     """A holdings file as downloaded: the body and the address it finally came from."""

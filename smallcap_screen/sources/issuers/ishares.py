@@ -23,6 +23,7 @@ import pandas as pd
 
 from ...errors import DataError, printable
 from ...model import Holdings
+from ...tickers import to_yahoo_series
 from ..parsing import (
     NO_TICKER,
     build_holdings,
@@ -32,7 +33,7 @@ from ..parsing import (
     reject_unusable,
     to_numbers,
 )
-from .base import Downloaded, first_usable
+from .base import Downloaded, NoFileThatDay, first_usable
 
 NAME = "ishares"
 LABEL = "iShares"
@@ -44,6 +45,8 @@ AJAX_ID = "1467271812596"
 AS_OF_LABEL = "Fund Holdings as of"
 WEIGHT_COLUMNS = ("Weight (%)", "Market Weight")
 REQUIRED_COLUMNS = ("Ticker", "Name", "Asset Class")
+#: The share count was called ``Shares`` in older files, ``Quantity`` in newer ones.
+SHARE_COLUMNS = ("Quantity", "Shares")
 UNLISTED = "unlisted (no market)"
 
 
@@ -76,9 +79,16 @@ def parse(content: bytes, *, fund: str | None = None, source: str = "") -> Holdi
     ("iShares Russell 2000 ETF" → IWM), else "". Lines whose asset class is not Equity (cash,
     money market, futures, collateral), equities on no market (delisted, CVRs) and equities
     without an exchange ticker (``-``, rights such as ``MPTI RT``) are set aside. Equity
-    weights are recomputed from market values. Raises DataError for an empty answer
-    (``Fund Holdings as of,"-"``), an HTML page, or a truncated or unrecognisable file.
+    weights are recomputed from market values. Raises NoFileThatDay (a DataError) for an empty
+    answer (``Fund Holdings as of,"-"``), DataError for an HTML page, or a truncated or
+    unrecognisable file.
     """
+    return parse_with_prices(content, fund=fund, source=source)[0]
+
+
+def parse_with_prices(content: bytes, *, fund: str | None = None, source: str = "") -> tuple[Holdings, pd.Series]:
+    """:func:`parse`, and the file's own ``Price`` of each equity by Yahoo ticker (the closing
+    price of the file's date, not adjusted for later splits; NaN where the file gives none)."""
     what = source or "iShares holdings file"
     reject_unusable(content, what)
     lines = decode_text(content).splitlines()
@@ -87,18 +97,26 @@ def parse(content: bytes, *, fund: str | None = None, source: str = "") -> Holdi
     fund_name = lines[0].strip().strip('",') if lines else ""
     as_of_text = preamble.get(AS_OF_LABEL)
     if as_of_text == "-":
-        raise DataError(f'{what}: the issuer returned no holdings ({AS_OF_LABEL} "-"); try another date')
+        raise NoFileThatDay(f'{what}: the issuer returned no holdings ({AS_OF_LABEL} "-"); try another date')
     if header_at == len(lines):
         raise DataError(f"{what} has no 'Ticker,...' header line: it is truncated or not an iShares holdings file")
     table = _read_table(lines[header_at:], header_line=header_at + 1, what=what)
-    return build_holdings(
-        _lines(table, what),
+    equity_lines = _lines(table, what)
+    holdings = build_holdings(
+        equity_lines,
         fund=fund or fund_from_name(fund_name),
         as_of=_as_of(as_of_text, what),
         source=source,
         fund_name=fund_name,
         what=what,
     )
+    listed = equity_lines["reason"] == ""
+    prices = pd.Series(
+        to_numbers(table.get("Price", pd.Series("", index=table.index)))[listed].to_numpy(),
+        index=pd.Index(to_yahoo_series(equity_lines.loc[listed, "issuer_ticker"]).to_numpy(), name="ticker"),
+        name="price",
+    )
+    return holdings, prices[~prices.index.duplicated()]
 
 
 def _read_table(lines: list[str], *, header_line: int, what: str) -> pd.DataFrame:
@@ -143,7 +161,7 @@ def _lines(table: pd.DataFrame, what: str) -> pd.DataFrame:
             "asset_class": asset_class,
             "weight": to_numbers(table[weight_column]) / 100,
             "market_value": to_numbers(table.get("Market Value", blank)),
-            "shares": to_numbers(table.get("Quantity", blank)),
+            "shares": to_numbers(next((table[c] for c in SHARE_COLUMNS if c in table.columns), blank)),
             "reason": np.select(
                 [asset_class != "Equity", unlisted, ~is_exchange_symbol(ticker)],
                 ["not equity: " + asset_class, UNLISTED, NO_TICKER],
