@@ -31,6 +31,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from typing import Any, Iterator
 
 import pandas as pd
 
@@ -251,3 +252,127 @@ def _number(text: str) -> float | None:
     except ValueError:
         return None
 
+# -- finding a fund's reports on EDGAR -----------------------------------------------------------
+
+#: A filing document never changes once filed: cached answers of the Archives are kept this long.
+DOCUMENT_MAX_AGE = dt.timedelta(days=365)
+#: Most filing documents of other series opened in a row while looking for one series' next
+#: report (a trust files for all its series on one day; each document is opened to read its
+#: seriesId). American Century's ETF trust has about 40 series.
+MAX_DOCUMENTS_OPENED = 60
+
+
+@dataclass(frozen=True)
+class Filing:
+    """One NPORT-P (or amendment) in a trust's submissions: where its document is and its dates."""
+
+    cik: int
+    accession: str
+    form: str
+    filed: dt.date
+    report_date: dt.date | None
+
+    def document_url(self, www_url: str) -> str:
+        return f"{www_url}/Archives/edgar/data/{self.cik}/{self.accession.replace('-', '')}/primary_doc.xml"
+
+
+def nport_filings(client: Any, cik: int) -> list[Filing]:
+    """Every NPORT-P and NPORT-P/A the trust ``cik`` filed, newest report date first (for one
+    report date the latest filed, i.e. an amendment, first), from ``filings.recent`` and the
+    older pages listed in ``filings.files``."""
+    url = f"{client.data_url}/submissions/CIK{cik:010d}.json"
+    document = client.get_json(url)
+    pages = [(document.get("filings") or {}).get("recent") or {}] if isinstance(document, dict) else []
+    for older in (document.get("filings") or {}).get("files") or [] if isinstance(document, dict) else []:
+        name = older.get("name", "") if isinstance(older, dict) else ""
+        if name:
+            pages.append(client.get_json(f"{client.data_url}/submissions/{name}"))
+    filings = []
+    for page in pages:
+        try:
+            rows = zip(page["accessionNumber"], page["form"], page["filingDate"], page.get("reportDate") or [""] * len(page["form"]))
+            for accession, form, filed, reported in rows:
+                if form in NPORT_FORMS:
+                    filings.append(Filing(cik, accession, form, dt.date.fromisoformat(filed), dt.date.fromisoformat(reported) if reported else None))
+        except (KeyError, TypeError, ValueError):
+            raise DataError(f"{url} is not the SEC's submissions layout (filings.recent arrays); try again later") from None
+    filings.sort(key=lambda f: (f.report_date or dt.date.min, f.filed), reverse=True)
+    return filings
+
+
+def series_reports(client: Any, identity: Any, *, newest_only: bool = False) -> Iterator[tuple[Filing, NportReport]]:
+    """The reports of ``identity``'s series (a :class:`~.identity.FundIdentity`), newest first,
+    one per report date (an amendment replaces the report it amends).
+
+    Each candidate document is opened and its ``genInfo/seriesId`` compared: the trust's other
+    series are skipped, so two series are never mixed. A document the SEC no longer serves (a
+    withdrawn filing: HTTP 404) is skipped. DataError when the trust has no NPORT-P at all, or
+    none of this series within ``MAX_DOCUMENTS_OPENED`` documents.
+    """
+    from .client import SecNotFound
+
+    filings = nport_filings(client, identity.cik)
+    if not filings:
+        raise DataError(f"{identity.ticker}: the SEC has no N-PORT report of trust CIK {identity.cik} yet (new fund, or not a registered fund)")
+    opened, misses, taken, withdrawn = 0, 0, set(), []
+    for filing in filings:
+        if filing.report_date in taken:
+            continue
+        if misses >= MAX_DOCUMENTS_OPENED:
+            break
+        opened, misses = opened + 1, misses + 1
+        url = filing.document_url(client.www_url)
+        try:
+            body = client.get_bytes(url, max_age=DOCUMENT_MAX_AGE)
+        except SecNotFound:
+            withdrawn.append(filing.accession)
+            continue
+        report = parse_nport(body, source=f"{identity.ticker} N-PORT {filing.accession}")
+        if report.series_id != identity.series_id:
+            continue
+        taken.add(filing.report_date)
+        misses = 0
+        yield filing, report
+        if newest_only:
+            return
+    if not taken:
+        gone = f"; withdrawn or missing: {', '.join(withdrawn)}" if withdrawn else ""
+        raise DataError(
+            f"{identity.ticker}: no N-PORT report of series {identity.series_id} among the {opened} newest of trust CIK {identity.cik}{gone}"
+        )
+
+
+def symbol_map(client: Any) -> SymbolMap:
+    """The name → symbol map from the SEC's company tickers file (cached by the client)."""
+    from .identity import COMPANY_TICKERS_PATH
+
+    return SymbolMap.from_company_tickers(client.get_json(client.www_url + COMPANY_TICKERS_PATH))
+
+
+def fund_holdings(client: Any, ticker: str, *, symbols: SymbolMap | None = None) -> Holdings:
+    """The newest N-PORT holdings of the fund ``ticker``, as of its report date.
+
+    UnknownFundError when the SEC lists no fund with that ticker; DataError when it has no
+    report of the fund's series yet, or the document is damaged.
+    """
+    from .identity import fund_identity
+
+    identity = fund_identity(client, ticker)
+    filing, report = next(series_reports(client, identity, newest_only=True))
+    symbols = symbols or symbol_map(client)
+    return report_holdings(report, symbols.symbols(report.lines), fund=identity.ticker, source=f"{SOURCE} {filing.accession}")
+
+
+def holdings_history(client: Any, ticker: str, *, symbols: SymbolMap | None = None) -> list[Holdings]:
+    """Every N-PORT report of the fund ``ticker`` as dated holdings, newest first: one
+    :class:`Holdings` per report date, weights from value and prices (``market_value /
+    shares``) of that date. This is what ``backfill`` takes for funds whose issuers serve no
+    dated files. Errors as for :func:`fund_holdings`."""
+    from .identity import fund_identity
+
+    identity = fund_identity(client, ticker)
+    symbols = symbols or symbol_map(client)
+    return [
+        report_holdings(report, symbols.symbols(report.lines), fund=identity.ticker, source=f"{SOURCE} {filing.accession}")
+        for filing, report in series_reports(client, identity)
+    ]
