@@ -6,6 +6,8 @@ explain a wait (Yahoo throttling) are shown as they happen unless ``--quiet``.
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from .cache import Cache
 from .live import FetchReport, Progress, fetch_snapshot
 
@@ -13,9 +15,11 @@ from .live import FetchReport, Progress, fetch_snapshot
 class LiveFetch:
     """A ``fetch`` for ``api.compare.compare`` that shows progress and remembers what it did."""
 
-    def __init__(self, cache: Cache | None, *, show: bool = True) -> None:
+    def __init__(self, cache: Cache | None, *, show: bool = True, stream: TextIO | None = None) -> None:
         self.cache = cache
         self.show = show
+        #: Where the display and notices go (None: standard error).
+        self.stream = stream
         #: What the last fetch did, also after it failed or was interrupted.
         self.report: FetchReport | None = None
         self._succeeded = False
@@ -30,7 +34,7 @@ class LiveFetch:
     def _fetch(self, funds, files, report: FetchReport):
         from rich.console import Console
 
-        console = Console(stderr=True)
+        console = Console(stderr=self.stream is None, file=self.stream)
         note = (lambda text: console.print(text, markup=False, highlight=False)) if self.show else None
         if not (self.show and console.is_terminal):
             return fetch_snapshot(funds, files, cache=self.cache, report=report, progress=Progress(note=note))

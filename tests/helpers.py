@@ -3,7 +3,9 @@ does, and the shape every error must have."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import json
 import os
 import socket
@@ -19,12 +21,44 @@ EXCERPTS = REPO / "tests" / "fixtures" / "real"
 
 
 def run(*args: str, env: dict | None = None, cwd: str | Path | None = None) -> subprocess.CompletedProcess:
+    """``smallcap-screen ARGS`` at 200 columns, colour settings of the caller removed, run in this
+    process through ``main(argv, env)`` with its own streams (the same code a user's run takes
+    after start-up; tests of start-up, signals and kills use :func:`run_process`)."""
+    from smallcap_screen.cli import main
+    from smallcap_screen.cli.environment import Environment
+
+    variables = {"COLUMNS": "200", **(env or {})}
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with _process_state(variables, drop=("NO_COLOR",), cwd=cwd):
+        code = main(list(args), Environment.of_process(stdout=stdout, stderr=stderr))
+    return subprocess.CompletedProcess(["smallcap-screen", *args], int(code), stdout.getvalue(), stderr.getvalue())
+
+
+def run_process(*args: str, env: dict | None = None, cwd: str | Path | None = None) -> subprocess.CompletedProcess:
     """``smallcap-screen ARGS`` as a subprocess at 200 columns, colour settings of the caller removed."""
     environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     environment.update({"COLUMNS": "200", **(env or {})})
     return subprocess.run(
         [sys.executable, "-m", "smallcap_screen", *args], capture_output=True, text=True, env=environment, timeout=120, cwd=cwd
     )
+
+
+@contextlib.contextmanager
+def _process_state(variables: dict[str, str], drop: tuple[str, ...], cwd: str | Path | None):
+    """The process's environment with ``variables`` set and ``drop`` removed, in folder ``cwd``;
+    both restored afterwards (contextlib.chdir is Python 3.11+)."""
+    saved, folder = dict(os.environ), os.getcwd()
+    for name in drop:
+        os.environ.pop(name, None)
+    os.environ.update(variables)
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        yield
+    finally:
+        os.chdir(folder)
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 _MODULES_AFTER = """

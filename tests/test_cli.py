@@ -286,9 +286,7 @@ def test_every_module_that_registers_a_command_is_known_to_the_entry_point():
 
 
 def test_notes_wrap_between_words_on_a_terminal_and_stay_one_line_in_a_pipe(monkeypatch):
-    import sys
-
-    from smallcap_screen.cli.emit import stderr
+    from smallcap_screen.cli.environment import Environment
 
     class Terminal(io.StringIO):
         def __init__(self, tty: bool) -> None:
@@ -301,6 +299,6 @@ def test_notes_wrap_between_words_on_a_terminal_and_stay_one_line_in_a_pipe(monk
     note = "quotes: 2,515 fetched in 5 Yahoo requests, 16 without a quote (ADAM, BBBY, BBT, BELFA, FISV)"
     monkeypatch.setenv("COLUMNS", "40")
     for tty, expected in ((True, ["quotes: 2,515 fetched in 5 Yahoo", "requests, 16 without a quote (ADAM,", "BBBY, BBT, BELFA, FISV)"]), (False, [note])):
-        monkeypatch.setattr(sys, "stderr", Terminal(tty))
-        stderr(note)
-        assert sys.stderr.getvalue().splitlines() == expected
+        env = Environment.of_process(stderr=Terminal(tty))
+        env.say(note)
+        assert env.stderr.getvalue().splitlines() == expected

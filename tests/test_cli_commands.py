@@ -85,6 +85,39 @@ def test_cache_clear_of_an_unknown_kind_is_a_usage_error(homes, filled_cache):
     assert cache_counts(homes) == {"holdings": 1, "quotes": 3}
 
 
+def test_cache_info_and_clear_use_the_cache_folder_config_show_reports(tmp_path, filled_cache):
+    """The config file's [paths] cache_dir is the cache of every command, `cache` included."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'[paths]\ncache_dir = "{filled_cache}"\n', encoding="utf-8")
+    shown = json.loads(run("--config", str(config), "config", "show", "-f", "json").stdout)
+    assert {s["key"]: s["value"] for s in shown["settings"]}["cache_dir"] == str(filled_cache)
+
+    info = run("--config", str(config), "cache", "info")
+    assert info.returncode == 0, info.stderr
+    assert f"location: {filled_cache}" in info.stdout
+    assert "quotes: 3 entries" in info.stdout
+    cleared = run("--config", str(config), "cache", "clear", "quotes")
+    assert f"removed 3 cached quotes from {filled_cache}" in cleared.stderr
+
+
+def test_every_command_reads_the_store_smallcap_screen_db_names(tmp_path):
+    """A profile that sets both SMALLCAP_SCREEN_DB and SMALLCAP_SCREEN_DATA_DIR: every command
+    reads the one database (the file beats the folder, as --db beats --data-dir)."""
+    import dataclasses
+
+    db = tmp_path / "kept.sqlite3"
+    with Store.open(db) as store:
+        saved = store.save(dataclasses.replace(bundled_snapshot(), label="the snapshot kept in SMALLCAP_SCREEN_DB"))
+    env = {"SMALLCAP_SCREEN_DB": str(db), "SMALLCAP_SCREEN_DATA_DIR": str(tmp_path / "another-store")}
+    for command in (["compare", "IWM"], ["screen", "IWM", "--top", "1"], ["sectors", "IWM"], ["explain", "IWM"], ["holdings", "IWM", "--top", "1"]):
+        result = run(*command, "--offline", "-f", "csv", env=env)
+        assert result.returncode == 0, (command, result.stderr)
+        assert "using the snapshot kept in SMALLCAP_SCREEN_DB" in result.stderr, command
+    listed = run("snapshots", "-f", "json", env=env)
+    assert [s["id"] for s in json.loads(listed.stdout)] == [saved.snapshot_id]
+    assert not (tmp_path / "another-store").exists()
+
+
 def test_snapshots_on_an_empty_store_explains_on_stderr_only(homes):
     result = run("snapshots", env=homes)
     assert result.returncode == 0, result.stderr

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Annotated, Iterable, Optional, Sequence
 
 import typer
 
 from ..errors import ExitCode
+
+if TYPE_CHECKING:
+    from .environment import Environment
 
 
 def _epilog() -> str:
@@ -31,10 +34,6 @@ app = typer.Typer(
 #: Longest error message printed: one line of a wide terminal, whatever the input held.
 MESSAGE_LIMIT = 400
 
-#: What a command has kept for the next run, said in one line when the user presses Ctrl-C.
-#: A command that fetches sets it (e.g. to read its fetch report); the default says nothing was lost.
-interrupt_note: list[Callable[[], str]] = []
-
 
 def _version(value: bool) -> None:
     if value:
@@ -46,6 +45,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _global_options(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
     config: Annotated[
         Optional[Path],
@@ -54,9 +54,9 @@ def _global_options(
 ) -> None:
     """Small-cap valuation screener: fund P/E computed bottom-up from full ETF holdings, and the
     small-cap discount versus the S&P 500."""
-    from . import context
+    from .options import environment_of
 
-    context.config_path = config
+    environment_of(ctx).config_path = config
 
 
 #: Every command and the module of this package that registers it, in the order --help lists them.
@@ -93,42 +93,56 @@ def _asked(args: list[str]) -> str | None:
     return None
 
 
-def main() -> None:
-    """Entry point: run the app, turning every known error into one line and an exit code.
+def main(argv: Optional[Sequence[str]] = None, env: Optional["Environment"] = None) -> int:
+    """Run ``smallcap-screen ARGV`` (default: the process's arguments) in ``env`` (default: the
+    process's streams and environment) and return its exit code (an :class:`ExitCode`, or 2 for a
+    usage error), every known error said in one line.
 
     Only the command asked for is registered: Typer reads the signature of every registered
     command as it starts (0.12 s for all of them, a tenth of an offline compare)."""
+    import contextlib
     import warnings
 
     from ..errors import ScreenError, printable
-    from .emit import stderr
+    from .environment import Environment
 
-    asked = _asked(sys.argv[1:])
-    register([asked] if asked else None)
-
-    debug = bool(os.environ.get("SMALLCAP_SCREEN_DEBUG"))
-    if not debug:
-        # Numerical warnings (overflow on an absurd value, deprecations in libraries) are not
-        # the user's business; figures that are not meaningful are reported as such.
-        warnings.simplefilter("ignore")
+    env = env or Environment.of_process()
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app()  # standalone mode: usage errors exit 2; Typer turns Ctrl-C into exit 130
-    except SystemExit as exit_:
-        if exit_.code == ExitCode.INTERRUPTED:
-            _say_interrupted(stderr)
-        raise
+        # Click writes help and usage errors to sys.stdout and sys.stderr: during the run they are env's.
+        with contextlib.redirect_stdout(env.stdout), contextlib.redirect_stderr(env.stderr), warnings.catch_warnings():
+            if not env.debug:
+                # Numerical warnings (overflow on an absurd value, deprecations in libraries) are not
+                # the user's business; figures that are not meaningful are reported as such.
+                warnings.simplefilter("ignore")
+            asked = _asked(args)
+            register([asked] if asked else None)
+            code = _run(args, env)
     except KeyboardInterrupt:
-        _say_interrupted(stderr)
-        sys.exit(ExitCode.INTERRUPTED)
+        code = ExitCode.INTERRUPTED
     except ScreenError as exc:
-        stderr(f"error: {printable(exc, MESSAGE_LIMIT)}")
-        sys.exit(exc.exit_code)
+        env.say(f"error: {printable(exc, MESSAGE_LIMIT)}")
+        return exc.exit_code
     except Exception as exc:
-        if debug:
+        if env.debug:
             raise
-        stderr(f"internal error: {type(exc).__name__}: {printable(exc, MESSAGE_LIMIT)} (set SMALLCAP_SCREEN_DEBUG=1 for a traceback, and please report it)")
-        sys.exit(ExitCode.INTERNAL_ERROR)
+        env.say(f"internal error: {type(exc).__name__}: {printable(exc, MESSAGE_LIMIT)} (set SMALLCAP_SCREEN_DEBUG=1 for a traceback, and please report it)")
+        return ExitCode.INTERNAL_ERROR
+    if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C inside a command into exit 130
+        env.say(env.interrupted())
+    return code
 
 
-def _say_interrupted(stderr: Callable[[str], None]) -> None:
-    stderr(f"interrupted: {interrupt_note[-1]() if interrupt_note else 'nothing was written'}")
+def _run(args: list[str], env: "Environment") -> int:
+    """The app on ``args``: the command's exit code; a usage error is shown as Click shows it (exit 2)."""
+    try:
+        code = app(args=args, prog_name=app.info.name, obj=env, standalone_mode=False)
+    except typer.TyperException as exc:
+        if not hasattr(exc, "show"):
+            raise  # a mistake in a command's declaration, not in what the user typed
+        exc.show(file=env.stderr)
+        return exc.exit_code
+    except typer.Abort:  # end of input at a prompt, as Click says it
+        env.say("Aborted!")
+        return 1
+    return ExitCode.OK if code is None else int(code)

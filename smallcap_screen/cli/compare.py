@@ -7,32 +7,29 @@ from typing import Annotated, List
 import typer
 
 from ..errors import ExitCode
-from . import context
 from .app import app
 from .data import on_chosen_data
 from .emit import check_output, emit, nothing_computed
+from .environment import Environment
 from .options import (
     BenchmarkOption,
-    CacheDirOption,
-    DataDirOption,
-    DbOption,
+    DataOptions,
     FormatOption,
     ForwardHorizon,
     ForwardOption,
-    LiveOption,
     MinCoverageOption,
     NegativeOption,
-    OfflineOption,
     OutputOption,
-    QuietOption,
-    RefreshOption,
     Weighting,
     WeightingOption,
+    with_environment,
 )
 
 
 @app.command()
+@with_environment(DataOptions)
 def compare(
+    env: Environment,
     funds: Annotated[
         List[str],
         typer.Argument(
@@ -48,13 +45,8 @@ def compare(
     min_coverage: MinCoverageOption = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
-    offline: OfflineOption = False,
-    live: LiveOption = False,
-    refresh: RefreshOption = False,
-    quiet: QuietOption = False,
-    data_dir: DataDirOption = None,
-    db: DbOption = None,
-    cache_dir: CacheDirOption = None,
+    *,
+    data: DataOptions,
 ) -> None:
     """Compare funds' trailing and forward P/E and their discount to a benchmark.
 
@@ -75,20 +67,21 @@ def compare(
     from ..api.compare import compare as run_compare
     from ..render import compare as render
 
-    options = dict(negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, coverage_threshold=context.coverage_threshold(min_coverage))
+    options = dict(negative=env.negative_policy(negative), weighting=weighting.value, forward=forward.value, coverage_threshold=env.coverage_threshold(min_coverage))
     result = on_chosen_data(
-        lambda **data: run_compare(funds, benchmark=context.benchmark(benchmark), **options, **data),
-        offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir, db=db,
+        env, data,
+        lambda **chosen: run_compare(funds, benchmark=env.benchmark(benchmark), **options, **chosen),
         notes=lambda r: r.notes, warnings=lambda r: r.warnings,
     )
     if not any(row.valuation for row in result.rows):
         raise nothing_computed(f"{row.fund} ({row.status_reason})" for row in result.rows)
     emit(
+        env,
         output_format,
         output,
         json=lambda: render.to_json(result),
         csv=lambda: render.to_csv(result),
         table=lambda plain, width: render.comparison_table(result, plain=plain, width=width),
     )
-    if live and result.partial:
+    if data.live and result.partial:
         raise typer.Exit(ExitCode.PARTIAL)

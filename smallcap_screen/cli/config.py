@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from . import context
 from .app import app
 from .emit import emit
-from .options import FormatOption, OutputOption
+from .environment import Environment
+from .options import FormatOption, OutputOption, with_environment
 
 config_app = typer.Typer(
     help="Show the settings in effect (config file, environment, defaults). Example: smallcap-screen config show",
@@ -17,7 +17,8 @@ app.add_typer(config_app, name="config")
 
 
 @config_app.command("show")
-def show(output_format: FormatOption = None, output: OutputOption = None) -> None:
+@with_environment()
+def show(env: Environment, output_format: FormatOption = None, output: OutputOption = None) -> None:
     """Print every setting's effective value and where it came from.
 
     The file is TOML (see the README, "Configuration"); --config or SMALLCAP_SCREEN_CONFIG names
@@ -30,12 +31,13 @@ def show(output_format: FormatOption = None, output: OutputOption = None) -> Non
     from ..config import KEYS
     from ..output import csv_text
 
-    config = context.settings()
+    config = env.settings()
     rows = [
         {"key": k.name, "section": k.section or "", "value": _text(config[k.name]), "from": config.origin(k.name), "meaning": k.help}
         for k in KEYS.values()
     ]
     emit(
+        env,
         output_format,
         output,
         json=lambda: json.dumps({"config_file": str(config.path), "found": config.found, "settings": rows}, indent=2) + "\n",

@@ -3,34 +3,20 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from .options import Format
+
+if TYPE_CHECKING:
+    from .environment import Environment
 
 #: The format an ``--output`` file's extension asks for when ``--format`` is not given.
 FORMAT_BY_EXTENSION = {".csv": Format.csv, ".json": Format.json, ".txt": Format.table}
 #: Extensions of formats the tool does not write: refused rather than filled with a text table.
 UNWRITTEN_EXTENSIONS = (".xlsx", ".xls", ".ods", ".parquet", ".feather")
-#: Width of a table written into a file or a pipe: nothing wraps that need not.
+#: Width of a table written into a file: nothing wraps that need not.
 FILE_WIDTH = 200
-
-
-def stderr(message: str) -> None:
-    """One line (or a few) for the user on standard error, as it is (no markup; what the terminal
-    cannot show is escaped by Python's stderr). On a terminal long lines wrap between words; in a
-    pipe or a cron mail each stays one line, for grep."""
-    if sys.stderr.isatty():
-        import shutil
-        import textwrap
-
-        width = shutil.get_terminal_size().columns
-        message = "\n".join(
-            textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False) if len(line) > width else line
-            for line in message.splitlines()
-        )
-    print(message, file=sys.stderr, flush=True)
 
 
 def is_stdout(output: Optional[Path]) -> bool:
@@ -68,6 +54,7 @@ def nothing_computed(reasons: Iterable[str]):
 
 
 def emit(
+    env: "Environment",
     output_format: Optional[Format],
     output: Optional[Path],
     *,
@@ -78,30 +65,37 @@ def emit(
     """Write the result in the chosen format; ``table(plain, width)`` builds the Rich renderable."""
     chosen = resolve_format(output_format, output)
     if chosen is Format.table:
-        _print_table(table, output)
+        _print_table(env, table, output)
     else:
-        write_text((json if chosen is Format.json else csv)(), output)
+        write_text(env, (json if chosen is Format.json else csv)(), output)
 
 
-def write_text(text: str, output: Optional[Path]) -> None:
+def write_text(env: "Environment", text: str | bytes, output: Optional[Path]) -> None:
+    """``text`` on standard output, else written atomically to ``output``."""
     if is_stdout(output):
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            env.stdout.flush()
+            env.stdout.buffer.write(text)
+        else:
+            env.stdout.write(text)
         return
     from ..output import write_atomically
 
     write_atomically(output, text)
 
 
-def _print_table(make_table: Callable[[bool, int], object], output: Optional[Path]) -> None:
-    """Styled on a terminal at its width; plain when piped, when NO_COLOR is set, or into a file."""
+def _print_table(env: "Environment", make_table: Callable[[bool, int], object], output: Optional[Path]) -> None:
+    """Styled on a terminal at its width; plain when piped (at ``COLUMNS``, else 80 columns), when
+    NO_COLOR is set (no colour, bold, italic or dim: titles and captions are styled too), or into a file."""
     from rich.console import Console
 
     if not is_stdout(output):
         console = Console(file=open(os.devnull, "w"), record=True, width=FILE_WIDTH, color_system=None)
         console.print(make_table(True, console.width))
-        write_text(console.export_text(), output)
+        write_text(env, console.export_text(), output)
         return
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=max(console.width, FILE_WIDTH))  # piped: let lines run long rather than wrap
-    console.print(make_table(not console.is_terminal or console.no_color, console.width))
+    styled = env.stdout_isatty and env.colour
+    console = Console(
+        file=env.stdout, width=env.table_width, force_terminal=env.stdout_isatty, color_system="auto" if styled else None
+    )
+    console.print(make_table(not styled, console.width))

@@ -6,30 +6,28 @@ from typing import Annotated
 
 import typer
 
-from . import context
 from .app import app
 from .data import on_chosen_data
 from .emit import check_output, emit
+from .environment import Environment
 from .options import (
     BenchmarkOption,
-    CacheDirOption,
-    DataDirOption,
+    DataOptions,
+    FormatOption,
     ForwardHorizon,
     ForwardOption,
-    FormatOption,
-    LiveOption,
     NegativeOption,
-    OfflineOption,
     OutputOption,
-    QuietOption,
-    RefreshOption,
     Weighting,
     WeightingOption,
+    with_environment,
 )
 
 
 @app.command()
+@with_environment(DataOptions)
 def explain(
+    env: Environment,
     fund: Annotated[str, typer.Argument(help="A fund ticker or index alias, or the path of a holdings file.")],
     benchmark: BenchmarkOption = None,
     negative: NegativeOption = None,
@@ -37,12 +35,8 @@ def explain(
     forward: ForwardOption = ForwardHorizon.fy2,
     output_format: FormatOption = None,
     output: OutputOption = None,
-    offline: OfflineOption = False,
-    live: LiveOption = False,
-    refresh: RefreshOption = False,
-    quiet: QuietOption = False,
-    data_dir: DataDirOption = None,
-    cache_dir: CacheDirOption = None,
+    *,
+    data: DataOptions,
 ) -> None:
     """The same holdings and prices under every common P/E convention, side by side, each naming
     who publishes it that way, with the benchmark's figure and the discount under each: find
@@ -62,11 +56,12 @@ def explain(
     from ..api.screen import explain as run_explain
 
     result = on_chosen_data(
-        lambda **data: run_explain(fund, benchmark=context.benchmark(benchmark), negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, **data),
-        offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir,
+        env, data,
+        lambda **chosen: run_explain(fund, benchmark=env.benchmark(benchmark), negative=env.negative_policy(negative), weighting=weighting.value, forward=forward.value, **chosen),
         notes=lambda r: r.facts.notes,
     )
     emit(
+        env,
         output_format,
         output,
         json=lambda: render.to_json(result),

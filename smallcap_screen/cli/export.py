@@ -9,17 +9,19 @@ from typing import Annotated, List, Optional
 import typer
 
 from ..errors import ExitCode
-from . import context
 from .app import app
-from .emit import check_output, is_stdout, stderr
-from .options import BenchmarkOption, DataDirOption, DbOption, NegativeOption, parse_date
+from .emit import check_output, is_stdout, write_text
+from .environment import Environment
+from .options import BenchmarkOption, NegativeOption, StoreOptions, parse_date, with_environment
 
 What = Enum("What", [("history", "history"), ("holdings", "holdings")], type=str)
 ExportFormat = Enum("ExportFormat", [(f, f) for f in ("csv", "json", "parquet")], type=str)
 
 
 @app.command()
+@with_environment(StoreOptions)
 def export(
+    env: Environment,
     funds: Annotated[Optional[List[str]], typer.Argument(metavar="[FUND]...", help="Fund tickers (default: every stored fund).", show_default=False)] = None,
     what: Annotated[What, typer.Option("--what", "-w", help="history: fund-level figures per data date; holdings: every holding with its price and earnings.")] = What.history,
     output_format: Annotated[
@@ -30,8 +32,8 @@ def export(
     until: Annotated[Optional[str], typer.Option("--until", help="Last data date, YYYY-MM-DD.")] = None,
     benchmark: BenchmarkOption = None,
     negative: NegativeOption = None,
-    data_dir: DataDirOption = None,
-    db: DbOption = None,
+    *,
+    store_options: StoreOptions,
 ) -> None:
     """Export the stored history: fund-level figures or holding-level inputs, by data date.
 
@@ -54,30 +56,20 @@ def export(
     from ..output import csv_text, json_text
     from ..render.export import export_parquet
 
-    with context.open_store(db, data_dir) as store:
+    with env.open_store(store_options) as store:
         for note in store.notes:
-            stderr(note)
+            env.say(note)
         if what is What.history:
             names = funds or sorted({f for i in store.snapshots() for f in i.fund_names})
-            result = history(names, benchmark=context.benchmark(benchmark), negative=context.negative_policy(negative), store=store, since=first, until=last)
+            result = history(names, benchmark=env.benchmark(benchmark), negative=env.negative_policy(negative), store=store, since=first, until=last)
             frame = pd.DataFrame(result.records, columns=["data_date", "snapshot", *RECORD_FIELDS])
         else:
             result = holdings_history(funds, store=store, since=first, until=last)
             frame = result.table
     data = {"csv": csv_text, "json": json_text, "parquet": export_parquet}[chosen](frame)
-    if is_stdout(output):
-        import sys
-
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-        else:
-            sys.stdout.write(data)
-    else:
-        from ..output import write_atomically
-
-        write_atomically(output, data)
+    write_text(env, data, output)
     for damaged in result.damaged:
-        stderr(f"error: {damaged}")
+        env.say(f"error: {damaged}")
     if result.damaged:
         raise typer.Exit(ExitCode.BAD_DATA)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from .app import app
 from .emit import emit
-from .options import FormatOption, OutputOption
+from .environment import Environment
+from .options import FormatOption, OutputOption, with_environment
 
 
 @app.command()
-def funds(output_format: FormatOption = None, output: OutputOption = None) -> None:
+@with_environment()
+def funds(env: Environment, output_format: FormatOption = None, output: OutputOption = None) -> None:
     """List the funds this tool knows by role: issuer, index, the index names that also name them,
     and whether the bundled snapshot holds them.
 
@@ -23,6 +25,7 @@ def funds(output_format: FormatOption = None, output: OutputOption = None) -> No
 
     entries = fund_catalog()
     emit(
+        env,
         output_format,
         output,
         json=lambda: json_text([e.record() for e in entries]),

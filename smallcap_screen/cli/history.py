@@ -10,14 +10,12 @@ import typer
 
 from ..errors import ExitCode
 from ..vocabulary import HISTORY_METRICS
-from . import context
 from .app import app
-from .emit import check_output, emit, resolve_format, stderr
+from .emit import check_output, emit, resolve_format
+from .environment import Environment
 from .options import (
     BenchmarkOption,
     ConfiguredFundsArgument,
-    DataDirOption,
-    DbOption,
     Format,
     FormatOption,
     ForwardHorizon,
@@ -25,16 +23,20 @@ from .options import (
     NegativeOption,
     OutputOption,
     QuietOption,
+    StoreOptions,
     Weighting,
     WeightingOption,
     parse_date,
+    with_environment,
 )
 
 Metric = Enum("Metric", [(m, m) for m in HISTORY_METRICS], type=str)
 
 
 @app.command()
+@with_environment(StoreOptions)
 def history(
+    env: Environment,
     funds: ConfiguredFundsArgument = None,
     since: Annotated[Optional[str], typer.Option("--since", help="First data date, YYYY-MM-DD.")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Last data date, YYYY-MM-DD.")] = None,
@@ -48,8 +50,8 @@ def history(
     output_format: FormatOption = None,
     output: OutputOption = None,
     quiet: QuietOption = False,
-    data_dir: DataDirOption = None,
-    db: DbOption = None,
+    *,
+    store_options: StoreOptions,
 ) -> None:
     """Each fund's P/E and discount over the stored snapshots, by data date.
 
@@ -77,27 +79,28 @@ def history(
     from ..render import history as render
     from ..output import csv_text, json_text
 
-    names = funds or context.settings()["funds"]
-    with context.open_store(db, data_dir) as store:
+    names = funds or env.settings()["funds"]
+    with env.open_store(store_options) as store:
         result = run_history(
-            names, benchmark=context.benchmark(benchmark), negative=context.negative_policy(negative), weighting=weighting.value,
+            names, benchmark=env.benchmark(benchmark), negative=env.negative_policy(negative), weighting=weighting.value,
             forward=forward.value, store=store, since=first, until=last,
         )
         notes, where = store.notes, store.path
     for note in notes:
-        stderr(note)
+        env.say(note)
     if not result.records:
-        stderr(f"no stored snapshot holds {', '.join(result.funds)} in {where}: `smallcap-screen snapshot` keeps one each time it runs")
+        env.say(f"no stored snapshot holds {', '.join(result.funds)} in {where}: `smallcap-screen snapshot` keeps one each time it runs")
     elif not quiet and result.recomputed:
-        stderr(f"figures under {result.negative_policy} vs {result.benchmark} were not stored for {result.recomputed} snapshot(s): computed from their inputs")
+        env.say(f"figures under {result.negative_policy} vs {result.benchmark} were not stored for {result.recomputed} snapshot(s): computed from their inputs")
     if plot is not None and result.records:
         from ..render.chart import history_chart
 
         history_chart(result, plot, forward=metric.value.startswith("fwd_"))
         if not quiet:
-            stderr(f"wrote {plot}")
+            env.say(f"wrote {plot}")
     full = table or resolve_format(output_format, output) is not Format.table
     emit(
+        env,
         output_format,
         output,
         json=lambda: json_text(result.records),
@@ -105,6 +108,6 @@ def history(
         table=lambda plain, width: render.series_table(result, plain=plain, width=width) if full else render.trends_table(result, metric.value, plain=plain, width=width),
     )
     for damaged in result.damaged:
-        stderr(f"error: {damaged}")
+        env.say(f"error: {damaged}")
     if result.damaged:
         raise typer.Exit(ExitCode.BAD_DATA)

@@ -6,30 +6,27 @@ from typing import Annotated
 
 import typer
 
-from . import context
 from .app import app
 from .data import on_chosen_data
 from .emit import check_output, emit
+from .environment import Environment
 from .options import (
+    DataOptions,
+    FormatOption,
     ForwardHorizon,
     ForwardOption,
+    NegativeOption,
+    OutputOption,
     Weighting,
     WeightingOption,
-    CacheDirOption,
-    DataDirOption,
-    DbOption,
-    FormatOption,
-    LiveOption,
-    NegativeOption,
-    OfflineOption,
-    OutputOption,
-    QuietOption,
-    RefreshOption,
+    with_environment,
 )
 
 
 @app.command()
+@with_environment(DataOptions)
 def holdings(
+    env: Environment,
     fund: Annotated[str, typer.Argument(help="A fund ticker or index alias, or the path of a holdings file.")],
     negative: NegativeOption = None,
     weighting: WeightingOption = Weighting.price_date,
@@ -39,13 +36,8 @@ def holdings(
     ] = 25,
     output_format: FormatOption = None,
     output: OutputOption = None,
-    offline: OfflineOption = False,
-    live: LiveOption = False,
-    refresh: RefreshOption = False,
-    quiet: QuietOption = False,
-    data_dir: DataDirOption = None,
-    db: DbOption = None,
-    cache_dir: CacheDirOption = None,
+    *,
+    data: DataOptions,
 ) -> None:
     """Show every holding behind a fund's P/E: weight, price, EPS, P/E and whether it counted.
 
@@ -60,11 +52,12 @@ def holdings(
     from ..render import holdings as render
 
     result = on_chosen_data(
-        lambda **data: breakdown(fund, negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, **data),
-        offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir, db=db,
+        env, data,
+        lambda **chosen: breakdown(fund, negative=env.negative_policy(negative), weighting=weighting.value, forward=forward.value, **chosen),
         notes=lambda r: r.notes, warnings=lambda r: r.warnings,
     )
     emit(
+        env,
         output_format,
         output,
         json=lambda: render.breakdown_json(result),

@@ -7,14 +7,15 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from . import context
 from .app import app
-from .emit import stderr
-from .options import DataDirOption, DbOption, parse_date
+from .environment import Environment
+from .options import StoreOptions, parse_date, with_environment
 
 
 @app.command("import")
+@with_environment(StoreOptions)
 def import_export(
+    env: Environment,
     export: Annotated[
         Path,
         typer.Argument(
@@ -24,8 +25,8 @@ def import_export(
     ],
     holdings_files: Annotated[List[Path], typer.Option("--holdings", help="A holdings file to price (repeatable); by default the funds of the newest snapshot.")] = [],  # noqa: B006 - typer's spelling of an empty default
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date of the export's prices, YYYY-MM-DD; needed when neither a Date column nor the file name states it.")] = None,
-    data_dir: DataDirOption = None,
-    db: DbOption = None,
+    *,
+    store_options: StoreOptions,
 ) -> None:
     """Keep a snapshot priced by your own fundamentals export; `compare --offline` then uses it.
 
@@ -41,11 +42,11 @@ def import_export(
     from ..api.keep import import_export as run_import
 
     date = parse_date(as_of, "--as-of")
-    with context.open_store(db, data_dir) as store:
+    with env.open_store(store_options) as store:
         run = run_import(export, store=store, holdings_files=holdings_files, as_of=date)
     imported, saved = run.imported, run.saved
     funds = ", ".join(f"{f} {len(h.equities)} ({imported.coverage[f]:.0%} priced)" for f, h in imported.snapshot.holdings.items())
     for note in imported.notes:
-        stderr(note)
+        env.say(note)
     kept = f"kept snapshot {saved.snapshot_id}" if saved.status == "added" else f"unchanged: identical to snapshot {saved.snapshot_id}"
-    stderr(f"{kept}: {funds}; prices of {len(imported.snapshot.fundamentals.table):,} stocks as of {imported.snapshot.fundamentals.as_of}")
+    env.say(f"{kept}: {funds}; prices of {len(imported.snapshot.fundamentals.table):,} stocks as of {imported.snapshot.fundamentals.as_of}")

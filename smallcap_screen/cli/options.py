@@ -1,10 +1,20 @@
-"""Options several commands share, declared once; their choices come from ``vocabulary``."""
+"""Options several commands share, declared once; their choices come from ``vocabulary``.
+
+Two bundles keep every command alike: :class:`StoreOptions` (which store) for every command that
+reads or writes snapshots, :class:`DataOptions` (which data, which store and cache) for every
+command that values funds. :func:`with_environment` gives a command its bundle and the run's
+:class:`~smallcap_screen.cli.environment.Environment`.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
+import typing
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated, Callable, List, Optional
 
 import typer
 
@@ -92,11 +102,84 @@ CacheDirOption = Annotated[
 ]
 
 
-def data_mode(offline: bool, live: bool) -> str:
-    """The API's ``data`` argument from the --offline/--live flags (a usage error when both)."""
-    if offline and live:
-        raise typer.BadParameter("choose one of --offline and --live")
-    return "offline" if offline else "live" if live else "auto"
+@dataclasses.dataclass(frozen=True)
+class StoreOptions:
+    """Which store: --db (or SMALLCAP_SCREEN_DB), else --data-dir, else the config's paths."""
+
+    data_dir: DataDirOption = None
+    db: DbOption = None
+
+
+@dataclasses.dataclass(frozen=True)
+class DataOptions:
+    """Which data a command values funds with (--offline, --live, else live with a fallback),
+    what it says while fetching, and the store and download cache it uses."""
+
+    offline: OfflineOption = False
+    live: LiveOption = False
+    refresh: RefreshOption = False
+    quiet: QuietOption = False
+    data_dir: DataDirOption = None
+    db: DbOption = None
+    cache_dir: CacheDirOption = None
+
+    @property
+    def mode(self) -> str:
+        """The API's ``data`` argument (a usage error when both --offline and --live are given)."""
+        if self.offline and self.live:
+            raise typer.BadParameter("choose one of --offline and --live")
+        return "offline" if self.offline else "live" if self.live else "auto"
+
+
+def with_environment(bundle: type | None = None) -> Callable[[Callable], Callable]:
+    """Make ``command(env, ..., options: Bundle)`` a Typer command: it is called with the run's
+    Environment first and, when ``bundle`` is given, the bundle's options gathered into the
+    parameter annotated with it; Typer sees the bundle's fields as options of the command."""
+
+    def decorate(command: Callable) -> Callable:
+        own = list(inspect.signature(command).parameters.values())
+        if not own or own[0].name != "env":
+            raise TypeError(f"{command.__name__} must take the environment as its first parameter, env")
+        hints = typing.get_type_hints(command, include_extras=True, localns={"Environment": object, **_BUNDLES})
+        gathered = next((p.name for p in own if bundle is not None and hints.get(p.name) is bundle), None)
+        if bundle is not None and gathered is None:
+            raise TypeError(f"{command.__name__} must take a parameter annotated {bundle.__name__}")
+        fields = dataclasses.fields(bundle) if bundle is not None else ()
+        bundle_hints = typing.get_type_hints(bundle, include_extras=True) if bundle is not None else {}
+        # The command's own typer.Context parameter, if it has one, carries the environment too.
+        declared = next((p.name for p in own[1:] if hints.get(p.name) is typer.Context), None)
+        context = declared or "ctx"
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        parameters = [inspect.Parameter(context, keyword, annotation=typer.Context)]
+        parameters += [p.replace(kind=keyword, annotation=hints[p.name]) for p in own[1:] if p.name not in (gathered, context)]
+        parameters += [inspect.Parameter(f.name, keyword, default=f.default, annotation=bundle_hints[f.name]) for f in fields]
+
+        @functools.wraps(command)
+        def run(**values):
+            ctx = values[context] if declared else values.pop(context)
+            if gathered is not None:
+                values[gathered] = bundle(**{f.name: values.pop(f.name) for f in fields})
+            return command(environment_of(ctx), **values)
+
+        run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in parameters}
+        return run
+
+    return decorate
+
+
+def environment_of(ctx: typer.Context):
+    """The Environment :func:`~smallcap_screen.cli.app.main` runs the app in (the process's own
+    when the app is invoked otherwise)."""
+    from .environment import Environment
+
+    root = ctx.find_root()
+    if not isinstance(root.obj, Environment):
+        root.obj = Environment.of_process()
+    return root.obj
+
+
+_BUNDLES = {"StoreOptions": StoreOptions, "DataOptions": DataOptions}
 
 
 def parse_date(text: Optional[str], option: str):

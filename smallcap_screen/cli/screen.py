@@ -8,24 +8,20 @@ from typing import Annotated, List, Optional
 import typer
 
 from ..vocabulary import SCREEN_SORT_KEYS
-from . import context
 from .app import app
 from .data import on_chosen_data
 from .emit import check_output, emit
+from .environment import Environment
 from .options import (
-    CacheDirOption,
-    DataDirOption,
+    DataOptions,
+    FormatOption,
     ForwardHorizon,
     ForwardOption,
-    FormatOption,
-    LiveOption,
     NegativeOption,
-    OfflineOption,
     OutputOption,
-    QuietOption,
-    RefreshOption,
     Weighting,
     WeightingOption,
+    with_environment,
 )
 
 AMOUNT = re.compile(r"^\s*\$?([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kmbt]?)\s*$", re.IGNORECASE)
@@ -49,7 +45,9 @@ def check_sort(value: str) -> str:
 
 
 @app.command()
+@with_environment(DataOptions)
 def screen(
+    env: Environment,
     funds: Annotated[
         List[str],
         typer.Argument(metavar="FUND...", help="Fund tickers or index aliases, or paths to holdings files: the stocks they hold."),
@@ -76,12 +74,8 @@ def screen(
     forward: ForwardOption = ForwardHorizon.fy2,
     output_format: FormatOption = None,
     output: OutputOption = None,
-    offline: OfflineOption = False,
-    live: LiveOption = False,
-    refresh: RefreshOption = False,
-    quiet: QuietOption = False,
-    data_dir: DataDirOption = None,
-    cache_dir: CacheDirOption = None,
+    *,
+    data: DataOptions,
 ) -> None:
     """Screen the stocks inside funds: one row per stock with the funds holding it and their
     weights, market cap, price, trailing and forward P/E, growth, P/B and data flags.
@@ -110,14 +104,15 @@ def screen(
         min_cap=parse_amount(min_cap, "--min-cap"), max_cap=parse_amount(max_cap, "--max-cap"), max_pb=max_pb,
     )
     result = on_chosen_data(
-        lambda **data: run_screen(
+        env, data,
+        lambda **chosen: run_screen(
             funds, criteria, sort=sort, descending=True if desc else None, top=top,
-            negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, **data,
+            negative=env.negative_policy(negative), weighting=weighting.value, forward=forward.value, **chosen,
         ),
-        offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir,
         notes=lambda r: r.facts.notes,
     )
     emit(
+        env,
         output_format,
         output,
         json=lambda: render.to_json(result),

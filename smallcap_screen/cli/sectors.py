@@ -6,30 +6,28 @@ from typing import Annotated, List
 
 import typer
 
-from . import context
 from .app import app
 from .data import on_chosen_data
 from .emit import check_output, emit
+from .environment import Environment
 from .options import (
     BenchmarkOption,
-    CacheDirOption,
-    DataDirOption,
+    DataOptions,
+    FormatOption,
     ForwardHorizon,
     ForwardOption,
-    FormatOption,
-    LiveOption,
     NegativeOption,
-    OfflineOption,
     OutputOption,
-    QuietOption,
-    RefreshOption,
     Weighting,
     WeightingOption,
+    with_environment,
 )
 
 
 @app.command()
+@with_environment(DataOptions)
 def sectors(
+    env: Environment,
     funds: Annotated[List[str], typer.Argument(metavar="FUND...", help="Fund tickers or index aliases, or paths to holdings files.")],
     benchmark: BenchmarkOption = None,
     negative: NegativeOption = None,
@@ -37,12 +35,8 @@ def sectors(
     forward: ForwardOption = ForwardHorizon.fy2,
     output_format: FormatOption = None,
     output: OutputOption = None,
-    offline: OfflineOption = False,
-    live: LiveOption = False,
-    refresh: RefreshOption = False,
-    quiet: QuietOption = False,
-    data_dir: DataDirOption = None,
-    cache_dir: CacheDirOption = None,
+    *,
+    data: DataOptions,
 ) -> None:
     """Each fund's weight, P/E and loss-makers by sector beside the benchmark's, and the P/E gap
     split into sector mix (over/under-weighting) and valuation within sectors: is the fund cheap,
@@ -59,11 +53,12 @@ def sectors(
     from ..api.screen import sectors as run_sectors
 
     result = on_chosen_data(
-        lambda **data: run_sectors(funds, benchmark=context.benchmark(benchmark), negative=context.negative_policy(negative), weighting=weighting.value, forward=forward.value, **data),
-        offline=offline, live=live, refresh=refresh, quiet=quiet, data_dir=data_dir, cache_dir=cache_dir,
+        env, data,
+        lambda **chosen: run_sectors(funds, benchmark=env.benchmark(benchmark), negative=env.negative_policy(negative), weighting=weighting.value, forward=forward.value, **chosen),
         notes=lambda r: r.facts.notes,
     )
     emit(
+        env,
         output_format,
         output,
         json=lambda: render.to_json(result),

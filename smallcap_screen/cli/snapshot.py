@@ -8,22 +8,23 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import ExitCode
-from . import context
 from .app import app
-from .emit import stderr
-from .options import ConfiguredFundsArgument, BenchmarkOption, CacheDirOption, DataDirOption, DbOption, QuietOption, RefreshOption
+from .environment import Environment
+from .options import BenchmarkOption, CacheDirOption, ConfiguredFundsArgument, QuietOption, RefreshOption, StoreOptions, with_environment
 
 
 @app.command()
+@with_environment(StoreOptions)
 def snapshot(
+    env: Environment,
     funds: ConfiguredFundsArgument = None,
     benchmark: BenchmarkOption = None,
     log: Annotated[Optional[Path], typer.Option("--log", help="Append one line per run to this file (time, exit code, what was kept or why not).")] = None,
     quiet: QuietOption = False,
     refresh: RefreshOption = False,
-    data_dir: DataDirOption = None,
-    db: DbOption = None,
     cache_dir: CacheDirOption = None,
+    *,
+    store_options: StoreOptions,
 ) -> None:
     """Fetch live holdings and prices, compute every fund's figures, and keep both in the store.
 
@@ -45,38 +46,38 @@ def snapshot(
     from ..errors import ScreenError
 
     started = dt.datetime.now(dt.timezone.utc)
-    names = [f.upper() for f in funds] if funds else context.settings()["funds"]
+    names = [f.upper() for f in funds] if funds else env.settings()["funds"]
     try:
-        line, code = _run(names, benchmark, quiet, refresh, data_dir, db, cache_dir)
+        line, code = _run(env, names, benchmark, quiet, refresh, store_options, cache_dir)
     except ScreenError as exc:
-        _log(log, started, exc.exit_code, f"nothing kept: {exc}")
+        _log(env, log, started, exc.exit_code, f"nothing kept: {exc}")
         raise
     except KeyboardInterrupt:
-        _log(log, started, ExitCode.INTERRUPTED, "interrupted: nothing kept")
+        _log(env, log, started, ExitCode.INTERRUPTED, "interrupted: nothing kept")
         raise
-    _log(log, started, code, line)
+    _log(env, log, started, code, line)
     if code != ExitCode.OK:
         raise typer.Exit(code)
 
 
-def _run(names: list[str], benchmark: Optional[str], quiet: bool, refresh: bool, data_dir, db, cache_dir) -> tuple[str, ExitCode]:
+def _run(env: Environment, names: list[str], benchmark: Optional[str], quiet: bool, refresh: bool, store_options: StoreOptions, cache_dir) -> tuple[str, ExitCode]:
     """Take the snapshot; say what happened; return the log line and the exit code."""
     from ..api.keep import take_snapshot
     from ..progress import LiveFetch
 
-    threshold = context.settings()["coverage_threshold"]
-    with context.open_store(db, data_dir) as store, context.open_cache(cache_dir, refresh=refresh) as cache:
+    threshold = env.settings()["coverage_threshold"]
+    with env.open_store(store_options) as store, env.open_cache(cache_dir, refresh=refresh) as cache:
         for note in store.notes:
-            stderr(note)
-        live_fetch = LiveFetch(cache, show=not quiet)
-        run = take_snapshot(names, store=store, benchmark=context.benchmark(benchmark), coverage_threshold=threshold, fetch=live_fetch)
+            env.say(note)
+        live_fetch = LiveFetch(cache, show=not quiet, stream=env.stderr)
+        run = take_snapshot(names, store=store, benchmark=env.benchmark(benchmark), coverage_threshold=threshold, fetch=live_fetch)
     if not quiet:
         for note in live_fetch.summary():
-            stderr(note)
+            env.say(note)
     problems = [f"{fund}: live download failed ({reason}); not kept" for fund, reason in run.failed.items()]
     problems += [f"{fund}: coverage {coverage:.1%} is under the threshold of {threshold:.0%}" for fund, coverage in run.low_coverage.items()]
     for line in [*run.notes, *problems]:
-        stderr(f"warning: {line}")
+        env.say(f"warning: {line}")
     if run.saved is None:
         return "; ".join(run.notes), ExitCode.PARTIAL
     kept = ", ".join(r.fund for r in run.comparison.rows)
@@ -87,12 +88,12 @@ def _run(names: list[str], benchmark: Optional[str], quiet: bool, refresh: bool,
         replaced = f", replacing snapshot(s) {', '.join(map(str, run.saved.replaced))} of the same date" if run.saved.replaced else ""
         said = f"kept snapshot {run.saved.snapshot_id} of {day} ({kept}){replaced}"
     if not quiet:
-        stderr(said)
+        env.say(said)
     code = ExitCode.OK if run.complete else ExitCode.PARTIAL
     return "; ".join([said, *problems]), code
 
 
-def _log(path: Optional[Path], started, code: int, text: str) -> None:
+def _log(env: Environment, path: Optional[Path], started, code: int, text: str) -> None:
     """Append one line to --log; a log that cannot be written is a warning, not a failed run."""
     if path is None:
         return
@@ -101,4 +102,4 @@ def _log(path: Optional[Path], started, code: int, text: str) -> None:
         with open(path.expanduser(), "a", encoding="utf-8") as file:
             file.write(line)
     except OSError as exc:
-        stderr(f"warning: cannot append to the log {path}: {exc.strerror}")
+        env.say(f"warning: cannot append to the log {path}: {exc.strerror}")

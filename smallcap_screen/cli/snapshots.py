@@ -6,22 +6,24 @@ from typing import Annotated, List
 
 import typer
 
-from . import context
 from .app import app
-from .emit import emit, stderr
-from .options import DataDirOption, DbOption, FormatOption, OutputOption
+from .emit import emit
+from .environment import Environment
+from .options import FormatOption, OutputOption, StoreOptions, with_environment
 
 snapshots_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)  # help: the callback's docstring
 app.add_typer(snapshots_app, name="snapshots")
 
 
 @snapshots_app.callback()
+@with_environment(StoreOptions)
 def snapshots(
+    env: Environment,
     ctx: typer.Context,
     output_format: FormatOption = None,
     output: OutputOption = None,
-    data_dir: DataDirOption = None,
-    db: DbOption = None,
+    *,
+    store_options: StoreOptions,
 ) -> None:
     """List the stored snapshots by data date (funds, their holdings' dates, prices, size); show,
     remove or prune them.
@@ -39,16 +41,17 @@ def snapshots(
     from ..output import csv_text, json_text
     from ..render import snapshots as render
 
-    with context.open_store(db, data_dir) as store:
+    with env.open_store(store_options) as store:
         infos = store.snapshots()
         for note in store.notes:
-            stderr(note)
+            env.say(note)
         where = store.path
     if not infos:
-        stderr(f"no snapshots in {where} yet: `smallcap-screen snapshot` keeps one each time it runs")
+        env.say(f"no snapshots in {where} yet: `smallcap-screen snapshot` keeps one each time it runs")
         return
     rows = [{**i.to_dict(), "funds": " ".join(i.fund_names)} for i in infos]
     emit(
+        env,
         output_format,
         output,
         json=lambda: json_text([i.to_dict() for i in infos]),
@@ -58,12 +61,14 @@ def snapshots(
 
 
 @snapshots_app.command("show")
+@with_environment(StoreOptions)
 def show(
+    env: Environment,
     snapshot_id: Annotated[int, typer.Argument(metavar="ID", help="A snapshot id from `smallcap-screen snapshots`.")],
     output_format: FormatOption = None,
     output: OutputOption = None,
-    data_dir: DataDirOption = None,
-    db: DbOption = None,
+    *,
+    store_options: StoreOptions,
 ) -> None:
     """Show one snapshot: dates, sources, funds, and whether its data is intact.
 
@@ -72,10 +77,11 @@ def show(
     from ..output import json_text
     from ..render import snapshots as render
 
-    with context.open_store(db, data_dir) as store:
+    with env.open_store(store_options) as store:
         info = store.info(snapshot_id)
         store.load(snapshot_id)  # verifies the checksum: a damaged snapshot is exit 3
     emit(
+        env,
         output_format,
         output,
         json=lambda: json_text([info.to_dict()]),
@@ -85,34 +91,38 @@ def show(
 
 
 @snapshots_app.command("rm")
+@with_environment(StoreOptions)
 def remove(
+    env: Environment,
     snapshot_ids: Annotated[List[int], typer.Argument(metavar="ID...", help="Snapshot ids from `smallcap-screen snapshots`.")],
-    data_dir: DataDirOption = None,
-    db: DbOption = None,
+    *,
+    store_options: StoreOptions,
 ) -> None:
     """Remove snapshots from the store (with the figures computed from them).
 
     Example: smallcap-screen snapshots rm 3 4
     """
-    with context.open_store(db, data_dir) as store:
+    with env.open_store(store_options) as store:
         removed = store.remove(snapshot_ids)
-    stderr(f"removed snapshot(s) {', '.join(map(str, removed))}")
+    env.say(f"removed snapshot(s) {', '.join(map(str, removed))}")
 
 
 @snapshots_app.command("prune")
+@with_environment(StoreOptions)
 def prune(
+    env: Environment,
     keep_weekly: Annotated[int, typer.Option("--keep-weekly", min=1, help="Weeks to keep, newest first: per week and fund the newest snapshot stays.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be removed.")] = False,
-    data_dir: DataDirOption = None,
-    db: DbOption = None,
+    *,
+    store_options: StoreOptions,
 ) -> None:
     """Thin the store to one snapshot per fund and week, for the newest N weeks, and compact it.
 
     Example: smallcap-screen snapshots prune --keep-weekly 260
     """
-    with context.open_store(db, data_dir) as store:
+    with env.open_store(store_options) as store:
         doomed = store.prune_weekly(keep_weekly, dry_run=dry_run)
         size = store.path.stat().st_size if store.path.exists() else 0
     verb = "would remove" if dry_run else "removed"
     compacted = "" if dry_run else f"; the store is compacted to {size / 1e6:.1f} MB"
-    stderr(f"{verb} {len(doomed)} snapshot(s)" + (f": {', '.join(map(str, doomed))}" if doomed else "") + compacted)
+    env.say(f"{verb} {len(doomed)} snapshot(s)" + (f": {', '.join(map(str, doomed))}" if doomed else "") + compacted)
