@@ -19,6 +19,11 @@ WEIGHTINGS: tuple[str, ...] = ("price-date", "holdings-date")
 #: fy2 = next fiscal year (Yahoo epsForward, finviz Forward P/E).
 FORWARDS: tuple[str, ...] = ("fy1", "fy2")
 
+#: What a point-in-time trailing EPS is computed from, in order of preference (see
+#: metrics/trailing_eps.py): diluted EPS as filed, basic EPS as filed, or net income divided by
+#: the weighted diluted share count, quarter by quarter.
+EPS_BASES: tuple[str, ...] = ("diluted", "basic", "net_income_per_diluted_share")
+
 #: Below this share of the fund's weight, a P/E speaks for a minority of the fund: it is still
 #: computed, and marked ``low_coverage`` (the config's ``coverage_threshold`` changes it).
 COVERAGE_THRESHOLD = 0.9

@@ -5,7 +5,8 @@
 - ``valuation``: a fund's P/E and its companions (coverage, loss-makers, medians, growth);
 - ``conventions``: the same fund under every published P/E convention (``explain``);
 - ``sectors``: per-sector figures and the fund-vs-benchmark gap by sector (``sectors``);
-- ``screens``: one row per stock across funds, and the screener's filters (``screen``).
+- ``screens``: one row per stock across funds, and the screener's filters (``screen``);
+- ``trailing_eps``: a company's trailing twelve-month EPS as known on a past date, from its XBRL facts.
 """
 
 from ..vocabulary import FORWARDS, NEGATIVE_POLICIES, WEIGHTINGS

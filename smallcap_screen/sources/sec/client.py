@@ -79,6 +79,22 @@ def sec_pacer(policy: RetryPolicy = SEC_POLICY, **options: Any) -> Pacer:
     return Pacer(policy, budgets={SEC: SEC_BUDGET}, **options)
 
 
+_process_pacer: Pacer | None = None
+_process_pacer_lock = threading.Lock()
+
+
+def process_pacer() -> Pacer:
+    """The pacer every SecClient of this process shares unless given another: the SEC counts
+    requests per client machine, so two clients (a backfill's and an N-PORT lookup's) must not
+    each send 10 a second. One that was stopped (no network, Ctrl-C) is replaced, so that a
+    notebook can go on after a failure."""
+    global _process_pacer
+    with _process_pacer_lock:
+        if _process_pacer is None or _process_pacer.stop.is_set():
+            _process_pacer = sec_pacer()
+        return _process_pacer
+
+
 def _refusal(host: str, url: str, body: bytes) -> str:
     """What the SEC's 403 page says was wrong, as one line saying what to do."""
     page = body.decode("utf-8", "replace").lower()
@@ -101,7 +117,8 @@ class SecClient:
     ``data_url`` and ``www_url`` are the two hosts' base addresses (a stand-in's in tests);
     callers build URLs from them. ``cache_dir``: keep answers there (``Cache.get_sec``) and reuse
     them for ``max_age``. ``pacer``: share one with the rest of a run (its ``SEC`` budget is
-    added when missing); by default one of :func:`sec_pacer`. ``max_bytes`` caps every answer.
+    added when missing); by default the process's own (:func:`process_pacer`), so that all
+    clients of a process keep to one budget. ``max_bytes`` caps every answer.
     Safe to use from several threads. Use as a context manager or call :meth:`close`.
     """
 
@@ -127,7 +144,7 @@ class SecClient:
         self.max_age = max_age
         self.max_bytes = max_bytes
         if pacer is None:
-            pacer = sec_pacer()
+            pacer = process_pacer()
         else:
             pacer.budgets.setdefault(SEC, SEC_BUDGET)
         self._session = new_session(max_bytes=max_bytes)
