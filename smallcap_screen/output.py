@@ -46,8 +46,8 @@ FRACTION_DECIMALS = 8
 SIGNIFICANT_DIGITS = 12
 #: Words of a field name that make it a fraction or a multiple (field names are snake_case).
 FRACTION_WORDS = frozenset({"weight", "coverage", "discount", "growth", "yield", "relative", "fraction", "share"})
-MULTIPLE_WORDS = frozenset({"pe", "pb", "multiple"})
-MULTIPLE_FIELDS = frozenset({"price_to_book"})
+MULTIPLE_WORDS = frozenset({"pe", "pb", "ps", "multiple"})
+MULTIPLE_FIELDS = frozenset({"price_to_book", "price_to_sales"})
 #: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: A temporary file older than this whose writer is unknown is left over from a killed write.

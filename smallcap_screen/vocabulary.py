@@ -30,7 +30,7 @@ COVERAGE_THRESHOLD = 0.9
 
 #: ``screen --sort`` names and the stock-table column each sorts by.
 SCREEN_SORT_KEYS: dict[str, str] = {
-    "weight": "weight", "pe": "pe_trailing", "fwd-pe": "pe_forward", "cap": "market_cap", "pb": "price_to_book",
+    "weight": "weight", "pe": "pe_trailing", "fwd-pe": "pe_forward", "cap": "market_cap", "pb": "price_to_book", "ps": "price_to_sales",
     "growth": "earnings_growth", "price": "price", "ticker": "ticker", "name": "name", "sector": "sector",
 }
 
@@ -58,8 +58,9 @@ RECORD_FIELDS = [
     "pe_trailing", "pe_trailing_reason", "pe_forward", "pe_forward_reason",
     "benchmark", "discount_trailing", "discount_forward", "relative_pe_trailing", "relative_pe_forward",
     "loss_weight", "loss_count_share", "median_pe", "weighted_median_pe",
-    "earnings_growth", "earnings_growth_basis", "price_to_book", "top10_weight",
-    "set_aside_weight", "flagged_holdings", "flagged_weight", "reported_pe_trailing", "reported_pe_forward",
+    "earnings_growth", "earnings_growth_basis", "price_to_book", "price_to_book_coverage",
+    "price_to_sales", "price_to_sales_coverage", "top10_weight", "mag7_weight",
+    "set_aside_weight", "flagged_holdings", "flagged_weight", "implausible_holdings", "implausible_weight", "reported_pe_trailing", "reported_pe_forward",
     "negative_policy", "forward_horizon", "forward_losses", "weighting", "corporate_actions",
     "as_of_holdings", "as_of_prices", "data_source",
 ]

@@ -350,3 +350,29 @@ def test_the_bundled_snapshot_gives_the_same_rows_as_the_raw_files(whole_raw_dir
         assert list(ours["ticker"]) == list(theirs["ticker"])
         for column in ("weight", "price", "pe_trailing", "pe_forward", "price_to_book"):  # stored to 10 digits
             assert list(ours[column]) == pytest.approx(list(theirs[column]), rel=1e-8, nan_ok=True), column
+
+
+@pytest.mark.parametrize("fund", ["IWM", "SPY"])
+def test_fund_price_to_book_and_sales_match_the_raw_files(raw_dir, stocks, snapshot, fund):
+    # README: harmonic means over positive book (B/P at most 10) / over sales (S/P = Sales / Market
+    # Cap, 0 to 50), whatever the earnings policy; flagged (suspect) rows set aside.
+    from smallcap_screen.api.compare import compare
+
+    with open(raw_dir / FINVIZ, newline="", encoding="utf-8-sig") as f:
+        rows = {r["Ticker"]: r for r in csv.DictReader(f)}
+    book, sales = [], []
+    for h in by_hand_fund(raw_dir, fund, stocks):
+        stock, row = h["stock"], rows.get(h["ticker"])
+        if not stock or stock["suspect"]:
+            continue
+        b, s, cap = number(row["Book/sh"]), number(row["Sales"]), number(row["Market Cap"])
+        if b is not None and 0 < b / stock["price"] <= 10:
+            book.append((h["weight"], b / stock["price"]))
+        if s is not None and cap and 0 <= s / cap <= 50:
+            sales.append((h["weight"], s / cap))
+    for policy in ("exclude", "include"):
+        record = compare([fund], benchmark=fund, negative=policy, snapshot=snapshot).records()[0]
+        assert record["price_to_book"] == pytest.approx(sum(w for w, _ in book) / sum(w * y for w, y in book), rel=1e-3)
+        assert record["price_to_book_coverage"] == pytest.approx(sum(w for w, _ in book), abs=1e-6)
+        assert record["price_to_sales"] == pytest.approx(sum(w for w, _ in sales) / sum(w * y for w, y in sales), rel=1e-3)
+        assert record["price_to_sales_coverage"] == pytest.approx(sum(w for w, _ in sales), abs=1e-6)

@@ -340,3 +340,14 @@ def test_scaling_every_price_scales_every_stock_pe(data, factor):
 
 def test_zero_floor_of_a_fund_of_losses_is_not_meaningful():
     assert zero_floor_pe(np.array([1.0]), np.array([-0.1])).value is None
+
+
+def test_an_absurd_book_value_is_set_aside_and_counted_under_either_policy():
+    # FLY: a book value of -61,020 a share at $48.62 made VB's P/B 3.66 under --negative include.
+    rows = [stock("A", 0.5, 10.0, 1.0, book=5.0), stock("B", 0.4, 10.0, -1.0, book=-2.0), stock("FLY", 0.1, 48.62, -5.0, book=-61020.3)]
+    holdings, fundamentals = make(rows)
+    for policy in ("exclude", "include"):
+        value = fund_valuation(holdings, fundamentals, negative=policy, weighting="holdings-date")
+        assert value.price_to_book == pytest.approx(2.0)  # A alone: B's negative book is set aside too
+        assert value.price_to_book_coverage == pytest.approx(0.5)
+        assert value.implausible_holdings == 1 and value.implausible_weight == pytest.approx(0.1)

@@ -100,7 +100,7 @@ def screen(
     fetch: Fetch | None = None,
 ) -> ScreenResult:
     """One row per stock held by any of ``funds``, kept by ``criteria`` (metrics.screens.Criteria),
-    sorted by ``sort`` (weight, pe, fwd_pe, cap, pb, growth, price, ticker, name, sector;
+    sorted by ``sort`` (weight, pe, fwd_pe, cap, pb, ps, growth, price, ticker, name, sector;
     descending by default only for weight), at most ``top`` rows."""
     joined, facts = _joined(funds, negative=negative, weighting=weighting, forward=forward, data=data, snapshot=snapshot, store=store, fetch=fetch)
     table = stock_table(joined, negative=negative)

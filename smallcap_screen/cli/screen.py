@@ -61,7 +61,8 @@ def screen(
     min_weight: Annotated[Optional[float], typer.Option("--min-weight", min=0.0, help="Weight in at least one of the funds, in percent (0.5 = 0.5%).")] = None,
     min_cap: Annotated[Optional[str], typer.Option("--min-cap", help="Market cap at least this: 300M, 2B, 1.5e9.")] = None,
     max_cap: Annotated[Optional[str], typer.Option("--max-cap", help="Market cap at most this: 300M, 2B, 1.5e9.")] = None,
-    max_pb: Annotated[Optional[float], typer.Option("--max-pb", min=0.0, help="Price / book at most this.")] = None,
+    max_pb: Annotated[Optional[float], typer.Option("--max-pb", min=0.0, help="Price / book at most this (negative book fails).")] = None,
+    max_ps: Annotated[Optional[float], typer.Option("--max-ps", min=0.0, help="Price / sales at most this (no sales fails).")] = None,
     sort: Annotated[
         str, typer.Option("--sort", callback=check_sort, help=f"Sort by: {', '.join(SCREEN_SORT_KEYS)}. Ascending, except weight.")
     ] = "weight",
@@ -78,7 +79,7 @@ def screen(
     data: DataOptions,
 ) -> None:
     """Screen the stocks inside funds: one row per stock with the funds holding it and their
-    weights, market cap, price, trailing and forward P/E, growth, P/B and data flags.
+    weights, market cap, price, trailing and forward P/E, growth, P/B, P/S and data flags.
 
     With --negative include a loss-maker shows its negative P/E; it fails every P/E bound either way.
 
@@ -102,6 +103,7 @@ def screen(
         earnings="profitable" if profitable else "losses" if losses else None,
         sectors=tuple(sector), min_weight=None if min_weight is None else min_weight / 100,
         min_cap=parse_amount(min_cap, "--min-cap"), max_cap=parse_amount(max_cap, "--max-cap"), max_pb=max_pb,
+        max_ps=max_ps,
     )
     result = on_chosen_data(
         env, data,

@@ -16,12 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .frame import Joined
-from .valuation import NO_FORWARD_LOSSES, PE, NegativePolicy, check_policy, discount, harmonic_pe, usable_yields, weighted_median
+from .valuation import MAGNIFICENT_7, NO_FORWARD_LOSSES, PE, NegativePolicy, check_policy, discount, harmonic_pe, usable_yields, weighted_median
 
 #: Morningstar caps every holding's P/E at 60 before averaging (its portfolio statistics).
 MORNINGSTAR_PE_CAP = 60.0
-#: Apple, Microsoft, Nvidia, Amazon, Alphabet (both share classes), Meta, Tesla.
-MAGNIFICENT_7 = frozenset({"AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "GOOG", "META", "TSLA"})
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@
 and turns EPS into earnings yields (E/P) per horizon, setting values it cannot trust to NaN:
 
 - a price <= 0 or missing;
-- an earnings yield outside EARNINGS_YIELD_BAND (a P/E under 1, or a yearly loss over ten
-  times the share price: EPS not adjusted after a reverse split, e.g. -1006 on a $38 stock);
+- an earnings yield (trailing, FY1 or FY2) outside EARNINGS_YIELD_BAND (a P/E under 1, or a yearly
+  loss over ten times the share price: EPS not adjusted after a reverse split, e.g. -1006 on a $38
+  stock), a book yield outside BOOK_YIELD_BAND or a sales yield outside SALES_YIELD_BAND; such a
+  holding is marked ``implausible`` (fund figures count its weight);
 - holdings whose fundamentals carry flags (absurd values an importer found) are marked
   ``flagged``: fund figures set them aside, the screener shows them with their flags.
 """
@@ -26,6 +28,14 @@ from .weighting import Weighting, check_weighting, price_date_weighting
 #: horizon rather than trusted. Distressed small caps do lose more than their share price in a
 #: year (E/P of -1 to -8 is common in the Russell 2000), so the lower bound is wide.
 EARNINGS_YIELD_BAND = (-10.0, 1.0)
+
+#: Book value per share over price (B/P) outside this band is a data error: a P/B under 0.1, or a
+#: negative book ten times the share price (FLY's -61,020 a share at $48.62). Negative book inside
+#: it is real (buybacks, losses) and left out of P/B by the P/B's own rule, not as an error.
+BOOK_YIELD_BAND = (-10.0, 10.0)
+#: Sales over market value (S/P) outside this band is a data error: negative sales, or a P/S under
+#: 0.02 (the lowest real ones held, distributors and traders such as StoneX, are about 0.035).
+SALES_YIELD_BAND = (0.0, 50.0)
 
 #: ``--forward`` (vocabulary.FORWARDS): fy1 reads ``eps_fy1``, fy2 the source's ``eps_forward``.
 Forward = Literal["fy1", "fy2"]
@@ -75,7 +85,8 @@ def join(
     corporate_action (what put the holding on the price date's share basis, "" mostly),
     known (has a fundamentals row), flagged, flags, price, market_cap, eps_trailing, eps_fy1,
     eps_fy2, eps_forward (the chosen horizon), yield_trailing, yield_fy1, yield_fy2,
-    yield_forward, book_yield.
+    yield_forward, book_yield (B/P), sales_yield (sales / market cap, else / price x shares),
+    implausible (some per-share input outside its band, set to NaN).
     """
     check_weighting(weighting)
     check_forward(forward)
@@ -94,12 +105,19 @@ def join(
     price = column("price")
     price[~(price > 0)] = np.nan
     eps = {"eps_trailing": column("eps_trailing"), "eps_fy1": column("eps_fy1"), "eps_fy2": column("eps_forward")}
-    low, high = EARNINGS_YIELD_BAND
-    yields = {}
-    for name, values in eps.items():
-        ey = values / price
-        ey[~((ey >= low) & (ey <= high))] = np.nan
-        yields[name.replace("eps_", "yield_")] = ey
+    implausible = np.zeros(len(at), dtype=bool)
+
+    def plausible(values: np.ndarray, band: tuple[float, float]) -> np.ndarray:
+        """``values`` with those outside ``band`` set to NaN and marked implausible."""
+        out = ~((values >= band[0]) & (values <= band[1])) & np.isfinite(values)
+        implausible[out] = True
+        return np.where(out, np.nan, values)
+
+    yields = {name.replace("eps_", "yield_"): plausible(values / price, EARNINGS_YIELD_BAND) for name, values in eps.items()}
+    market_cap = column("market_cap")
+    value = np.where(market_cap > 0, market_cap, column("shares") * price)
+    sales_yield = plausible(column("sales") / value, SALES_YIELD_BAND)
+    book_yield = plausible(column("book_per_share") / price, BOOK_YIELD_BAND)
     flags = np.full(len(at), "", dtype=object)
     flags[known] = table["flags"].fillna("").to_numpy(dtype=object)[at[known]]
 
@@ -124,12 +142,14 @@ def join(
             "flagged": flags != "",
             "flags": flags,
             "price": price,
-            "market_cap": column("market_cap"),
+            "market_cap": market_cap,
             **eps,
             "eps_forward": eps[f"eps{chosen}"],
             **yields,
             "yield_forward": yields[f"yield{chosen}"],
-            "book_yield": column("book_per_share") / price,
+            "book_yield": book_yield,
+            "sales_yield": sales_yield,
+            "implausible": implausible,
         },
         index=equities.index,
     )

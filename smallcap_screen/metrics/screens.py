@@ -22,7 +22,7 @@ from .valuation import NegativePolicy, check_policy
 #: Columns of :func:`stock_table` before the per-fund weight columns (``weight_<FUND>``).
 STOCK_COLUMNS = [
     "ticker", "name", "sector", "funds", "weight", "market_cap", "price",
-    "pe_trailing", "pe_forward", "earnings_growth", "price_to_book", "flags",
+    "pe_trailing", "pe_forward", "earnings_growth", "price_to_book", "price_to_sales", "flags",
 ]
 
 #: P/Es are computed as price / EPS from data that often gave the P/E itself: a stock at exactly
@@ -36,7 +36,8 @@ def stock_table(funds: list[Joined], *, negative: NegativePolicy = "exclude") ->
 
     ``weight`` is the stock's largest weight in any of the funds; ``funds`` names the funds
     holding it, space-separated; ``earnings_growth`` is forward / trailing EPS - 1 where both are
-    positive; ``price_to_book`` follows the negative-earnings policy like the P/E.
+    positive; ``price_to_book`` is over positive book only and ``price_to_sales`` over positive
+    sales (as the fund figures: whatever the earnings policy).
     """
     check_policy(negative)
     stacked = pd.concat([j.frame.assign(fund=j.fund) for j in funds], ignore_index=True)
@@ -48,7 +49,7 @@ def stock_table(funds: list[Joined], *, negative: NegativePolicy = "exclude") ->
     names = np.array([j.fund for j in funds], dtype=object)
     funds_text = [" ".join(names[row]) for row in held]
 
-    yt, yf, book = first["yield_trailing"], first["yield_forward"], first["book_yield"]
+    yt, yf, book, sales = first["yield_trailing"], first["yield_forward"], first["book_yield"], first["sales_yield"]
     keep_pe = (yt > 0) if negative == "exclude" else yt.notna()
     with np.errstate(divide="ignore"):
         table = pd.DataFrame(
@@ -63,7 +64,8 @@ def stock_table(funds: list[Joined], *, negative: NegativePolicy = "exclude") ->
                 "pe_trailing": (1 / yt).where(keep_pe).to_numpy(),
                 "pe_forward": (1 / yf).where(yf > 0 if negative == "exclude" else yf.notna()).to_numpy(),
                 "earnings_growth": (yf / yt - 1).where((yt > 0) & (yf > 0)).to_numpy(),
-                "price_to_book": (1 / book).where(book > 0 if negative == "exclude" else book.notna()).to_numpy(),
+                "price_to_book": (1 / book).where(book > 0).to_numpy(),
+                "price_to_sales": (1 / sales).where(sales > 0).to_numpy(),
                 "flags": first["flags"].to_numpy(),
                 # the trailing yield decides --profitable / --losses, also for loss-makers' rows
                 "earnings_yield": yt.to_numpy(),
@@ -88,6 +90,7 @@ class Criteria:
     min_cap: float | None = None
     max_cap: float | None = None
     max_pb: float | None = None
+    max_ps: float | None = None
 
     def __post_init__(self) -> None:
         if self.earnings not in (None, "profitable", "losses"):
@@ -179,4 +182,5 @@ _FILTERS = {
     "min_cap": _at_least("market_cap"),
     "max_cap": _at_most("market_cap"),
     "max_pb": _pe_at_most("price_to_book"),
+    "max_ps": _pe_at_most("price_to_sales"),
 }

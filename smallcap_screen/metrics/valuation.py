@@ -30,6 +30,9 @@ from .weighting import Weighting
 
 NegativePolicy = Literal["exclude", "include"]
 
+#: Apple, Microsoft, Nvidia, Amazon, Alphabet (both share classes), Meta, Tesla.
+MAGNIFICENT_7 = frozenset({"AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "GOOG", "META", "TSLA"})
+
 NO_FORWARD_LOSSES = (
     "losses cannot be included: this data has no negative forward estimates (a finviz export "
     "leaves them blank); --negative exclude gives the ex-negative figure"
@@ -67,10 +70,16 @@ class FundValuation:
     earnings_growth: float | None
     earnings_growth_basis: str
     price_to_book: float | None
+    price_to_book_coverage: float
+    price_to_sales: float | None
+    price_to_sales_coverage: float
     top10_weight: float
+    mag7_weight: float
     set_aside_weight: float
     flagged_holdings: int
     flagged_weight: float
+    implausible_holdings: int
+    implausible_weight: float
     negative_policy: str
     forward_horizon: str
     forward_losses: str
@@ -201,6 +210,11 @@ def valuation_of(
     losses = covered_t & (yt <= 0)
     positive = covered_t & (yt > 0)
     flagged = frame["flagged"].to_numpy()
+    implausible = frame["implausible"].to_numpy() & ~flagged
+    # P/B and P/S whatever the earnings policy: P/B over positive book only (Morningstar sets
+    # negative book aside), P/S over every holding with sales (none negative, zero counts).
+    book = np.where(flagged, np.nan, frame["book_yield"].to_numpy())
+    sales = np.where(flagged, np.nan, frame["sales_yield"].to_numpy())
     set_aside = holdings.set_aside["weight"]
     return FundValuation(
         fund=holdings.fund,
@@ -220,11 +234,17 @@ def valuation_of(
         weighted_median_pe=weighted_median(1.0 / yt[positive], w[positive]),
         earnings_growth=growth,
         earnings_growth_basis=growth_basis(joined.forward_horizon),
-        price_to_book=harmonic_pe(w, np.where(flagged, np.nan, frame["book_yield"].to_numpy()), negative).value,
+        price_to_book=harmonic_pe(w, book, "exclude").value,
+        price_to_book_coverage=float(w[book > 0].sum()),
+        price_to_sales=harmonic_pe(w, sales, "include").value,
+        price_to_sales_coverage=float(w[np.isfinite(sales)].sum()),
         top10_weight=float(np.sort(w)[::-1][:10].sum()),
+        mag7_weight=float(w[frame["ticker"].isin(MAGNIFICENT_7).to_numpy()].sum()),
         set_aside_weight=float(set_aside.sum(skipna=True)) if len(set_aside) else 0.0,
         flagged_holdings=int(flagged.sum()),
         flagged_weight=float(w[flagged].sum()),
+        implausible_holdings=int(implausible.sum()),
+        implausible_weight=float(w[implausible].sum()),
         negative_policy=negative,
         forward_horizon=joined.forward_horizon,
         forward_losses=forward_losses(negative, joined.forward_losses_reported),

@@ -12,6 +12,11 @@ def pe(value: float | None, absent: str = "n/m") -> str:
     return absent if value is None or value != value else f"{value:.1f}x"
 
 
+def multiple(value: float | None, absent: str = "-") -> str:
+    """A P/B or P/S as ``1.90x``: two decimals, since they run from 0.1x to 10x."""
+    return absent if value is None or value != value else f"{value:.2f}x"
+
+
 def pct(value: float | None) -> str:
     """A fraction as a percentage, one decimal below 99.5%."""
     return "-" if value is None or value != value else f"{value:.0%}" if value >= 0.995 else f"{value:.1%}"

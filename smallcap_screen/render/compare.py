@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..api.compare import Comparison
 from ..vocabulary import RECORD_FIELDS
-from . import pct, pe, signed_pct
+from . import multiple, pct, pe, signed_pct
 from .layout import Column, Layout, fitted_table
 from ..output import csv_text, json_text
 
@@ -35,7 +35,7 @@ def comparison_table(comparison: Comparison, *, plain: bool = False, width: int 
 
     columns = [
         Column("Fund", [r["fund"] for r in records], justify="left", style="bold cyan"),
-        Column("Index", [r["index"] for r in records], priority=9, justify="left", shrink=True, min_width=12, max_width=30),
+        Column("Index", [r["index"] for r in records], priority=9, justify="left", shrink=True, min_width=16, max_width=30),
         Column("Hold-\nings", figures(lambda r: f"{r['holdings']:,}"), priority=6),
         Column("Cover-\nage", figures(lambda r: pct(r["coverage"]))),
         Column("P/E\ntrail", figures(lambda r: marked(r["pe_trailing"], r["low_coverage"]))),
@@ -45,6 +45,8 @@ def comparison_table(comparison: Comparison, *, plain: bool = False, width: int 
         Column("Loss-\nmakers", figures(lambda r: pct(r["loss_weight"])), priority=5),
         Column("Median\nP/E", figures(lambda r: pe(r["median_pe"])), priority=7),
         Column(f"Growth\nttm→{comparison.forward_horizon}", figures(lambda r: signed_pct(r["earnings_growth"], plain=True)), priority=8),
+        Column("P/B", figures(lambda r: multiple(r["price_to_book"])), priority=3),
+        Column("P/S", figures(lambda r: multiple(r["price_to_sales"])), priority=3),
     ]
     if any(r["reported_pe_trailing"] is not None for r in records):
         columns.append(Column("Yahoo\nP/E", figures(lambda r: pe(r["reported_pe_trailing"], absent="-")), priority=4))
@@ -61,6 +63,14 @@ def marked(value: float | None, low_coverage: bool) -> str:
     return pe(value) + (LOW if low_coverage and value is not None else "")
 
 
+def share_basis_text(actions: str) -> str:
+    """``corporate_actions`` shortened: the splits, then the holdings at issuer weight together."""
+    named = [a.split(" ", 1) for a in actions.split("; ")]
+    splits = [f"{ticker} {what}" for ticker, what in named if what != "issuer weight"]
+    issuer = [ticker for ticker, what in named if what == "issuer weight"]
+    return ", ".join([*splits, *([f"issuer weight for {' '.join(issuer)}"] if issuer else [])])
+
+
 def caption(comparison: Comparison) -> str:
     records = comparison.records()
     dates = ", ".join(f"{r['fund']} {r['as_of_holdings'] or '(undated)'}" for r in records if r["status"] == "ok")
@@ -74,15 +84,14 @@ def caption(comparison: Comparison) -> str:
         f"Disc. = discount vs {comparison.benchmark} = 1 - P/E fund / P/E {comparison.benchmark} (positive = cheaper).",
         "Coverage = fund weight with price and trailing EPS; loss-makers = covered weight with EPS <= 0. "
         f"Growth = implied earnings growth, {comparison.forward_horizon} consensus / trailing GAAP earnings - 1, cumulative (not a yearly rate).",
+        "P/B, P/S = weighted harmonic means over the holdings with positive book / with sales, "
+        "whatever the earnings policy.",
         "Weights: " + ", ".join(f"{r['fund']} {r['weighting']}" for r in records if r["status"] == "ok")
         + " (price-date = shares held x price on the price date; holdings-date = the issuer's weights).",
     ]
-    actions = [f"{r['fund']} {r['corporate_actions']}" for r in records if r["status"] == "ok" and r["corporate_actions"]]
+    actions = [f"{r['fund']} {share_basis_text(r['corporate_actions'])}" for r in records if r["status"] == "ok" and r["corporate_actions"]]
     if actions:
-        lines.append(
-            "Put on the price date's share basis (a split between the price and holdings dates, else the issuer's weight): "
-            + "; ".join(actions) + "."
-        )
+        lines.append("Put on the price date's share basis (splits between the price and holdings dates): " + "; ".join(actions) + ".")
     low = [
         f"{r['fund']} {what} {pct(r[field])}"
         for r in records if r["status"] == "ok"
@@ -95,6 +104,9 @@ def caption(comparison: Comparison) -> str:
     flagged = [f"{r['fund']} {r['flagged_holdings']} ({pct(r['flagged_weight'])})" for r in records if r["status"] == "ok" and r["flagged_holdings"]]
     if flagged:
         lines.append(f"Holdings with absurd data set aside: {', '.join(flagged)}.")
+    implausible = [f"{r['fund']} {r['implausible_holdings']} ({pct(r['implausible_weight'])})" for r in records if r["status"] == "ok" and r["implausible_holdings"]]
+    if implausible:
+        lines.append(f"Holdings with an implausible E/P, B/P or S/P, left out of that figure: {', '.join(implausible)}.")
     if any(r["reported_pe_trailing"] is not None for r in records):
         lines.append("Yahoo P/E = the fund's trailing P/E as Yahoo reports it, a cross-check computed by Yahoo's own method.")
     missing = [f"{r['fund']} ({r['status_reason']})" for r in records if r["status"] != "ok"]
