@@ -214,7 +214,7 @@ def test_concurrent_writers_never_lose_a_snapshot(tmp_path):
             store.load(info.id)
 
 
-def test_old_snapshot_folders_move_into_the_store_once_and_losslessly(tmp_path):
+def test_old_snapshot_folders_move_into_the_store_once_losslessly_and_only_when_asked(tmp_path):
     folders = tmp_path / "snapshots"
     write_snapshot(dated(13), folders / "20251113T220000Z")
     write_snapshot(dated(20), folders / "20251120T220000Z")
@@ -224,8 +224,10 @@ def test_old_snapshot_folders_move_into_the_store_once_and_losslessly(tmp_path):
     (folders / "20251122T220000Z" / "manifest.json").write_text('{"format": 1}')  # damaged
     originals = [read_snapshot(folders / name) for name in ("20251113T220000Z", "20251120T220000Z")]
     with Store.open(data_dir=tmp_path) as store:
+        assert store.snapshots() == [] and "snapshots migrate" in store.notes[0]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["snapshots"]  # opening and reading wrote nothing
+        notes = store.migrate()
         infos = store.snapshots()
-        notes = store.notes
         assert [i.data_date.day for i in infos] == [13, 20]
         assert {i.origin for i in infos} == {"migrated"}
         for original, info in zip(originals, infos):
@@ -236,7 +238,7 @@ def test_old_snapshot_folders_move_into_the_store_once_and_losslessly(tmp_path):
     kept = tmp_path / "snapshots.migrated"
     assert sorted(p.name for p in kept.iterdir()) == ["20251113T220000Z", "20251120T220000Z", "20251120T220009Z", "20251122T220000Z"]
     with Store.open(data_dir=tmp_path) as again:
-        assert len(again.snapshots()) == 2 and again.notes == []
+        assert len(again.snapshots()) == 2 and again.notes == [] and again.migrate() == []
 
 
 def test_compare_without_a_store_writes_no_file_anywhere(tmp_path):

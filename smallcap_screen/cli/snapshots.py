@@ -126,3 +126,19 @@ def prune(
     verb = "would remove" if dry_run else "removed"
     compacted = "" if dry_run else f"; the store is compacted to {size / 1e6:.1f} MB"
     env.say(f"{verb} {len(doomed)} snapshot(s)" + (f": {', '.join(map(str, doomed))}" if doomed else "") + compacted)
+
+
+@snapshots_app.command("migrate")
+@with_environment(StoreOptions)
+def migrate(env: Environment, *, store_options: StoreOptions) -> None:
+    """Bring a store kept by an earlier version up to date: its schema, and the snapshot folders
+    of versions before the SQLite store moved in. Other commands only read an older store (and
+    say when this is due); writing to it upgrades its schema first.
+
+    Example: smallcap-screen snapshots migrate
+    """
+    with env.open_store(store_options) as store:
+        notes = store.migrate()
+    for note in notes:
+        env.say(note)
+    env.say(f"the store {store.path} is up to date")

@@ -22,7 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import sqlite3
+from urllib.parse import quote
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +43,9 @@ DATA_DIR_VARIABLE = "SMALLCAP_SCREEN_DATA_DIR"
 DB_NAME = "snapshots.sqlite3"
 #: Seconds a writer waits for another writer before giving up with StoreBusyError.
 BUSY_TIMEOUT = 60.0
-_CHUNK = 500  # bound parameters per statement, far below SQLite's limit
+_CHUNK = 500
+#: Free bytes under which a disk I/O error of SQLite is a full disk: less than a ``-shm`` file.
+_ROOM_NEEDED = 32 * 1024  # bound parameters per statement, far below SQLite's limit
 #: Share of the file that may be loose (see ``Store.loose_share``) before ``tidy`` compacts it.
 #: Appending week after week leaves about a tenth of each week's new pages loose (measured on five
 #: years of weekly snapshots: 5.9 MB of 63.5 MB, 0.1 MB once compacted); compacting that store
@@ -166,9 +170,9 @@ class Store:
     def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.path = Path(path).expanduser()
         self.busy_timeout = busy_timeout
-        #: Things a front end should tell the user (a migration that happened, damaged leftovers).
-        self.notes: list[str] = []
         self._db: sqlite3.Connection | None = None
+        self._version = 0
+        self._read_only = False
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, data_dir: Path | str | None = None, busy_timeout: float = BUSY_TIMEOUT) -> "Store":
@@ -194,82 +198,164 @@ class Store:
         return self.path.parent / "snapshots"
 
     def _connection(self, *, create: bool) -> sqlite3.Connection | None:
-        """The open connection; None when the store does not exist and ``create`` is false."""
-        if self._db is not None:
-            return self._db
-        from .legacy import has_legacy_snapshots, migrate_legacy_snapshots
+        """The open connection; None when the store does not exist and ``create`` is false.
 
-        legacy = has_legacy_snapshots(self.legacy_dir)
-        if not self.path.exists() and not (create or legacy):
+        Reading never writes: a store whose file or folder is read-only (shared by the user whose
+        cron job writes it) is opened read-only. Writing (``create``) needs a writable store and
+        creates it if need be; its schema is brought up to date by :meth:`migrate`."""
+        if self._db is not None and not (create and self._read_only):
+            return self._db
+        self.close()
+        if not create and not self.path.exists():
             return None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
-        except (OSError, sqlite3.Error) as exc:
-            raise OutputError(f"cannot open the store {self.path}: {exc}; set {DB_VARIABLE} or --db to a writable place") from exc
-        try:
-            db.execute("PRAGMA foreign_keys = ON")
-            self._db = db
-            self._migrate(db)
-        except sqlite3.DatabaseError as exc:
+        if create:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"cannot create the store {self.path}: {exc.strerror or exc}; set {DB_VARIABLE} or --db to a writable place") from exc
+        db = None
+        for uri in self._uris(create):
+            try:
+                db = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                break
+            except sqlite3.Error as exc:
+                if db is not None:
+                    db.close()
+                    db = None
+                if create or _code(exc) not in _CANNOT_OPEN:
+                    raise self._error(exc) from exc
+                error = exc
+        if db is None:
+            raise self._error(error) from error
+        if version > SCHEMA_VERSION:
             db.close()
-            self._db = None
-            raise self._damaged(exc) from exc
-        except BaseException:
-            db.close()
-            self._db = None
-            raise
-        if legacy:
-            self.notes.extend(migrate_legacy_snapshots(self, self.legacy_dir))
+            raise DataError(f"the store {self.path} has schema version {version}, newer than this smallcap-screen knows ({SCHEMA_VERSION}); upgrade smallcap-screen")
+        db.execute("PRAGMA foreign_keys = ON")
+        self._db, self._version, self._read_only = db, version, not create and "mode=ro" in uri
+        if create and version < SCHEMA_VERSION:
+            self._upgrade(db)
         return db
 
-    def _damaged(self, exc: Exception) -> Exception:
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            return StoreBusyError(f"the store {self.path} stayed locked by another run for {self.busy_timeout:.0f} s; try again when it has finished")
-        return DataError(f"the store {self.path} is not a readable SQLite database ({exc}); move it away to start a new one")
+    def _uris(self, create: bool) -> list[str]:
+        """Ways to open the file, most capable first. A read-only store is opened with
+        ``mode=ro``; where SQLite cannot even read it so (a WAL store needs its ``-shm`` file,
+        which a read-only folder cannot hold), and no write-ahead log is pending beside it, as
+        ``immutable``: readers then see the file as it is, each snapshot still checked against
+        its checksums (a write meanwhile is refused as damage, never read half-done)."""
+        path = quote(str(self.path.absolute()))
+        uris = [f"file:{path}?mode={'rwc' if create else 'rw'}"]
+        if not create:
+            uris.append(f"file:{path}?mode=ro")
+            if not Path(f"{self.path}-wal").exists():  # nothing written beside the file that it lacks
+                uris.append(f"file:{path}?mode=ro&immutable=1")
+        return uris
 
-    def _migrate(self, db: sqlite3.Connection) -> None:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise DataError(f"the store {self.path} has schema version {version}, newer than this smallcap-screen knows ({SCHEMA_VERSION}); upgrade smallcap-screen")
-        if version == SCHEMA_VERSION:
-            return
+    def _writer(self) -> sqlite3.Connection:
+        """A connection that may write, to a store whose schema is this version's."""
+        db = self._connection(create=True)
+        if self._version < SCHEMA_VERSION:
+            self._upgrade(db)
+        return db
+
+    def _error(self, exc: sqlite3.Error) -> Exception:
+        """What an SQLite error means to the user. Only SQLite's own word that the file is
+        corrupt (or not a database) makes it damage worth moving away; a full disk, a read-only
+        store, a disk error leave the store as it was, and are said so."""
+        code = _code(exc)
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return StoreBusyError(f"the store {self.path} stayed locked by another run for {self.busy_timeout:.0f} s; try again when it has finished")
+        if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            return DataError(f"the store {self.path} is damaged (SQLite: {exc}); move it away to start a new one")
+        if code == sqlite3.SQLITE_FULL or (code == sqlite3.SQLITE_IOERR and self._disk_full()):
+            return OutputError(f"the disk of the store {self.path} is full (SQLite: {exc}): nothing was kept and the store is as it was; free some space and run again")
+        if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH):
+            return OutputError(f"cannot write to the store {self.path} (SQLite: {exc}): it is read-only here; reading it still works, or set {DB_VARIABLE} or --db to a writable place")
+        if code == sqlite3.SQLITE_IOERR:
+            return OutputError(f"the disk of the store {self.path} failed (SQLite: {exc}); the store is as it was: check the disk's free space and health")
+        return DataError(f"the store {self.path} is not a smallcap-screen store this version can read (SQLite: {exc}); point --db at another file")
+
+    def _disk_full(self) -> bool:
+        """Whether the store's disk has no room left: SQLite reports a full disk as a disk I/O
+        error where it was growing its ``-shm`` file rather than the database."""
+        try:
+            return shutil.disk_usage(self.path.parent).free < _ROOM_NEEDED
+        except OSError:
+            return False
+
+    def migrate(self) -> list[str]:
+        """Bring the store up to this version: create or upgrade its schema (schema.py), and move
+        in the snapshot folders of versions before the SQLite store (legacy.py). Returns notes
+        for the user. Opening or reading a store never does this; every write upgrades the
+        schema first (it cannot write otherwise), and only this moves folders in."""
+        from .legacy import has_legacy_snapshots, migrate_legacy_snapshots
+
+        self._writer()
+        if has_legacy_snapshots(self.legacy_dir):
+            return migrate_legacy_snapshots(self, self.legacy_dir)
+        return []
+
+    @property
+    def notes(self) -> list[str]:
+        """What a front end should tell the user: what :meth:`migrate` would do (none when the
+        store is up to date)."""
+        from .legacy import has_legacy_snapshots
+
+        notes = []
+        if has_legacy_snapshots(self.legacy_dir):
+            notes.append(f"snapshot folders of an earlier version are in {self.legacy_dir}: `smallcap-screen snapshots migrate` moves them into the store")
+        return notes
+
+    def _upgrade(self, db: sqlite3.Connection) -> None:
+        """Run the migrations from the store's schema version to this one, in one transaction.
+        Foreign keys are off meanwhile: a migration rebuilding a table must not cascade deletes."""
         if db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
             raise DataError(f"the store {self.path} cannot use SQLite's WAL journal (a network file system?); put it on a local disk")
-        with self._transaction(db):
-            version = db.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated meanwhile
-            for number in range(version, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[number]):
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self._transaction(db):
+                version = db.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated meanwhile
+                for number in range(version, SCHEMA_VERSION):
+                    for statement in _statements(MIGRATIONS[number]):
+                        db.execute(statement)
+                if db.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise DataError(f"the store {self.path} has rows pointing at nothing; move it away to start a new one")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        finally:
+            db.execute("PRAGMA foreign_keys = ON")
+        self._version = SCHEMA_VERSION
 
     @contextmanager
     def _transaction(self, db: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken before any read (BEGIN IMMEDIATE) so writers queue, not fail."""
-        db = db or self._connection(create=True)
+        """One write transaction, taken before any read (BEGIN IMMEDIATE) so writers queue, not
+        fail. An SQLite error inside it (a full disk) becomes the error it means, never hidden by
+        a ROLLBACK that SQLite has already done itself."""
+        db = db or self._writer()
         try:
             db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise self._damaged(exc) from exc
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        try:
-            db.execute("COMMIT")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    try:
+                        db.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # the connection is closed below; SQLite rolls back what is left
+                raise
         except sqlite3.Error as exc:
-            db.execute("ROLLBACK")
-            raise OutputError(f"cannot write to the store {self.path}: {exc}; free some space or move it with --db") from exc
+            raise self._error(exc) from exc
 
     def _read(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
         db = self._connection(create=False)
         if db is None:
             return []
+        if self._version == 0:
+            return []  # an empty file: no snapshot yet
         try:
             return db.execute(sql, parameters).fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise self._damaged(exc) from exc
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -374,18 +460,18 @@ class Store:
         """Rewrite the file without the slack that weeks of appending leave in SQLite's pages
         (``VACUUM``: about a tenth of the size after a few years of weekly snapshots). Atomic like
         every write; it needs the store to itself for a few seconds and room for a second copy."""
-        db = self._connection(create=False)
-        if db is None:
+        if not self.path.exists():
             return
+        db = self._writer()
         try:
             db.execute("VACUUM")
             # VACUUM goes through the write-ahead log, which would otherwise stay as large as the
             # store on disk; a reader still using it only keeps it for now (busy is not an error).
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.OperationalError as exc:
-            raise self._damaged(exc) if "locked" in str(exc) else OutputError(
-                f"cannot compact the store {self.path}: {exc}; free some space (it needs room for a copy)"
-            ) from exc
+        except sqlite3.Error as exc:
+            if _code(exc) in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+                raise OutputError(f"cannot compact the store {self.path}: {exc}; free some space (it needs room for a copy)") from exc
+            raise self._error(exc) from exc
 
     def loose_share(self) -> float | None:
         """The share of the file that compacting would give back: free pages, and the room in
@@ -399,7 +485,7 @@ class Store:
         except sqlite3.OperationalError as exc:
             if "dbstat" in str(exc):
                 return None
-            raise self._damaged(exc) from exc
+            raise self._error(exc) from exc
         free_pages, pages, page_size = (db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("freelist_count", "page_count", "page_size"))
         return (in_pages + free_pages * page_size) / (pages * page_size) if pages else 0.0
 
@@ -568,7 +654,9 @@ class Store:
             raise DataError(f"no snapshot with id {snapshot_id}: the store {self.path} is empty")
         try:
             return self._load(db, snapshot_id)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
+            if _code(exc) not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+                raise self._error(exc) from exc
             raise DataError(f"snapshot {snapshot_id} in {self.path} cannot be read ({exc}); remove it with `smallcap-screen snapshots rm {snapshot_id}`") from exc
 
     def latest(self, *, skipped: list[str] | None = None) -> Snapshot | None:
@@ -757,6 +845,16 @@ def _statements(script: str) -> list[str]:
             out.append("\n".join(current).strip())
             current = []
     return [s for s in out if s]
+
+
+def _code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of an error (SQLITE_FULL, SQLITE_CORRUPT ...)."""
+    return (getattr(exc, "sqlite_errorcode", None) or sqlite3.SQLITE_ERROR) & 0xFF
+
+
+#: Errors opening a store for reading that a read-only opening may get past (see ``Store._uris``):
+#: a read-only file or folder, and a full disk (SQLite cannot add the ``-shm`` file it reads with).
+_CANNOT_OPEN = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL}
 
 
 def _chunks(values: list) -> Iterator[list]:

@@ -192,6 +192,32 @@ MIGRATIONS: list[str] = [
                r.pe_forward, r.discount_trailing, r.discount_forward, r.loss_weight, r.coverage
         FROM result r JOIN snapshot s ON s.id = r.snapshot_id;
     """,
+    # 3: snapshot ids are never reused (AUTOINCREMENT), so that a logged "kept snapshot N" names
+    # one snapshot for good, also after `snapshots rm N`. SQLite cannot add AUTOINCREMENT to a
+    # table: it is rebuilt (foreign keys are off during migrations: its rows keep their ids).
+    """
+    DROP VIEW fund_history;
+    CREATE TABLE snapshot_new (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        data_date       TEXT NOT NULL,
+        taken_at        TEXT NOT NULL,
+        origin          TEXT NOT NULL,
+        label           TEXT NOT NULL,
+        prices_as_of    TEXT,
+        prices_source   TEXT NOT NULL,
+        forward_horizon TEXT NOT NULL,
+        content_hash    TEXT NOT NULL UNIQUE,
+        checksum        TEXT NOT NULL
+    );
+    INSERT INTO snapshot_new SELECT id, data_date, taken_at, origin, label, prices_as_of, prices_source, forward_horizon, content_hash, checksum FROM snapshot;
+    DROP TABLE snapshot;
+    ALTER TABLE snapshot_new RENAME TO snapshot;
+    CREATE INDEX snapshot_by_data_date ON snapshot (data_date, taken_at);
+    CREATE VIEW fund_history AS
+        SELECT s.data_date, s.id AS snapshot_id, s.origin, r.fund, r.negative_policy, r.benchmark, r.pe_trailing,
+               r.pe_forward, r.discount_trailing, r.discount_forward, r.loss_weight, r.coverage
+        FROM result r JOIN snapshot s ON s.id = r.snapshot_id;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

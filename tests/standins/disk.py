@@ -1,4 +1,5 @@
-"""A full disk for one subprocess: a tiny tmpfs mounted over a folder and filled up.
+"""A full disk, or a read-only one, for one subprocess: a tiny tmpfs mounted over a folder and
+filled up, or the folder bound read-only onto itself (refused even to root).
 
 The mount lives in a private mount namespace of an unprivileged user namespace (``unshare``),
 so nothing outside the subprocess sees it and no root rights are needed where the kernel
@@ -11,8 +12,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
-#: Mount a 64 kB tmpfs over "$1", fill it to the last byte, then run the rest of the arguments.
-_SCRIPT = 'mount -t tmpfs -o size=64k tmpfs "$1" && cat /dev/zero > "$1/filler" 2>/dev/null; shift; exec "$@"'
+#: Copy what "$1" holds to "$2", mount a tmpfs 64 kB larger than that over "$1", copy it back in,
+#: fill the tmpfs to the last byte, then run the rest of the arguments.
+_FULL = (
+    'cp -a "$1/." "$2/" && mount -t tmpfs -o size=$(( $(du -sk "$2" | cut -f1) + 64 ))k tmpfs "$1" '
+    '&& cp -a "$2/." "$1/" && { cat /dev/zero > "$1/filler" 2>/dev/null; shift 2; exec "$@"; }'
+)
+#: Bind "$1" read-only onto itself, then run the rest of the arguments.
+_READ_ONLY = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+_NAMESPACE = ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c"]
 
 
 def full_disk_available() -> bool:
@@ -27,6 +35,15 @@ def full_disk_available() -> bool:
 
 
 def on_full_disk(folder: Path, command: list[str]) -> list[str]:
-    """``command`` run with ``folder`` (created if need be) on a disk that is full."""
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    return ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", _SCRIPT, "sh", str(folder), *command]
+    """``command`` run with ``folder`` (created if need be) on a disk that is full; what the folder
+    held is there (copied onto the full disk; the folder itself is left as it was)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    aside = folder.with_name(folder.name + ".on-full-disk")
+    aside.mkdir(exist_ok=True)
+    return [*_NAMESPACE, _FULL, "sh", str(folder), str(aside), *command]
+
+
+def on_read_only_disk(folder: Path, command: list[str]) -> list[str]:
+    """``command`` run with ``folder`` (and what it holds) on a read-only mount."""
+    return [*_NAMESPACE, _READ_ONLY, "sh", str(folder), *command]
