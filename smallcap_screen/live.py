@@ -1,5 +1,11 @@
 """Today's data for a comparison: issuer holdings files, then Yahoo quotes for every held stock.
 
+A fund outside the fund table takes its holdings from its newest SEC N-PORT report, and a table
+fund whose issuer's file cannot be had takes them from there too; N-PORT requests go through
+:class:`~.sources.sec.client.SecClient` (the declared User-Agent, the SEC's 10 requests/s as a
+budget of the run's pacer, the run's cache). A holding N-PORT names no price symbol for
+(``UNMAPPED:<CUSIP>``) is never sent to Yahoo.
+
 Everything runs at once: each fund's download starts at the beginning (requests to one issuer
 host stay spaced, different hosts do not wait for each other), the funds' own Yahoo figures are
 asked for in one request at the start (which also settles Yahoo's cookie and crumb while the
@@ -21,9 +27,9 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-from .errors import DataError, NetworkError, OutputError
+from .errors import DataError, NetworkError, OutputError, ScreenError, UsageError
 from .model import Fundamentals, Holdings
-from .registry import Fund
+from .registry import NPORT_ISSUER, Fund
 from .snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -53,6 +59,13 @@ class FetchReport:
     downloaded: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    #: The exit code of each failure in ``failed`` (errors.ExitCode: 4 a ticker the SEC lists as
+    #: no fund, 3 an unusable document, 2 no sec_user_agent, 5 a site refusing or unreachable).
+    failure_codes: dict[str, int] = field(default_factory=dict)
+    #: Funds whose holdings came from SEC N-PORT (as asked, or after their issuer's file failed).
+    nport: list[str] = field(default_factory=list)
+    #: Requests sent to the SEC (cache hits not counted).
+    sec_requests: int = 0
     quotes_fetched: int = 0
     quotes_cached: int = 0
     quotes_missing: list[str] = field(default_factory=list)
@@ -88,15 +101,20 @@ def fetch_snapshot(
     policy: RetryPolicy | None = None,
     yahoo_session: Any = None,
     issuer_base_urls: Mapping[str, str] | None = None,
+    sec_user_agent: str | None = None,
 ) -> Snapshot:
     """Download the funds' holdings and the quotes of every stock they (and ``files``) hold.
 
     ``cache`` is read and written only when given. ``policy`` sets retries, timeouts, the
     per-host deadline and the longest ban to wait out (default: ``RetryPolicy()``).
-    ``yahoo_session`` and ``issuer_base_urls`` point the fetch elsewhere (tests' stand-ins).
+    ``yahoo_session`` and ``issuer_base_urls`` point the fetch elsewhere (tests' stand-ins; the
+    key ``registry.NPORT_ISSUER`` stands for both SEC hosts). ``sec_user_agent`` ("Name email")
+    is what the SEC is told (None: the config's ``sec_user_agent``, read when a fund needs
+    N-PORT); without one a fund that needs N-PORT fails alone with a line saying how to set it.
 
-    A fund whose file cannot be had (HTML only, empty answer, a host past its deadline) is left
-    out and named in ``report.failed`` and ``Snapshot.failed``. NetworkError is raised when nothing can be had: the
+    A fund whose holdings cannot be had (HTML only, empty answer, a host past its deadline, then
+    no usable N-PORT report) is left out and named in ``report.failed`` (with its exit code in
+    ``report.failure_codes``) and ``Snapshot.failed``. NetworkError is raised when nothing can be had: the
     network is unreachable (raised within moments of the first such error), Yahoo refuses or
     fails every request, or no fund's holdings could be downloaded, so the caller can fall back.
     KeyboardInterrupt passes through after the finished batches are cached (see FetchReport).
@@ -110,6 +128,7 @@ def fetch_snapshot(
         policy or RetryPolicy(),
         yahoo_session,
         issuer_base_urls,
+        sec_user_agent,
     )
     return run.fetch(list(funds), list(files))
 
@@ -118,7 +137,7 @@ class _LiveRun:
     """One fetch: the futures under way and what has come in. Lives on the caller's thread;
     workers only download, parse and ask Yahoo, so the cache is written from this thread alone."""
 
-    def __init__(self, cache, progress: Progress, report: FetchReport, policy, yahoo_session, issuer_base_urls) -> None:
+    def __init__(self, cache, progress: Progress, report: FetchReport, policy, yahoo_session, issuer_base_urls, sec_user_agent) -> None:
         from .sources.pacing import Pacer, RateBudget
         from .sources.yahoo import YAHOO, YAHOO_BUDGET
 
@@ -133,6 +152,7 @@ class _LiveRun:
         )
         self.yahoo_session = yahoo_session
         self.issuer_base_urls = issuer_base_urls
+        self.nport = _NportSource(sec_user_agent, self.pacer, self.cache, (issuer_base_urls or {}).get(NPORT_ISSUER))
         self.holdings: dict[str, Holdings] = {}
         self.records: dict[str, dict] = {}
         self.reported: dict[str, dict] = {}
@@ -176,10 +196,12 @@ class _LiveRun:
                 for executor in downloads.values():
                     executor.shutdown(wait=False, cancel_futures=True)
                 order = {fund.ticker: i for i, fund in enumerate(funds)}  # as asked, not as finished
-                for done in (self.report.downloaded, self.report.cached):
+                for done in (self.report.downloaded, self.report.cached, self.report.nport):
                     done.sort(key=order.__getitem__)
                 self.report.failed = dict(sorted(self.report.failed.items(), key=lambda item: order[item[0]]))
+                self.report.failure_codes = {fund: self.report.failure_codes[fund] for fund in self.report.failed}
                 self.report.yahoo_requests = yahoo.requests
+                self.report.sec_requests = self.nport.requests
                 self.report.throttled_seconds = sum(self.pacer.ban_waits.values())
                 self.report.notes.extend(self._closing_notes())
         if funds and not self.holdings:
@@ -189,7 +211,7 @@ class _LiveRun:
         self.report.quotes_missing = sorted(self.wanted - usable.keys())
         today = dt.date.today()
         holdings = {f.ticker: self.holdings[f.ticker] for f in funds if f.ticker in self.holdings}  # in the order asked
-        self.report.notes.extend(freshness_notes(holdings.values(), today=today))
+        self.report.notes.extend(freshness_notes([h for f, h in holdings.items() if f not in self.report.nport], today=today))
         fundamentals = Fundamentals(quotes_table(usable), today, QUOTE_SOURCE, forward_horizon="FY2")
         created = dt.datetime.now(dt.timezone.utc)
         label = f"live data of {created:%Y-%m-%d %H:%M} UTC"
@@ -206,11 +228,28 @@ class _LiveRun:
             self.pending[future] = ("reported", None)
 
     def _download(self, fund: Fund, client) -> tuple[Holdings, bool]:
-        """One fund's holdings (on a download thread), and whether they came from the cache."""
+        """One fund's holdings (on a download thread), and whether they came from the cache: its
+        issuer's file, else (or for a fund outside the table, only) its newest N-PORT report."""
         from .sources.download import download_holdings
+        from .sources.pacing import Stopped, Unreachable
 
+        if fund.issuer == NPORT_ISSUER:
+            return self.nport.holdings(fund.ticker)
         was_cached = self.cache.get_holdings(fund.ticker) is not None
-        holdings = download_holdings(fund, client=client, cache=self.cache.for_downloads(), base_urls=self.issuer_base_urls)
+        try:
+            holdings = download_holdings(fund, client=client, cache=self.cache.for_downloads(), base_urls=self.issuer_base_urls)
+        except (Unreachable, Stopped):
+            raise
+        except (DataError, NetworkError) as issuer_error:
+            if not self.nport.user_agent:  # N-PORT cannot be asked: the issuer's failure is the news
+                raise
+            try:
+                return self.nport.holdings(fund.ticker)
+            except (Unreachable, Stopped):
+                raise
+            except ScreenError as nport_error:
+                kind = DataError if isinstance(issuer_error, DataError) else NetworkError
+                raise kind(f"{issuer_error}; N-PORT: {nport_error}") from None
         return holdings, was_cached
 
     def _want(self, symbols: list[str]) -> None:
@@ -241,12 +280,15 @@ class _LiveRun:
                     result = future.result()
                 except (Unreachable, Stopped) as error:
                     raise self.yahoo.failure(error) from None
-                except (DataError, NetworkError) as error:
+                except ScreenError as error:
                     if kind == "holdings":
                         self.report.failed[what.ticker] = str(error)
+                        self.report.failure_codes[what.ticker] = int(error.exit_code)
                         self.funds_left -= 1
                         self._notify_holdings()
                         continue
+                    if not isinstance(error, (DataError, NetworkError)):
+                        raise
                     if kind == "reported":
                         self.report.notes.append(f"no Yahoo-reported figures for the funds ({error})")
                         continue
@@ -255,12 +297,16 @@ class _LiveRun:
                 took[kind](what, result)
 
     def _took_holdings(self, fund: Fund, result: tuple[Holdings, bool]) -> None:
+        from .sources.sec.nport import SOURCE, UNMAPPED
+
         holdings, was_cached = result
         self.holdings[fund.ticker] = holdings
         (self.report.cached if was_cached else self.report.downloaded).append(fund.ticker)
+        if holdings.source.startswith(SOURCE):
+            self.report.nport.append(fund.ticker)
         self.funds_left -= 1
         self._notify_holdings()
-        self._want(holdings.tickers)
+        self._want([t for t in holdings.tickers if not t.startswith(UNMAPPED)])
 
     def _took_quotes(self, _: None, batch) -> None:
         # Unknown symbols are cached as such, so a warm run does not ask for them again; of the
@@ -304,6 +350,54 @@ class _LiveRun:
         return notes
 
 
+class _NportSource:
+    """Funds' newest N-PORT holdings for one run. Each fund gets its own SEC client (so that it
+    can tell whether everything came from the cache) sharing the run's pacer, whose SEC budget
+    keeps all of them together under the SEC's 10 requests/s, and the run's cache; the company
+    tickers map (holdings → price symbols) is built once per run."""
+
+    def __init__(self, user_agent: str | None, pacer, cache: _RunCache, base_url: str | None) -> None:
+        self._user_agent = user_agent
+        self.pacer = pacer
+        self.cache = cache
+        self.urls = {"data_url": base_url, "www_url": base_url} if base_url else {}
+        self.requests = 0
+        self._symbols = None
+        self._lock = threading.Lock()
+
+    @property
+    def user_agent(self) -> str:
+        """The declared User-Agent: the one given, else the config's; "" when there is none."""
+        if self._user_agent is None:
+            from .config import load_config
+            from .sources.sec.client import sec_user_agent
+
+            try:
+                self._user_agent = sec_user_agent(load_config())
+            except ScreenError:  # none set (or a bad config file): N-PORT funds say how to set it
+                self._user_agent = ""
+        return self._user_agent.strip()
+
+    def holdings(self, ticker: str) -> tuple[Holdings, bool]:
+        """The fund's newest N-PORT holdings and whether no request was needed for them.
+        UsageError without a User-Agent; UnknownFundError when the SEC lists no such fund;
+        DataError when it has no usable report of the fund; NetworkError when the SEC refuses."""
+        from .sources.sec.client import MISSING_USER_AGENT, SecClient
+        from .sources.sec.nport import fund_holdings, symbol_map
+
+        if not self.user_agent:
+            raise UsageError(f"{ticker}: its holdings come from SEC N-PORT, and {MISSING_USER_AGENT}")
+        with SecClient(self.user_agent, cache=self.cache.for_downloads(), pacer=self.pacer, **self.urls) as client:
+            try:
+                with self._lock:  # one map per run, built by the first fund that needs it
+                    if self._symbols is None:
+                        self._symbols = symbol_map(client)
+                return fund_holdings(client, ticker, symbols=self._symbols), client.requests == 0
+            finally:
+                with self._lock:
+                    self.requests += client.requests
+
+
 def _kept_fields(quote: dict) -> dict:
     from .sources.yahoo import QUOTE_FIELDS
 
@@ -314,7 +408,7 @@ class _RunCache:
     """The caller's cache for one run, or none at all. A cache that cannot be written (full
     disk, no permission) is dropped for the rest of the run and the run goes on without it;
     ``report.cache_problem`` says why. Reads and quote writes happen on the run's thread;
-    holdings are written by the download threads, hence the lock."""
+    holdings and SEC answers are written by the download threads, hence the lock."""
 
     def __init__(self, cache: Cache | None, report: FetchReport) -> None:
         self.cache = cache
@@ -335,6 +429,12 @@ class _RunCache:
         if not self._usable():
             return {}, list(dict.fromkeys(symbols))
         return self.cache.get_quotes(symbols)
+
+    def get_sec(self, url: str, max_age: dt.timedelta):
+        return self.cache.get_sec(url, max_age) if self._usable() else None
+
+    def put_sec(self, url: str, body: bytes) -> None:
+        self._write("put_sec", url, body)
 
     def put_quotes(self, records: dict[str, dict]) -> bool:
         """Store ``records``; False when there is no (more) cache to store them in."""

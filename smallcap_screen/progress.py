@@ -15,8 +15,10 @@ from .live import FetchReport, Progress, fetch_snapshot
 class LiveFetch:
     """A ``fetch`` for ``api.compare.compare`` that shows progress and remembers what it did."""
 
-    def __init__(self, cache: Cache | None, *, show: bool = True, stream: TextIO | None = None) -> None:
+    def __init__(self, cache: Cache | None, *, show: bool = True, stream: TextIO | None = None, sec_user_agent: str | None = None) -> None:
         self.cache = cache
+        #: Who the SEC is told is asking (config ``sec_user_agent``), for funds whose holdings come from N-PORT.
+        self.sec_user_agent = sec_user_agent
         self.show = show
         #: Where the display and notices go (None: standard error).
         self.stream = stream
@@ -37,7 +39,7 @@ class LiveFetch:
         console = Console(stderr=self.stream is None, file=self.stream)
         note = (lambda text: console.print(text, markup=False, highlight=False)) if self.show else None
         if not (self.show and console.is_terminal):
-            return fetch_snapshot(funds, files, cache=self.cache, report=report, progress=Progress(note=note))
+            return fetch_snapshot(funds, files, cache=self.cache, sec_user_agent=self.sec_user_agent or "", report=report, progress=Progress(note=note))
 
         from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bars, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -53,7 +55,7 @@ class LiveFetch:
                 # arrived would move the bar backwards.
                 bars.update(quotes_task, visible=True, total=total, completed=done)
 
-            return fetch_snapshot(funds, files, cache=self.cache, report=report, progress=Progress(on_holdings, on_quotes, note))
+            return fetch_snapshot(funds, files, cache=self.cache, sec_user_agent=self.sec_user_agent or "", report=report, progress=Progress(on_holdings, on_quotes, note))
 
     def summary(self) -> list[str]:
         """One line on the holdings, one on the quotes, then any notes; nothing after an offline run."""
@@ -61,6 +63,8 @@ class LiveFetch:
         if report is None or not self._succeeded:
             return []
         holdings = [f"{label} {', '.join(funds)}" for label, funds in (("downloaded", report.downloaded), ("from cache", report.cached)) if funds]
+        if report.nport:
+            holdings.append(f"{', '.join(report.nport)} from SEC N-PORT ({report.sec_requests} SEC requests)")
         holdings += [f"failed {fund} ({reason})" for fund, reason in report.failed.items()]
         lines = [f"holdings: {'; '.join(holdings) or 'none'}"]
         quotes = f"quotes: {report.quotes_fetched:,} fetched in {report.yahoo_requests} Yahoo requests, {report.quotes_cached:,} from cache"

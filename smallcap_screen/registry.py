@@ -5,6 +5,10 @@ downloads and parses its files), index, role (``small-cap``, ``mid-cap``, ``larg
 funds serve as benchmarks), the issuer's own id for the fund (iShares ``239710/ishares-russell-
 2000-etf``, WisdomTree ``equity/des``; empty where the ticker is enough) and space-separated index
 aliases (``RUT R2000``). Adding a fund is adding a row; adding an issuer is a row plus one module.
+
+Any other US fund is known by its ticker alone (:func:`nport_fund`): its holdings come from the
+portfolio it files with the SEC on Form N-PORT, which needs the network (the SEC's fund list
+says whether the ticker is a fund at all).
 """
 
 from __future__ import annotations
@@ -12,14 +16,19 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 from dataclasses import dataclass
 from importlib import resources
 
-from .errors import DataError, UnknownFundError
+from .errors import DataError, UnknownFundError, printable
 
 FUNDS_FILE = "funds.csv"
 COLUMNS = ("ticker", "name", "issuer", "index", "role", "issuer_id", "aliases")
 ROLES = ("small-cap", "mid-cap", "large-cap")
+#: The ``issuer`` of a fund outside the table: its holdings come from its SEC N-PORT filings.
+NPORT_ISSUER = "sec-nport"
+#: What can be a US fund ticker (VSMAX, AVUV, BRK.B-style classes are not fund tickers).
+_FUND_TICKER = re.compile(r"^[A-Z]{1,6}$")
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,11 @@ class Fund:
     role: str
     issuer_id: str = ""
     aliases: tuple[str, ...] = ()
+
+    @property
+    def from_nport(self) -> bool:
+        """A fund outside the table, whose holdings only N-PORT gives."""
+        return self.issuer == NPORT_ISSUER
 
 
 class Registry:
@@ -60,14 +74,23 @@ class Registry:
             funds.append(Fund(**{**values, "ticker": values["ticker"].upper(), "aliases": tuple(values["aliases"].upper().split())}))
         return cls(funds)
 
-    def get(self, name: str) -> Fund:
-        """A fund by ticker or index alias (any case); UnknownFundError naming the known ones."""
+    def get(self, name: str, *, nport: bool = False) -> Fund:
+        """A fund by ticker or index alias (any case). Any other fund-like ticker is, with
+        ``nport``, a fund whose holdings come from N-PORT (:func:`nport_fund`; whether the SEC
+        lists it is found out when its holdings are fetched), else UnknownFundError naming the
+        known funds and saying that N-PORT needs the network."""
         key = name.strip().upper()
         fund = self.funds.get(key) or self.funds.get(self.aliases.get(key, ""))
+        if fund is None and nport and _FUND_TICKER.match(key):
+            return nport_fund(key)
         if fund is None:
+            other = (
+                f"; other US fund tickers get their holdings from SEC N-PORT, which needs the network (drop --offline)"
+                if _FUND_TICKER.match(key) else "; or pass a holdings file path"
+            )
             raise UnknownFundError(
-                f"unknown fund {name!r}: known funds are {', '.join(self.funds)} (and index names such as "
-                f"{', '.join(list(self.aliases)[:4])}); or pass a holdings file path (see `smallcap-screen funds`)"
+                f"unknown fund {printable(name)!r}: known funds are {', '.join(self.funds)} (and index names such as "
+                f"{', '.join(list(self.aliases)[:4])}){other} (see `smallcap-screen funds`)"
             )
         return fund
 
@@ -88,9 +111,15 @@ def registry() -> Registry:
     return Registry.from_csv(text)
 
 
-def get_fund(name: str) -> Fund:
+def get_fund(name: str, *, nport: bool = False) -> Fund:
     """Look a fund up by ticker or index alias in the shipped table; see :meth:`Registry.get`."""
-    return registry().get(name)
+    return registry().get(name, nport=nport)
+
+
+def nport_fund(ticker: str) -> Fund:
+    """A US fund outside the table, by its ticker: name and index are unknown until its N-PORT
+    report names its series."""
+    return Fund(ticker=ticker.strip().upper(), name=ticker.strip().upper(), issuer=NPORT_ISSUER, index="", role="")
 
 
 def _plain(name: str) -> str:

@@ -4,7 +4,6 @@ series filter, and each bad input as a one-line error."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
@@ -12,46 +11,15 @@ import pytest
 from smallcap_screen.errors import DataError, UnknownFundError
 from smallcap_screen.sources.sec import nport
 from smallcap_screen.sources.sec.client import SecClient
+from tests.standins import edgar as edgar_documents
+from tests.standins.edgar import EXTENDED_2025Q1_WITHDRAWN, EXTENDED_MARKET, EXTENDED_2025Q2, FIVE_HUNDRED_2025Q2, VANGUARD, archive, submissions
 from tests.standins.sec import SecStandIn
 
-FIXTURES = Path(__file__).parent / "fixtures" / "nport"
 USER_AGENT = "Jane Doe jane@example.com"
-VANGUARD, AVANTIS = 36405, 1710607
-# Derived accession numbers (see fixtures/nport/README.md): the trust files both series on one day.
-FIVE_HUNDRED_2025Q2 = "0000036405-25-000201"
-EXTENDED_2025Q2 = "0000036405-25-000202"
-EXTENDED_2025Q1_WITHDRAWN = "0000036405-25-000101"
-
-
-def submissions(*filings: tuple[str, str, str, str]) -> bytes:
-    """A submissions answer in the SEC's layout from (accession, form, filed, report date) rows."""
-    columns = list(zip(*filings)) if filings else [(), (), (), ()]
-    recent = {
-        "accessionNumber": list(columns[0]), "form": list(columns[1]), "filingDate": list(columns[2]),
-        "reportDate": list(columns[3]), "primaryDocument": ["primary_doc.xml"] * len(filings),
-    }
-    return json.dumps({"cik": "36405", "filings": {"recent": recent, "files": []}}).encode()
-
-
-def archive(cik: int, accession: str) -> str:
-    return f"/Archives/edgar/data/{cik}/{accession.replace('-', '')}/primary_doc.xml"
 
 
 def edgar(**extra: bytes | Path) -> SecStandIn:
-    documents: dict[str, bytes | Path] = {
-        "/files/company_tickers_mf.json": FIXTURES / "company_tickers_mf.json",
-        "/files/company_tickers.json": FIXTURES / "company_tickers.json",
-        f"/submissions/CIK{VANGUARD:010d}.json": submissions(
-            (FIVE_HUNDRED_2025Q2, "NPORT-P", "2025-08-27", "2025-06-30"),
-            (EXTENDED_2025Q2, "NPORT-P", "2025-08-27", "2025-06-30"),
-            ("0000036405-25-000150", "N-CSRS", "2025-08-20", "2025-06-30"),
-            (EXTENDED_2025Q1_WITHDRAWN, "NPORT-P", "2025-05-28", "2025-03-31"),
-        ),
-        archive(VANGUARD, FIVE_HUNDRED_2025Q2): FIXTURES / "vanguard_500_2025-06-30.xml",
-        archive(VANGUARD, EXTENDED_2025Q2): FIXTURES / "vanguard_extended_market_2025-06-30.xml",
-        f"/submissions/CIK{AVANTIS:010d}.json": submissions(("0001710607-25-000001", "N-CSR", "2025-02-01", "2024-11-30")),
-    }
-    return SecStandIn({**documents, **extra})
+    return SecStandIn({**edgar_documents.documents(), **extra})
 
 
 def client(site: SecStandIn) -> SecClient:
@@ -70,7 +38,7 @@ def test_a_trust_with_two_series_never_mixes_them():
 
 
 def test_every_report_date_is_a_dated_holdings_set_and_a_withdrawn_filing_is_skipped():
-    older = (FIXTURES / "vanguard_extended_market_2025-06-30.xml").read_text().replace("2025-06-30", "2025-03-31")
+    older = EXTENDED_MARKET.read_text().replace("2025-06-30", "2025-03-31")
     with edgar() as site, client(site) as sec:
         site.documents[archive(VANGUARD, EXTENDED_2025Q1_WITHDRAWN)] = older.encode()
         history = nport.holdings_history(sec, "VXF")
@@ -101,7 +69,7 @@ def test_a_withdrawn_only_filing_is_named():
 
 
 def test_a_damaged_document_is_a_one_line_error():
-    truncated = (FIXTURES / "vanguard_extended_market_2025-06-30.xml").read_bytes()[:3000]
+    truncated = EXTENDED_MARKET.read_bytes()[:3000]
     with edgar() as site, client(site) as sec:
         site.documents[archive(VANGUARD, FIVE_HUNDRED_2025Q2)] = truncated
         with pytest.raises(DataError, match="not well-formed XML") as error:

@@ -33,7 +33,7 @@ def on_chosen_data(
             from ..progress import LiveFetch
 
             with env.open_cache(options.cache_dir, refresh=options.refresh) as cache:
-                live_fetch = LiveFetch(cache, show=not options.quiet, stream=env.stderr)
+                live_fetch = LiveFetch(cache, show=not options.quiet, stream=env.stderr, sec_user_agent=env.settings()["sec_user_agent"])
                 env.interrupt_notes.append(live_fetch.kept)
                 result = call(data=mode, store=store, fetch=live_fetch)
             summary = live_fetch.summary()

@@ -11,7 +11,9 @@ What is served, from the real files in ../shared/data/raw:
   derived VB list in Vanguard's format, the other half of IJR in WisdomTree's and the VB list in
   Schwab's stand in (tests/standins/issuer_files.py);
 - Yahoo: one quote per stock of the finviz export of 2025-08-19 (real prices and EPS), and for
-  each fund a quote whose trailing P/E is REPORTED_PE.
+  each fund a quote whose trailing P/E is REPORTED_PE; ``extra_quotes`` adds or replaces some;
+- the SEC (www.sec.gov, data.sec.gov): the stand-in EDGAR of tests/standins/sec.py serving
+  ``sec_documents`` (default: tests/standins/edgar.py's N-PORT reports and ticker files).
 """
 
 from __future__ import annotations
@@ -25,12 +27,14 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from smallcap_screen.reference import read_reference_fundamentals
-from tests.standins import issuer_files
+from tests.standins import edgar, issuer_files
 from tests.standins.issuers import IssuerStandIn
 from tests.standins.proxy import HttpsProxy
+from tests.standins.sec import SecStandIn
 from tests.standins.yahoo import YahooStandIn, quotes_from_fundamentals
 
 YAHOO_HOSTS = ("query1.finance.yahoo.com", "query2.finance.yahoo.com", "fc.yahoo.com", "guce.yahoo.com", "consent.yahoo.com", "finance.yahoo.com")
+SEC_HOSTS = ("www.sec.gov", "data.sec.gov")
 ISSUER_HOSTS = ("www.ishares.com", "www.ssga.com", "investor.vanguard.com", "www.wisdomtree.com", "www.schwabassetmanagement.com")
 
 ISHARES_HEADER = (
@@ -68,7 +72,8 @@ class StandInInternet:
     Faults: ``rate_limit`` (Yahoo requests per second) with ``ban`` (seconds of 429s after one
     went over; without it each refusal says Retry-After: 1), ``max_quote_symbols`` (Yahoo answers
     HTTP 400 to bigger batches), ``slow_hosts`` (host name → seconds the proxy holds every
-    answer, e.g. {"query1.finance.yahoo.com": 31}). ``net.issuers.inject`` queues issuer faults.
+    answer, e.g. {"query1.finance.yahoo.com": 31}). ``net.issuers.inject`` queues issuer faults,
+    ``net.sec.inject`` SEC faults; ``net.sec.documents`` may be changed while it runs.
     """
 
     def __init__(
@@ -80,6 +85,8 @@ class StandInInternet:
         ban: float | None = None,
         max_quote_symbols: int | None = None,
         slow_hosts: dict[str, float] | None = None,
+        extra_quotes: dict[str, dict] | None = None,
+        sec_documents: dict[str, bytes | Path] | None = None,
     ) -> None:
         self.raw_dir = Path(raw_dir)
         self.latency = latency
@@ -87,6 +94,8 @@ class StandInInternet:
         self.ban = ban
         self.max_quote_symbols = max_quote_symbols
         self.slow_hosts = dict(slow_hosts or {})
+        self.extra_quotes = dict(extra_quotes or {})
+        self.sec_documents = sec_documents
         self._stack = ExitStack()
 
     def __enter__(self) -> "StandInInternet":
@@ -111,12 +120,16 @@ class StandInInternet:
         self.issuers = self._stack.enter_context(IssuerStandIn(self.files, latency=self.latency))
         quotes = quotes_from_fundamentals(self.fundamentals.table)
         quotes.update({f: {"symbol": f, "quoteType": "ETF", "regularMarketPrice": 100.0, "trailingPE": pe} for f, pe in REPORTED_PE.items()})
+        quotes.update(self.extra_quotes)
         self.yahoo = self._stack.enter_context(
             YahooStandIn(quotes, latency=self.latency, rate_limit=self.rate_limit, ban=self.ban, max_quote_symbols=self.max_quote_symbols)
         )
         yahoo_address = ("127.0.0.1", self.yahoo.port)
         routes = {host: self.issuers.address for host in ISSUER_HOSTS}
         routes.update({host: yahoo_address for host in YAHOO_HOSTS})
+        documents = edgar.documents() if self.sec_documents is None else self.sec_documents
+        self.sec = self._stack.enter_context(SecStandIn(documents, latency=self.latency))
+        routes.update({host: self.sec.address for host in SEC_HOSTS})
         self.proxy = self._stack.enter_context(HttpsProxy(routes, delays=self.slow_hosts))
         return self
 
@@ -130,6 +143,10 @@ class StandInInternet:
     @property
     def yahoo_requests(self) -> int:
         return sum(self.proxy.requests[h] for h in YAHOO_HOSTS)
+
+    @property
+    def sec_requests(self) -> int:
+        return sum(self.proxy.requests[h] for h in SEC_HOSTS)
 
     @property
     def total_requests(self) -> int:

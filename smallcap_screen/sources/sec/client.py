@@ -116,9 +116,11 @@ class SecClient:
 
     ``data_url`` and ``www_url`` are the two hosts' base addresses (a stand-in's in tests);
     callers build URLs from them. ``cache_dir``: keep answers there (``Cache.get_sec``) and reuse
-    them for ``max_age``. ``pacer``: share one with the rest of a run (its ``SEC`` budget is
-    added when missing); by default the process's own (:func:`process_pacer`), so that all
-    clients of a process keep to one budget. ``max_bytes`` caps every answer.
+    them for ``max_age``; or ``cache``, an open :class:`~smallcap_screen.cache.Cache` (anything
+    with its ``get_sec`` and ``put_sec``: a live run's). ``pacer``: share one with the rest of a
+    run (its ``SEC`` budget is added when missing); by default the process's own
+    (:func:`process_pacer`), so that all clients of a process keep to one budget. ``max_bytes``
+    caps every answer.
     Safe to use from several threads. Use as a context manager or call :meth:`close`.
     """
 
@@ -129,6 +131,7 @@ class SecClient:
         data_url: str = "https://data.sec.gov",
         www_url: str = "https://www.sec.gov",
         cache_dir: Path | None = None,
+        cache: Any = None,
         max_age: dt.timedelta = DEFAULT_MAX_AGE,
         pacer: Pacer | None = None,
         max_bytes: int = MAX_BYTES,
@@ -149,7 +152,7 @@ class SecClient:
             pacer.budgets.setdefault(SEC, SEC_BUDGET)
         self._session = new_session(max_bytes=max_bytes)
         self._http = HttpClient(self._session, pacer=pacer)
-        self._cache = Cache(cache_dir) if cache_dir is not None else None
+        self._cache = Cache(cache_dir) if cache_dir is not None else cache
         #: Why the cache was dropped for the rest of the run (a full disk ...), for the caller to report.
         self.cache_error: str | None = None
         self._refused: SecRefused | None = None
