@@ -56,7 +56,7 @@ RECORD_FIELDS = [
     "fund", "name", "index", "status", "status_reason", "holdings_source",
     "holdings", "coverage", "coverage_forward", "low_coverage", "low_coverage_forward", "coverage_threshold",
     "pe_trailing", "pe_trailing_reason", "pe_forward", "pe_forward_reason",
-    "benchmark", "discount_trailing", "discount_forward", "relative_pe_trailing", "relative_pe_forward",
+    "benchmark", "benchmark_weighting", "discount_trailing", "discount_forward", "relative_pe_trailing", "relative_pe_forward",
     "loss_weight", "loss_count_share", "median_pe", "weighted_median_pe",
     "earnings_growth", "earnings_growth_basis", "price_to_book", "price_to_book_coverage",
     "price_to_sales", "price_to_sales_coverage", "top10_weight", "mag7_weight",

@@ -215,3 +215,14 @@ def test_fy1_is_offered_and_says_when_the_source_has_none(homes):
 def test_min_coverage_sets_the_guard(homes):
     record = json.loads(run("compare", "IWM", "--min-coverage", "0.5", "--offline", "-f", "json", env=homes).stdout)[0]
     assert record["coverage_threshold"] == 0.5 and not record["low_coverage_forward"]
+
+
+def test_discounts_compare_like_with_like_weightings(homes):
+    # IJR's derived list has no share counts: its discount takes SPY at holdings-date weights too.
+    records = {r["fund"]: r for r in json.loads(run("compare", "IJR", "IWM", "SPY", "--offline", "-f", "json", env=homes).stdout)}
+    spy_held = json.loads(run("compare", "SPY", "--offline", "-f", "json", "-w", "holdings-date", env=homes).stdout)[0]
+    assert records["IJR"]["weighting"] == records["IJR"]["benchmark_weighting"] == "holdings-date"
+    assert records["IJR"]["discount_trailing"] == pytest.approx(1 - records["IJR"]["pe_trailing"] / spy_held["pe_trailing"], abs=1e-5)
+    assert records["IJR"]["discount_trailing"] == pytest.approx(0.325, abs=0.0005)
+    assert records["IWM"]["benchmark_weighting"] == "price-date"
+    assert records["IWM"]["discount_trailing"] == pytest.approx(1 - records["IWM"]["pe_trailing"] / records["SPY"]["pe_trailing"], abs=1e-5)

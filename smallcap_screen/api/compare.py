@@ -129,6 +129,9 @@ def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Hol
     bench_holdings = files[benchmark] if benchmark in files else snapshot.holdings.get(get_fund(benchmark).ticker)
     bench_name = bench_holdings.fund if bench_holdings else get_fund(benchmark).ticker
     bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, **options) if bench_holdings else None
+    # A fund without share counts (IJR's derived list) is valued at holdings-date weights: its
+    # discount takes the benchmark at those weights too where the benchmark has them.
+    bench_at = {bench_value.weighting: bench_value} if bench_value is not None else {}
     if bench_value is None:
         notes.append(f"benchmark {bench_name} is not in this snapshot: no discounts computed")
     default_source = ("store", "") if snapshot.store_id is not None else ("bundled", "") if snapshot.label == REFERENCE_LABEL else ("live", "")
@@ -146,7 +149,9 @@ def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Hol
             continue
         valuation = fund_valuation(holdings, snapshot.fundamentals, **options)
         if bench_value is not None:
-            valuation = versus_benchmark(valuation, bench_value)
+            if valuation.weighting not in bench_at:
+                bench_at[valuation.weighting] = fund_valuation(bench_holdings, snapshot.fundamentals, **{**options, "weighting": valuation.weighting})
+            valuation = versus_benchmark(valuation, bench_at[valuation.weighting])
         rows.append(FundRow(holdings.fund, label, index, valuation, source[1], snapshot.reported.get(holdings.fund, {}), source[0]))
     forward_horizon = horizon_label(options.get("forward", "fy2"), snapshot.fundamentals)
     return Comparison(rows, bench_name, options["negative"], snapshot.label, forward_horizon, snapshot.fundamentals.as_of, notes, list(chosen.warnings))

@@ -88,6 +88,7 @@ class FundValuation:
     as_of_holdings: dt.date | None
     as_of_prices: dt.date | None
     benchmark: str | None = None
+    benchmark_weighting: str | None = None
     discount_trailing: float | None = None
     discount_forward: float | None = None
     relative_pe_trailing: float | None = None
@@ -298,12 +299,15 @@ def relative_pe(pe_fund: float | None, pe_benchmark: float | None) -> float | No
 
 
 def versus_benchmark(valuation: FundValuation, benchmark: FundValuation) -> FundValuation:
-    """The valuation with discount and relative P/E against ``benchmark`` (same policy and horizon)."""
+    """The valuation with discount and relative P/E against ``benchmark`` (same policy and horizon;
+    ``benchmark_weighting`` says at which weights the benchmark's figures are, so a row that
+    mixes weightings says so)."""
     if valuation.negative_policy != benchmark.negative_policy:
         raise ValueError("compare like with like: benchmark valued under another negative-earnings policy")
     return replace(
         valuation,
         benchmark=benchmark.fund,
+        benchmark_weighting=benchmark.weighting,
         discount_trailing=discount(valuation.pe_trailing, benchmark.pe_trailing),
         discount_forward=discount(valuation.pe_forward, benchmark.pe_forward),
         relative_pe_trailing=relative_pe(valuation.pe_trailing, benchmark.pe_trailing),

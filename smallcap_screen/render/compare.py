@@ -87,8 +87,12 @@ def caption(comparison: Comparison) -> str:
         "P/B, P/S = weighted harmonic means over the holdings with positive book / with sales, "
         "whatever the earnings policy.",
         "Weights: " + ", ".join(f"{r['fund']} {r['weighting']}" for r in records if r["status"] == "ok")
-        + " (price-date = shares held x price on the price date; holdings-date = the issuer's weights).",
+        + " (price-date = shares held x price on the price date; holdings-date = the issuer's weights)"
+        + f"; each discount takes {comparison.benchmark} at the fund's weighting.",
     ]
+    mixed = [f"{r['fund']} ({r['weighting']} vs {r['benchmark_weighting']})" for r in records if r["status"] == "ok" and r["benchmark_weighting"] and r["benchmark_weighting"] != r["weighting"]]
+    if mixed:
+        lines.append(f"Discounts that mix weightings ({comparison.benchmark} has no share counts): {', '.join(mixed)}.")
     actions = [f"{r['fund']} {share_basis_text(r['corporate_actions'])}" for r in records if r["status"] == "ok" and r["corporate_actions"]]
     if actions:
         lines.append("Put on the price date's share basis (splits between the price and holdings dates): " + "; ".join(actions) + ".")
