@@ -38,6 +38,9 @@ SCREEN_SORT_KEYS: dict[str, str] = {
 #: network is an error), offline (newest stored snapshot, else the bundled one).
 DATA_MODES: tuple[str, ...] = ("auto", "live", "offline")
 
+#: How often `backfill` rebuilds a snapshot: on the last business day of each day, week or month.
+BACKFILL_PERIODS: tuple[str, ...] = ("day", "week", "month")
+
 #: Output formats every result command writes. ``table`` is for people; the rest for programs.
 OUTPUT_FORMATS: tuple[str, ...] = ("table", "csv", "json")
 

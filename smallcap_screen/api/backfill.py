@@ -1,0 +1,490 @@
+"""Past snapshots rebuilt from dated primary sources: the Python API behind ``smallcap-screen backfill``.
+
+>>> from smallcap_screen.api.backfill import backfill
+>>> run = backfill(["IWM", "IJR", "IVV"], since=datetime.date(2019, 1, 1), every="month",
+...                store=Store.open(), user_agent="Jane Doe jane@example.com")   # doctest: +SKIP
+
+For each period (the last business day of each day, week or month from ``since`` to ``until``)
+and fund, the method (``METHOD``, README "Backfilled history") is:
+
+- **holdings and prices**: the iShares holdings file of that day (``&asOfDate=``), whose rows
+  carry that day's market values (the weights) and unadjusted closing prices, delisted names
+  included, so the past fund is the one investors held (no survivorship). A day without a file
+  (iShares answers its empty template) steps back up to ``MAX_STEP_BACK`` business days; past
+  that the period is recorded as a gap, never filled with another day's data;
+- **earnings**: each holding's trailing twelve-month GAAP EPS as filed with the SEC on or before
+  that day (``metrics.trailing_eps``: diluted, else basic, else net income / diluted shares),
+  the company found by ticker in the SEC's ticker file. Holdings without a CIK stay out of the
+  P/E and are counted (``coverage``, the largest named);
+- funds whose issuer publishes no past files take the iShares fund of the same index (SPY →
+  IVV: both hold the S&P 500), said in ``BackfillRun.substitutes``.
+
+Each period becomes one snapshot (``origin`` "backfill") with its figures, written in one
+transaction with its ``backfill`` rows: an interrupted run leaves whole snapshots only, and the
+next run skips every period already kept or recorded as a gap, and every date a live snapshot
+already holds (a backfill never writes over one). Only ``store`` and ``cache_dir`` are written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from ..errors import DataError, NetworkError, UsageError
+from ..registry import Fund, get_fund, registry
+from ..store import BackfillEntry, Store
+from ..vocabulary import BACKFILL_PERIODS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..model import Holdings
+
+#: What the store's ``backfill.method`` says of every period kept: the method of this module.
+METHOD = "iShares dated file (weights from market value, unadjusted price) + SEC point-in-time TTM GAAP EPS"
+#: Business days tried before the period's own day (holidays, iShares' one-day gaps) before a gap.
+MAX_STEP_BACK = 3
+#: Seconds between two requests to the issuer's site: what public backfill scripts use; faster
+#: clients draw HTTP 503 from iShares' bot shield.
+ISSUER_SPACING = 2.0
+#: The issuer that publishes past days' files, and the only one a backfill reads.
+DATED_ISSUER = "ishares"
+#: Threads fetching and reading company facts: the SEC's 10 requests/s, not threads, set the pace;
+#: a few keep requests going while others parse.
+SEC_WORKERS = 4
+#: How many of a fund's largest unmatched holdings the ``backfill`` table names.
+UNMATCHED_NAMED = 3
+
+
+@dataclass(frozen=True)
+class BackfillRun:
+    """What :func:`backfill` did.
+
+    ``kept``: the entries written this run (one per fund and period, pointing at its snapshot);
+    ``gaps``: the periods without a file; ``skipped``: fund-periods already done before;
+    ``failed``: fund-periods whose download failed for another reason (not recorded: the next
+    run tries them again); ``substitutes``: asked fund → the fund whose files stand in for it.
+    """
+
+    kept: list[BackfillEntry]
+    gaps: list[BackfillEntry]
+    skipped: int
+    failed: dict[tuple[str, dt.date], str]
+    substitutes: dict[str, str]
+    periods: int
+    issuer_requests: int = 0
+    sec_requests: int = 0
+    sec_bytes: int = 0
+    snapshots: list[int] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        """One line: what was kept, skipped, missing, failed, and the requests it took."""
+        parts = [f"{len(set(self.snapshots))} snapshot(s) kept ({len(self.kept)} fund-periods)"]
+        if self.skipped:
+            parts.append(f"{self.skipped} already done")
+        if self.gaps:
+            parts.append(f"{len(self.gaps)} gap(s) recorded")
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed")
+        parts.append(f"{self.issuer_requests} issuer and {self.sec_requests} SEC requests ({self.sec_bytes / 1e6:.1f} MB from the SEC)")
+        return "backfill: " + ", ".join(parts)
+
+
+@dataclass
+class Progress:
+    """Callbacks a front end may set: ``periods(done, total)`` as each period is finished, and
+    ``note(text)`` for a wait worth telling at once (a throttled host); both optional."""
+
+    periods: Callable[[int, int], None] | None = None
+    note: Callable[[str], None] | None = None
+
+
+def period_dates(since: dt.date, until: dt.date, every: str) -> list[dt.date]:
+    """The last business day (Monday to Friday) of each day, ISO week or month from ``since`` to
+    ``until``, kept where it falls within them; holidays are found by the issuer's empty answer."""
+    if every not in BACKFILL_PERIODS:
+        raise UsageError(f"every must be one of {', '.join(BACKFILL_PERIODS)}, not {every!r}")
+    if until < since:
+        raise UsageError(f"--until {until} is before --since {since}")
+    days: list[dt.date] = []
+    day = since
+    while day <= until:
+        if every == "day":
+            last = day
+            following = day + dt.timedelta(days=1)
+        elif every == "week":
+            last = day + dt.timedelta(days=4 - day.weekday()) if day.weekday() <= 4 else day - dt.timedelta(days=day.weekday() - 4)
+            following = day + dt.timedelta(days=7 - day.weekday())
+        else:
+            following = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+            last = following - dt.timedelta(days=1)
+        last = _business_day_on_or_before(last)
+        if since <= last <= until and last not in days:
+            days.append(last)
+        day = following
+    return days
+
+
+def dated_fund(name: str) -> Fund:
+    """The fund whose dated files stand for ``name``: itself when its issuer publishes past days,
+    else the iShares fund of the same index (SPY, VOO → IVV; SPSM → IJR; VTWO → IWM)."""
+    fund = get_fund(name)
+    if fund.issuer == DATED_ISSUER:
+        return fund
+    same = [f for f in registry().funds.values() if f.issuer == DATED_ISSUER and f.index == fund.index]
+    if not same:
+        raise UsageError(f"{fund.ticker}: its issuer publishes only the latest holdings and no iShares fund follows {fund.index}; leave it out of the backfill")
+    return same[0]
+
+
+def backfill(
+    funds: Sequence[str],
+    *,
+    store: Store,
+    user_agent: str,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    every: str = "week",
+    dates: Sequence[dt.date] | None = None,
+    benchmark: str = "SPY",
+    cache_dir: Path | None = None,
+    issuer_spacing: float = ISSUER_SPACING,
+    issuer_url: str = "https://www.ishares.com",
+    sec_data_url: str = "https://data.sec.gov",
+    sec_www_url: str = "https://www.sec.gov",
+    progress: Progress | None = None,
+) -> BackfillRun:
+    """Rebuild the snapshots of ``funds`` (and the benchmark's) on each period date from ``since``
+    to ``until`` (default today) every ``every`` ("day", "week", "month"), or on exactly ``dates``,
+    and keep them in ``store``. ``user_agent`` ("Name email") is sent to the SEC, as its fair-access
+    rule asks. ``cache_dir`` keeps the SEC's answers (company facts are fetched again only when
+    older than the newest date they must speak for). The URLs point the requests elsewhere (tests'
+    stand-ins). Raises UsageError for bad dates or funds, NetworkError when the SEC refuses
+    (HTTP 403) or a host cannot be reached; KeyboardInterrupt passes through, what was kept stays.
+    """
+    if not user_agent or not user_agent.strip():
+        from ..sources.sec.client import MISSING_USER_AGENT
+
+        raise UsageError(MISSING_USER_AGENT)
+    if dates is None:
+        if since is None:
+            raise UsageError("a backfill needs --since (the first date) or a list of dates")
+        dates = period_dates(since, until or dt.date.today(), every)
+    dates = sorted(set(dates))
+    asked = [get_fund(f) for f in [*funds, benchmark]]
+    substitutes = {f.ticker: dated_fund(f.ticker).ticker for f in asked if dated_fund(f.ticker).ticker != f.ticker}
+    sources = list(dict.fromkeys(dated_fund(f.ticker) for f in asked))
+    bench = dated_fund(benchmark).ticker
+
+    done = {(e.fund, e.period_date) for e in store.backfill_entries()}
+    live = store.live_dates()
+    todo = [(day, fund) for day in dates for fund in sources if (fund.ticker, day) not in done and day not in live.get(fund.ticker, set())]
+    skipped = len(dates) * len(sources) - len(todo)
+    if not todo:
+        return BackfillRun([], [], skipped, {}, substitutes, len(dates))
+    job = _Backfill(store, user_agent, bench, cache_dir, issuer_spacing, issuer_url, sec_data_url, sec_www_url, progress or Progress())
+    return job.run(todo, skipped, substitutes, len(dates))
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Period:
+    """One period's funds as they come in: files (or gaps, failures) and what they still wait for."""
+
+    day: dt.date
+    funds: list[Fund]
+    files: dict[str, tuple["Holdings", "pd.Series", dict[str, int]]] = field(default_factory=dict)
+    gaps: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def downloaded(self) -> bool:
+        return len(self.files) + len(self.gaps) + len(self.failed) == len(self.funds)
+
+
+class _Backfill:
+    """One run: the issuer download thread, the SEC threads, and the periods waiting to be kept.
+
+    The issuer's files come one at a time (its spacing is the slower pace); as each arrives the
+    companies it holds that were not seen yet are sent to the SEC threads, so both hosts are
+    busy at once and the run takes about as long as the slower of the two alone. A period is kept
+    as soon as its files and the earnings of everything they hold are in.
+    """
+
+    def __init__(self, store, user_agent, bench, cache_dir, issuer_spacing, issuer_url, sec_data_url, sec_www_url, progress: Progress) -> None:
+        self.store = store
+        self.user_agent = user_agent
+        self.bench = bench
+        self.cache_dir = cache_dir
+        self.issuer_spacing = issuer_spacing
+        self.issuer_url = issuer_url
+        self.sec_urls = (sec_data_url, sec_www_url)
+        self.progress = progress
+        self.stop = threading.Event()
+        #: CIK → (dates the EPS changed, the EPS from each), None while being fetched.
+        self.earnings: dict[int, "_EarningsSteps | None"] = {}
+        self.kept: list[BackfillEntry] = []
+        self.gaps: list[BackfillEntry] = []
+        self.failed: dict[tuple[str, dt.date], str] = {}
+        self.snapshots: list[int] = []
+        #: (fund, day) without a file, as found by the download thread (the only one to use it).
+        self.no_file: set[tuple[str, dt.date]] = set()
+
+    def run(self, todo: list[tuple[dt.date, Fund]], skipped: int, substitutes: dict[str, str], periods: int) -> BackfillRun:
+        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+        from ..sources.http import HttpClient
+        from ..sources.pacing import Pacer, RateBudget, RetryPolicy
+        from ..sources.sec.client import SecClient
+        from ..sources.sec.identity import company_ciks
+
+        by_day: dict[dt.date, _Period] = {}
+        for day, fund in todo:
+            by_day.setdefault(day, _Period(day, [])).funds.append(fund)
+        self.needed_until = max(by_day)
+        self.first_day = _business_days_before(min(by_day), MAX_STEP_BACK)
+        issuer_pacer = Pacer(RetryPolicy(), default_budget=RateBudget(rate=1 / self.issuer_spacing) if self.issuer_spacing > 0 else RateBudget(), stop=self.stop, on_wait=self._waited)
+        downloads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backfill-issuer")
+        facts_pool = ThreadPoolExecutor(max_workers=SEC_WORKERS, thread_name_prefix="backfill-sec")
+        total = len(by_day)
+        finished = 0
+        with HttpClient(pacer=issuer_pacer) as issuer, SecClient(
+            self.user_agent, data_url=self.sec_urls[0], www_url=self.sec_urls[1], cache_dir=self.cache_dir,
+            pacer=_process_sec_pacer(self._waited),
+        ) as sec:
+            try:
+                self.ciks = company_ciks(sec)  # the first request: a refusal (403) stops the run before any other
+                pending: dict[Any, tuple[str, Any]] = {}
+                for period in by_day.values():
+                    for fund in period.funds:
+                        pending[downloads.submit(self._download, issuer, fund, period.day)] = ("file", (period, fund))
+                waiting = list(by_day.values())  # kept in date order
+                if self.progress.periods:
+                    self.progress.periods(0, total)
+                while pending:
+                    finished_now, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                    for future in finished_now:
+                        kind, what = pending.pop(future)
+                        if kind == "file":
+                            self._took_file(*what, future, pending, facts_pool, sec)
+                        else:
+                            self.earnings[what] = future.result()  # errors are turned into "no EPS" by _earnings
+                    while waiting and self._ready(waiting[0]):
+                        self._keep(waiting.pop(0))
+                        finished += 1
+                        if self.progress.periods:
+                            self.progress.periods(finished, total)
+            finally:
+                self.stop.set()
+                downloads.shutdown(wait=False, cancel_futures=True)
+                facts_pool.shutdown(wait=False, cancel_futures=True)
+            issuer_requests = sum(issuer.requests.values())
+            sec_requests, sec_bytes = sec.requests, sec.bytes_received
+        return BackfillRun(self.kept, self.gaps, skipped, self.failed, substitutes, periods, issuer_requests, sec_requests, sec_bytes, self.snapshots)
+
+    # -- files -------------------------------------------------------------------------------
+
+    def _download(self, client, fund: Fund, day: dt.date):
+        """The fund's file of ``day``, else of one of the ``MAX_STEP_BACK`` business days before:
+        (holdings, prices) or the reason there is none (a str)."""
+        from ..sources.download import download_holdings_bytes
+        from ..sources.issuers.base import NoFileThatDay
+        from ..sources.issuers.ishares import parse_with_prices
+
+        tried = []
+        for step in range(MAX_STEP_BACK + 1):
+            asked = day if step == 0 else _business_days_before(day, step)
+            if (fund.ticker, asked) in self.no_file:  # found empty for an earlier period of this run
+                tried.append(asked)
+                continue
+            body, url = download_holdings_bytes(fund, client=client, as_of=asked, base_urls={DATED_ISSUER: self.issuer_url})
+            try:
+                holdings, prices = parse_with_prices(body, fund=fund.ticker, source=url)
+            except NoFileThatDay:
+                holdings = None
+            if holdings is None or holdings.as_of != asked:  # none, or another day's: never kept under this date
+                self.no_file.add((fund.ticker, asked))
+                tried.append(asked)
+                continue
+            return holdings, prices
+        return f"no {fund.ticker} file on {', '.join(d.isoformat() for d in tried)}"
+
+    def _took_file(self, period: _Period, fund: Fund, future, pending: dict, facts_pool, sec) -> None:
+        try:
+            result = future.result()
+        except (DataError, NetworkError) as error:
+            from ..sources.pacing import Stopped, Unreachable
+            from ..sources.sec.client import SecRefused
+
+            if isinstance(error, (Unreachable, Stopped, SecRefused)):
+                raise
+            period.failed[fund.ticker] = str(error)
+            self.failed[(fund.ticker, period.day)] = str(error)
+            return
+        if isinstance(result, str):
+            period.gaps[fund.ticker] = result
+            return
+        holdings, prices = result
+        ciks = {t: self.ciks[t] for t in holdings.tickers if t in self.ciks}
+        period.files[fund.ticker] = (holdings, prices, ciks)
+        for cik in set(ciks.values()) - self.earnings.keys():
+            self.earnings[cik] = None
+            pending[facts_pool.submit(self._earnings, sec, cik)] = ("facts", cik)
+
+    def _earnings(self, sec, cik: int) -> "_EarningsSteps":
+        """The company's point-in-time TTM EPS at every date it could change within the run."""
+        from ..sources.sec.client import SecNotFound
+        from ..sources.sec.facts import company_facts
+
+        try:
+            facts = company_facts(sec, cik, max_age=_fresh_for(self.needed_until))
+        except SecNotFound:
+            return _EarningsSteps([], [])  # no XBRL facts: the holding has no EPS
+        except DataError:
+            return _EarningsSteps([], [])
+        return _EarningsSteps.of(facts, self.first_day, self.needed_until)
+
+    # -- keeping -----------------------------------------------------------------------------
+
+    def _ready(self, period: _Period) -> bool:
+        return period.downloaded and all(self.earnings.get(cik) is not None for _, _, ciks in period.files.values() for cik in ciks.values())
+
+    def _keep(self, period: _Period) -> None:
+        """Record the period's gaps, and one snapshot per file date with its figures (usually one)."""
+        from ..comparison import results_of
+
+        if period.gaps:
+            gaps = [BackfillEntry(f, period.day, "gap", METHOD, reason=why) for f, why in period.gaps.items()]
+            self.store.record_gaps(gaps)
+            self.gaps.extend(gaps)
+        by_file_date: dict[dt.date, list[str]] = {}
+        for fund, (holdings, _, _) in period.files.items():
+            by_file_date.setdefault(holdings.as_of, []).append(fund)
+        live = self.store.live_dates() if period.files else {}
+        for day, funds in sorted(by_file_date.items()):
+            funds = [f for f in funds if day not in live.get(f, set())]  # a live snapshot of that day stays as it is
+            if not funds:
+                continue
+            snapshot, entries = self._snapshot(period, day, funds)
+            saved = self.store.save(snapshot, origin="backfill", results=results_of(snapshot, self.bench), replace_same_day=False, backfill=entries)
+            self.kept.extend(dataclasses.replace(e, snapshot_id=saved.snapshot_id) for e in entries)
+            self.snapshots.append(saved.snapshot_id)
+        period.files.clear()  # the period's frames are done with: memory stays flat over years
+
+    def _snapshot(self, period: _Period, day: dt.date, funds: list[str]):
+        import numpy as np
+        import pandas as pd
+
+        from ..model import FUNDAMENTAL_COLUMNS, Fundamentals
+        from ..snapshot import Snapshot
+
+        prices = pd.concat([period.files[f][1] for f in funds])
+        prices = prices[~prices.index.duplicated()]
+        ciks: dict[str, int] = {}
+        for f in funds:
+            ciks.update(period.files[f][2])
+        eps = np.array([self.earnings[ciks[t]].on(day) if t in ciks else np.nan for t in prices.index], dtype="float64")
+        table = pd.DataFrame(index=prices.index, columns=FUNDAMENTAL_COLUMNS)
+        for column in FUNDAMENTAL_COLUMNS:
+            table[column] = "" if column in ("currency", "financial_currency", "flags") else np.nan
+        table["price"] = prices.to_numpy()
+        table["eps_trailing"] = eps
+        table["currency"] = table["financial_currency"] = "USD"
+        fundamentals = Fundamentals(table, day, f"iShares file prices, SEC EPS filed by {day}", forward_horizon="FY2")
+        holdings = {f: period.files[f][0] for f in funds}
+        created = dt.datetime.now(dt.timezone.utc)
+        snapshot = Snapshot(holdings, fundamentals, created, f"backfill of {day}: iShares files, SEC EPS filed by then", data_date=day)
+        entries = [self._entry(period.day, f, period.files[f][0], period.files[f][2]) for f in funds]
+        return snapshot, entries
+
+    def _entry(self, period_day: dt.date, fund: str, holdings: "Holdings", ciks: dict[str, int]) -> BackfillEntry:
+        equities = holdings.equities
+        matched = equities["ticker"].isin(list(ciks))
+        unmatched = equities[~matched].nlargest(UNMATCHED_NAMED, "weight")
+        named = "; ".join(f"{t} {w:.2%}" for t, w in zip(unmatched["ticker"], unmatched["weight"]))
+        return BackfillEntry(fund, period_day, "kept", METHOD, holdings.as_of, float(equities.loc[matched, "weight"].sum()), named)
+
+    def _waited(self, host: str, seconds: float, reason: str) -> None:
+        if self.progress.note:
+            self.progress.note(f"{host} is throttling requests ({reason}): waiting {seconds:.0f} s")
+
+
+@dataclass(frozen=True)
+class _EarningsSteps:
+    """A company's TTM EPS as a step function of the date: ``values[i]`` from ``dates[i]`` on."""
+
+    dates: list[dt.date]
+    values: list[float]
+
+    @classmethod
+    def of(cls, facts: dict, first: dt.date, last: dt.date) -> "_EarningsSteps":
+        """Evaluated on ``first`` and on every later date a fact was filed up to ``last``: the TTM
+        changes only when a filing adds or restates a figure."""
+        from ..metrics.trailing_eps import trailing_eps_on
+
+        filed = sorted({
+            dt.date.fromisoformat(fact["filed"])
+            for concept in facts.get("facts", {}).get("us-gaap", {}).values()
+            for unit in concept.get("units", {}).values()
+            for fact in unit
+            if first < dt.date.fromisoformat(fact["filed"]) <= last
+        })
+        dates, values = [], []
+        for day in [first, *filed]:
+            found = trailing_eps_on(facts, day)
+            dates.append(day)
+            values.append(float("nan") if found is None else float(found.eps))
+        return cls(dates, values)
+
+    def on(self, day: dt.date) -> float:
+        at = bisect.bisect_right(self.dates, day) - 1
+        return self.values[at] if at >= 0 else float("nan")
+
+
+_sec_pacer_lock = threading.Lock()
+
+
+def _process_sec_pacer(on_wait: Callable[[str, float, str], None]):
+    """The one SEC pacer of this process: the 10 requests/s are the SEC's count of everything an
+    address sends, so two runs one after the other (or at once) draw on one budget."""
+    global _SEC_PACER
+    from ..sources.sec.client import sec_pacer
+
+    with _sec_pacer_lock:
+        if _SEC_PACER is None:
+            _SEC_PACER = sec_pacer()
+        _SEC_PACER.on_wait = on_wait
+        return _SEC_PACER
+
+
+_SEC_PACER = None
+
+
+def _fresh_for(last: dt.date) -> dt.timedelta:
+    """How old cached company facts may be to speak for ``last``: fetched after that day ended."""
+    ended = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.timezone.utc)
+    return max(dt.timedelta(0), dt.datetime.now(dt.timezone.utc) - ended)
+
+
+def _business_day_on_or_before(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=max(0, day.weekday() - 4))
+
+
+def _business_days_before(day: dt.date, count: int) -> dt.date:
+    for _ in range(count):
+        day = _business_day_on_or_before(day - dt.timedelta(days=1))
+    return day
+
+
+__all__ = ["BackfillRun", "METHOD", "Progress", "backfill", "dated_fund", "period_dates"]

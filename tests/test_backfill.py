@@ -1,0 +1,181 @@
+"""`backfill`: past snapshots from dated iShares files and point-in-time SEC earnings, end to end
+on stand-ins (tests/standins/issuers.py serving real iShares files by asOfDate, tests/standins/sec.py
+serving SEC documents), checked against by-hand computations from the files themselves."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sqlite3
+
+import pytest
+
+from smallcap_screen.api.backfill import MAX_STEP_BACK, backfill, dated_fund, period_dates
+from smallcap_screen.errors import NetworkError, UsageError
+from smallcap_screen.store import Store
+from smallcap_screen.tickers import to_yahoo
+from tests.standins.issuers import IssuerStandIn, dated_files, status
+from tests.standins.sec import SecStandIn
+from tests.standins.sec_documents import quarter_ends, quarter_eps, sec_site
+
+AGENT = "Jane Doe jane@example.com"
+D = dt.date
+
+
+def file_rows(path) -> list[dict]:
+    """The equity rows of an iShares file, read with the csv module alone (independent of the parser)."""
+    text = path.read_bytes().decode("utf-8-sig")
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Ticker,"))
+    end = next(i for i in range(start, len(lines)) if not lines[i].strip(" \xa0"))
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[start:end]))))
+    number = lambda text: float(text.replace(",", ""))  # noqa: E731
+    return [
+        {"ticker": to_yahoo(r["Ticker"]), "value": number(r["Market Value"]), "shares": number(r["Quantity"]), "price": number(r["Price"])}
+        for r in rows
+        if r["Asset Class"] == "Equity" and r["Exchange"] != "NO MARKET (E.G. UNLISTED)" and r["Ticker"] not in ("-",) and " " not in r["Ticker"]
+    ]
+
+
+def ttm_by_hand(ticker: str, day: dt.date) -> float | None:
+    """The synthetic company's TTM diluted EPS known on ``day``: its last four quarters filed by then
+    (each filed 40 days after it ended; the fourth quarter through the 10-K's full year)."""
+    known = [end for end in quarter_ends(D(2020, 1, 1), day) if end + dt.timedelta(days=40) <= day]
+    return sum(quarter_eps(ticker, end) for end in known[-4:]) if len(known) >= 4 else None
+
+
+def pe_by_hand(rows: list[dict], ciks: dict, day: dt.date) -> tuple[float, float]:
+    """Trailing P/E excluding losses, weights shares x price of the file (a holding priced 0 keeps
+    its market value's share), E/P above 1 left out as a data error (README, "Methodology");
+    and the share of the fund's market value matched to a CIK."""
+    priced = [r for r in rows if r["price"] > 0]
+    scale = sum(r["shares"] * r["price"] for r in priced) / sum(r["value"] for r in priced)
+    weight = {r["ticker"]: r["shares"] * r["price"] if r["price"] > 0 else r["value"] * scale for r in rows}
+    total = sum(weight.values())
+    numerator = denominator = 0.0
+    for r in rows:
+        eps = ttm_by_hand(r["ticker"], day) if r["ticker"] in ciks else None
+        if eps is not None and eps > 0 and r["price"] > 0 and eps / r["price"] <= 1:
+            numerator += weight[r["ticker"]] / total
+            denominator += weight[r["ticker"]] / total * eps / r["price"]
+    matched = sum(r["value"] for r in rows if r["ticker"] in ciks) / sum(r["value"] for r in rows)
+    return numerator / denominator, matched
+
+
+@pytest.fixture
+def site(raw_dir):
+    """iShares with IWM's files of 2025-11-05 and 2026-04-10 and IVV's of 2025-11-18; the SEC
+    knowing every holding but the largest of IWM (BE), which stays unmatched."""
+    files = {
+        "IWM": {D(2025, 11, 5): raw_dir / "IWM_holdings_2025-11-05.csv", D(2026, 4, 10): raw_dir / "IWM_holdings_2026-04-10.csv"},
+        "IVV": {D(2025, 11, 18): raw_dir / "IVV_holdings_2025-11-18.csv"},
+    }
+    tickers = {r["ticker"] for days in files.values() for path in days.values() for r in file_rows(path)}
+    documents, ciks = sec_site(tickers, D(2025, 1, 1), D(2026, 4, 10), leave_out=["BE"])
+    with IssuerStandIn({}, dated=dated_files(files)) as issuer, SecStandIn(documents) as sec:
+        yield issuer, sec, files, ciks
+
+
+def run(site, store, **options):
+    issuer, sec, _, _ = site
+    return backfill(
+        options.pop("funds", ["IWM"]), store=store, user_agent=AGENT, benchmark=options.pop("benchmark", "IWM"), issuer_spacing=0,
+        issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url, **options,
+    )
+
+
+def test_period_dates_are_the_last_business_day_of_each_period():
+    assert period_dates(D(2024, 1, 1), D(2024, 4, 10), "month") == [D(2024, 1, 31), D(2024, 2, 29), D(2024, 3, 29)]
+    assert period_dates(D(2024, 3, 20), D(2024, 4, 10), "week") == [D(2024, 3, 22), D(2024, 3, 29), D(2024, 4, 5)]
+    assert period_dates(D(2024, 3, 29), D(2024, 4, 2), "day") == [D(2024, 3, 29), D(2024, 4, 1), D(2024, 4, 2)]
+    assert period_dates(D(2024, 8, 31), D(2024, 9, 1), "month") == []  # August's last business day is the 30th
+    with pytest.raises(UsageError):
+        period_dates(D(2024, 2, 1), D(2024, 1, 1), "week")
+
+
+def test_funds_without_past_files_take_the_ishares_fund_of_their_index():
+    assert dated_fund("SPY").ticker == "IVV" and dated_fund("VOO").ticker == "IVV"
+    assert dated_fund("VTWO").ticker == "IWM" and dated_fund("IWM").ticker == "IWM"
+    with pytest.raises(UsageError, match="DES"):
+        dated_fund("DES")
+
+
+def test_backfill_keeps_the_files_own_weights_prices_and_a_fund_pe_equal_to_the_by_hand_one(site, tmp_path):
+    _, _, files, ciks = site
+    with Store.open(tmp_path / "s.sqlite3") as store:
+        result = run(site, store, dates=[D(2025, 11, 5), D(2026, 4, 10)])
+        assert result.complete and not result.gaps and len(result.kept) == 2
+        for day, path in files["IWM"].items():
+            entry = next(e for e in result.kept if e.period_date == day)
+            snapshot = store.load(entry.snapshot_id)
+            assert snapshot.data_date == day and snapshot.fundamentals.as_of == day
+            assert store.info(entry.snapshot_id).origin == "backfill"
+            rows = file_rows(path)
+            holdings = snapshot.holdings["IWM"].equities.set_index("ticker")
+            by_value = {r["ticker"]: r["value"] for r in rows}
+            total = sum(by_value.values())
+            for ticker, value in by_value.items():  # the file's own weights ...
+                assert holdings.loc[ticker, "weight"] == pytest.approx(value / total, rel=1e-9)
+            prices = snapshot.fundamentals.table["price"]
+            for r in rows:  # ... and its own prices
+                assert prices[r["ticker"]] == r["price"]
+            pe, matched = pe_by_hand(rows, ciks, day)
+            stored = store.results("exclude", "IWM")
+            record = next(s.records["IWM"] for s in stored if s.info.id == entry.snapshot_id)
+            assert record["pe_trailing"] == pytest.approx(pe, rel=1e-9)
+            assert entry.coverage == pytest.approx(matched, rel=1e-9)
+            assert entry.unmatched.startswith("BE ")  # the largest holding without a CIK is named
+
+
+def test_a_day_without_a_file_steps_back_then_is_a_recorded_gap_and_a_rerun_fetches_nothing(site, tmp_path):
+    issuer, sec, _, _ = site
+    with Store.open(tmp_path / "s.sqlite3") as store:
+        # 11-06 has no file: 11-05's is taken (dated 11-05, never 11-06); 11-03 and 11-04 have none
+        # within MAX_STEP_BACK business days: gaps.
+        first = run(site, store, since=D(2025, 11, 3), until=D(2025, 11, 6), every="day")
+        assert sorted(e.period_date for e in first.gaps) == [D(2025, 11, 3), D(2025, 11, 4)]
+        kept = {e.period_date: e for e in first.kept}
+        assert kept[D(2025, 11, 6)].data_date == D(2025, 11, 5) and kept[D(2025, 11, 5)].data_date == D(2025, 11, 5)
+        assert {store.info(e.snapshot_id).data_date for e in first.kept} == {D(2025, 11, 5)}
+        asked = [r.query["asOfDate"] for r in issuer.requests_on("ajax")]
+        # 11-03: itself and MAX_STEP_BACK days before; 11-04: itself (the rest is known empty); 11-05; 11-06 and 11-05.
+        assert asked == ["20251103", "20251031", "20251030", "20251029", "20251104", "20251105", "20251106", "20251105"]
+        assert MAX_STEP_BACK == 3
+        gaps = sqlite3.connect(store.path).execute("SELECT period_date, status, reason FROM backfill WHERE status = 'gap' ORDER BY period_date").fetchall()
+        assert [g[0] for g in gaps] == ["2025-11-03", "2025-11-04"] and "no IWM file on 2025-11-03, 2025-10-31" in gaps[0][2]
+        issuer.log.clear()
+        sec.log.clear()
+        again = run(site, store, since=D(2025, 11, 3), until=D(2025, 11, 6), every="day")
+        assert again.skipped == 4 and not again.kept and not issuer.log and not sec.log
+
+
+def test_a_live_snapshot_of_the_same_date_is_never_written_over(site, tmp_path):
+    from tests.helpers import dated
+
+    with Store.open(tmp_path / "s.sqlite3") as store:
+        live = store.save(dated(5, funds=("IWM", "SPY")), origin="live")
+        result = run(site, store, dates=[D(2025, 11, 5), D(2026, 4, 10)])
+        assert [e.period_date for e in result.kept] == [D(2026, 4, 10)] and result.skipped == 1
+        assert store.info(live.snapshot_id).origin == "live" and "IWM" in store.info(live.snapshot_id).fund_names
+
+
+def test_the_sec_refusing_the_user_agent_is_a_clear_error_before_any_issuer_request(site, tmp_path):
+    issuer, sec, _, _ = site
+    with Store.open(tmp_path / "s.sqlite3") as store:
+        with pytest.raises(NetworkError, match="undeclared automated tool"):
+            backfill(["IWM"], store=store, user_agent="python", dates=[D(2025, 11, 5)], benchmark="IWM", issuer_spacing=0,
+                     issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url)
+        assert not issuer.log and store.snapshots() == []
+        with pytest.raises(UsageError, match="sec_user_agent"):
+            backfill(["IWM"], store=store, user_agent="", dates=[D(2025, 11, 5)])
+
+
+def test_an_issuer_failure_is_not_a_gap_and_the_next_run_tries_again(site, tmp_path):
+    issuer, _, _, _ = site
+    issuer.inject("ajax", status(404))
+    with Store.open(tmp_path / "s.sqlite3") as store:
+        first = run(site, store, dates=[D(2025, 11, 5)])
+        assert not first.complete and not first.gaps and list(first.failed) == [("IWM", D(2025, 11, 5))]
+        second = run(site, store, dates=[D(2025, 11, 5)])
+        assert second.complete and len(second.kept) == 1
