@@ -362,7 +362,7 @@ class _Backfill:
 
     def _keep(self, period: _Period) -> None:
         """Record the period's gaps, and one snapshot per file date with its figures (usually one)."""
-        from ..comparison import results_of
+        from .compare import results_of
 
         if period.gaps:
             gaps = [BackfillEntry(f, period.day, "gap", METHOD, reason=why) for f, why in period.gaps.items()]
