@@ -179,3 +179,29 @@ def test_an_issuer_failure_is_not_a_gap_and_the_next_run_tries_again(site, tmp_p
         assert not first.complete and not first.gaps and list(first.failed) == [("IWM", D(2025, 11, 5))]
         second = run(site, store, dates=[D(2025, 11, 5)])
         assert second.complete and len(second.kept) == 1
+
+
+def test_history_against_spy_reads_backfilled_discounts_against_ivv_and_says_where_extremes_were(raw_dir, tmp_path):
+    from smallcap_screen.api.history import history
+
+    # IVV's one real file, its date line made that of each day (a discount needs both funds on a date).
+    days = [D(2025, 11, 5), D(2026, 4, 10)]
+    ivv = {}
+    for day in days:
+        ivv[day] = tmp_path / f"IVV_{day}.csv"
+        text = (raw_dir / "IVV_holdings_2025-11-18.csv").read_bytes().replace(b'"Nov 18, 2025"', f'"{day:%b %d, %Y}"'.encode())
+        ivv[day].write_bytes(text)
+    files = {"IWM": {days[0]: raw_dir / "IWM_holdings_2025-11-05.csv", days[1]: raw_dir / "IWM_holdings_2026-04-10.csv"}, "IVV": ivv}
+    tickers = {r["ticker"] for by_day in files.values() for path in by_day.values() for r in file_rows(path)}
+    documents, _ = sec_site(tickers, D(2025, 1, 1), D(2026, 4, 10))
+    with IssuerStandIn({}, dated=dated_files(files)) as issuer, SecStandIn(documents) as sec, Store.open(tmp_path / "s.sqlite3") as store:
+        run = backfill(["IWM"], store=store, user_agent=AGENT, benchmark="SPY", dates=days, issuer_spacing=0,
+                       issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url)
+        assert run.substitutes == {"SPY": "IVV"} and len(set(run.snapshots)) == 2
+        result = history(["IWM"], benchmark="SPY", store=store)
+        assert [r["benchmark"] for r in result.records] == ["IVV", "IVV"]
+        discounts = [1 - r["pe_trailing"] / next(s.records["IVV"]["pe_trailing"] for s in store.results("exclude", "IVV") if s.info.id == r["snapshot"]) for r in result.records]
+        assert [r["discount_trailing"] for r in result.records] == pytest.approx(discounts)
+        (trend,) = result.trends("discount")
+        lowest = min(range(2), key=lambda i: discounts[i])
+        assert trend.minimum_on == days[lowest] and trend.maximum_on == days[1 - lowest]

@@ -208,9 +208,11 @@ def test_a_long_history_draws_its_sparkline_in_the_room_the_figures_leave(width)
 
     weeks = [dt.date(2021, 1, 1) + dt.timedelta(weeks=i) for i in range(260)]
     values = [18 + (i % 50) / 10 for i in range(260)]
-    trend = SimpleNamespace(fund="IWM", latest=values[-1], values=values, minimum=min(values), maximum=max(values), percentile=0.56, dates=weeks)
+    from smallcap_screen.api.history import Trend
+
+    trend = Trend.of("IWM", "pe", list(zip(weeks, values)))
     history_ = SimpleNamespace(trends=lambda metric: [trend], benchmark="SPY", negative_policy="exclude")
     text = "\n".join(rendered(trends_table(history_, "pe", plain=True, width=width), width))
     assert "…" not in text
-    for figure in ("22.9x", "18.0x", "56%", "260"):
+    for figure in ("22.9x", "18.0x", f"{trend.percentile:.0%}", "260", f"IWM {weeks[0]} / {weeks[49]}"):
         assert figure in text, (width, figure)

@@ -429,22 +429,16 @@ class _EarningsSteps:
 
     @classmethod
     def of(cls, facts: dict, first: dt.date, last: dt.date) -> "_EarningsSteps":
-        """Evaluated on ``first`` and on every later date a fact was filed up to ``last``: the TTM
-        changes only when a filing adds or restates a figure."""
-        from ..metrics.trailing_eps import trailing_eps_on
+        """Evaluated on ``first`` and on every later day up to ``last`` where what is known can
+        change: a filing (a new or restated figure, a split it reveals) or a newest quarter going
+        stale (``STALE_AFTER`` past its end)."""
+        from ..metrics.trailing_eps import STALE_AFTER, EpsFacts, trailing_eps_over
 
-        filed = sorted({
-            dt.date.fromisoformat(fact["filed"])
-            for concept in facts.get("facts", {}).get("us-gaap", {}).values()
-            for unit in concept.get("units", {}).values()
-            for fact in unit
-            if first < dt.date.fromisoformat(fact["filed"]) <= last
-        })
-        dates, values = [], []
-        for day in [first, *filed]:
-            found = trailing_eps_on(facts, day)
-            dates.append(day)
-            values.append(float("nan") if found is None else float(found.eps))
+        read = EpsFacts.from_companyfacts(facts)
+        figures = [f for basis in read.per_share.values() for f in basis] + read.net_income + read.diluted_shares
+        changes = {f.filed for f in figures} | {f.end + STALE_AFTER + dt.timedelta(days=1) for f in figures}
+        dates = [first, *sorted(d for d in changes if first < d <= last)]
+        values = [float("nan") if t.eps is None else float(t.eps) for t in trailing_eps_over(read, dates)]
         return cls(dates, values)
 
     def on(self, day: dt.date) -> float:

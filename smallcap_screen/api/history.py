@@ -71,6 +71,9 @@ class Trend:
     maximum: float | None
     #: Share (0-1) of the fund's observations below the latest value (ties count half).
     percentile: float | None
+    #: The (first) dates of the minimum and the maximum.
+    minimum_on: dt.date | None = None
+    maximum_on: dt.date | None = None
 
     @classmethod
     def of(cls, fund: str, metric: str, points: list[tuple[dt.date, float | None]]) -> "Trend":
@@ -83,7 +86,10 @@ class Trend:
             below = sum(v < latest for v in known)
             same = sum(v == latest for v in known)
             percentile = (below + 0.5 * same) / len(known)
-        return cls(fund, metric, dates, values, latest, min(known, default=None), max(known, default=None), percentile)
+        low, high = min(known, default=None), max(known, default=None)
+        low_on = next((d for d, v in points if v is not None and v == low), None)
+        high_on = next((d for d, v in points if v is not None and v == high), None)
+        return cls(fund, metric, dates, values, latest, low, high, percentile, low_on, high_on)
 
 
 def history(
@@ -107,6 +113,11 @@ def history(
     options = dict(negative=negative, weighting=weighting, forward=forward)
     damaged: list[str] = []
     stored = store.results(negative, bench, damaged=damaged)
+    # Backfilled snapshots hold the dated fund of the benchmark's index (IVV for SPY): against it.
+    from .backfill import dated_fund
+
+    stand_in = dated_fund(bench).ticker if registry().knows(bench) and get_fund(bench).issuer != "ishares" else bench
+    by_stand_in = {e.info.id: e.records for e in store.results(negative, stand_in, damaged=damaged)} if stand_in != bench else {}
     if (weighting, forward) != STORED_OPTIONS:
         stored = [dataclasses.replace(entry, records={}) for entry in stored]  # none of them apply
     known = {f for s in stored for f in s.info.fund_names}
@@ -121,7 +132,8 @@ def history(
         held = [f for f in wanted if f in info.fund_names]
         if not held:
             continue
-        found = entry.records
+        against = stand_in if info.origin == "backfill" and bench not in info.fund_names and stand_in in info.fund_names else bench
+        found = entry.records if against == bench else by_stand_in.get(info.id, {}) if (weighting, forward) == STORED_OPTIONS else {}
         if any(f not in found for f in held):
             from .compare import figures_on  # loads pandas: only when figures must be computed
 
@@ -131,7 +143,7 @@ def history(
                 damaged.append(str(exc))
                 continue
             recomputed += 1
-            found = {r["fund"]: r for r in figures_on(snapshot, held, bench, **options)}
+            found = {r["fund"]: r for r in figures_on(snapshot, held, against, **options)}
         for fund in held:
             record = found.get(fund)
             if record and record.get("status") == "ok":

@@ -75,7 +75,11 @@ def trends_table(history, metric: str, *, plain: bool = False, width: int = 80):
 
     narrowest = 8
     spark_width = max(narrowest, min(60, narrowest + spare_width(columns(narrowest), layout, width=width, plain=plain)))
-    return fitted_table(columns(spark_width), layout, width=width, plain=plain)
+    table = fitted_table(columns(spark_width), layout, width=width, plain=plain)
+    extremes = "; ".join(f"{t.fund} {t.minimum_on} / {t.maximum_on}" for t in trends if t.minimum_on)
+    if extremes:
+        table.caption = f"min / max on: {extremes}"
+    return table
 
 
 def series_table(history, *, plain: bool = False, width: int = 200):

@@ -42,8 +42,9 @@ def quarter_ends(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def companyfacts(cik: int, ticker: str, quarters: Iterable[tuple[dt.date, float]], *, filed_after: int = 40) -> bytes:
-    """A ``companyfacts`` document: each quarter's 3-month diluted EPS filed on a 10-Q (a 10-K for
-    the fourth, which reports the year: FY = the four quarters' sum, and no 3-month value)."""
+    """A ``companyfacts`` document: each quarter's 3-month diluted EPS and the year to date filed on
+    a 10-Q (a 10-K for the fourth, which reports the year: FY = the four quarters' sum, and no
+    3-month value)."""
     facts = []
     by_year: dict[int, list[tuple[dt.date, float]]] = {}
     for end, eps in quarters:
@@ -54,6 +55,9 @@ def companyfacts(cik: int, ticker: str, quarters: Iterable[tuple[dt.date, float]
         base = {"accn": f"{cik:010d}-{end:%y%m%d}", "fy": end.year, "filed": filed.isoformat(), "frame": f"CY{end.year}Q{fiscal_quarter}"}
         if fiscal_quarter < 4:
             facts.append({"start": start.isoformat(), "end": end.isoformat(), "val": eps, "form": "10-Q", "fp": f"Q{fiscal_quarter}", **base})
+            if fiscal_quarter > 1:  # the year to date beside the quarter, as 10-Qs report it
+                to_date = round(sum(v for _, v in by_year[end.year]), 2)
+                facts.append({"start": dt.date(end.year, 1, 1).isoformat(), "end": end.isoformat(), "val": to_date, "form": "10-Q", "fp": f"Q{fiscal_quarter}", **{**base, "frame": ""}})
         elif len(by_year[end.year]) == 4:
             year = by_year[end.year]
             facts.append({"start": dt.date(end.year, 1, 1).isoformat(), "end": end.isoformat(), "val": round(sum(v for _, v in year), 2), "form": "10-K", "fp": "FY", **{**base, "frame": f"CY{end.year}"}})
