@@ -205,3 +205,12 @@ def test_history_against_spy_reads_backfilled_discounts_against_ivv_and_says_whe
         (trend,) = result.trends("discount")
         lowest = min(range(2), key=lambda i: discounts[i])
         assert trend.minimum_on == days[lowest] and trend.maximum_on == days[1 - lowest]
+
+
+def test_the_command_without_an_sec_user_agent_stops_before_any_request_in_one_line(tmp_path):
+    from tests.helpers import assert_one_line_error, dead_proxy_env, run as run_cli
+
+    env = {"SMALLCAP_SCREEN_SEC_USER_AGENT": "", "XDG_CONFIG_HOME": str(tmp_path), "SMALLCAP_SCREEN_DB": str(tmp_path / "s.sqlite3"), **dead_proxy_env()}
+    result = run_cli("backfill", "IWM", "--since", "2024-01-01", env=env)
+    assert_one_line_error(result, 2, "sec_user_agent", "SMALLCAP_SCREEN_SEC_USER_AGENT")
+    assert not (tmp_path / "s.sqlite3").exists()

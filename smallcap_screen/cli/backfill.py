@@ -9,25 +9,26 @@ import typer
 
 from ..errors import ExitCode
 from ..vocabulary import BACKFILL_PERIODS
-from . import context
 from .app import app
-from .emit import stderr
-from .options import BenchmarkOption, CacheDirOption, ConfiguredFundsArgument, DataDirOption, DbOption, QuietOption, parse_date
+from .environment import Environment
+from .options import BenchmarkOption, CacheDirOption, ConfiguredFundsArgument, QuietOption, StoreOptions, parse_date, with_environment
 
 Every = Enum("Every", [(p, p) for p in BACKFILL_PERIODS], type=str)
 
 
 @app.command()
+@with_environment(StoreOptions)
 def backfill(
+    env: Environment,
     funds: ConfiguredFundsArgument = None,
     since: Annotated[str, typer.Option("--since", help="First date to rebuild, YYYY-MM-DD.", show_default=False)] = ...,
     until: Annotated[Optional[str], typer.Option("--until", help="Last date to rebuild, YYYY-MM-DD (default: today).")] = None,
     every: Annotated[Every, typer.Option("--every", help="One snapshot per day, week or month, on its last business day.")] = Every.week,
     benchmark: BenchmarkOption = None,
     quiet: QuietOption = False,
-    data_dir: DataDirOption = None,
-    db: DbOption = None,
     cache_dir: CacheDirOption = None,
+    *,
+    store_options: StoreOptions,
 ) -> None:
     """Rebuild past snapshots from primary dated sources, so that `history` has years behind today.
 
@@ -55,36 +56,34 @@ def backfill(
     from ..sources.sec.client import sec_user_agent
 
     first, last = parse_date(since, "--since"), parse_date(until, "--until")
-    user_agent = sec_user_agent(context.settings())  # before anything is opened or asked
-    names = [f.upper() for f in funds] if funds else context.settings()["funds"]
-    run = _run(names, first, last, every.value, context.benchmark(benchmark), quiet, data_dir, db, cache_dir, user_agent)
+    user_agent = sec_user_agent(env.settings())  # before anything is opened or asked
+    names = [f.upper() for f in funds] if funds else env.settings()["funds"]
+    run = _run(env, names, first, last, every.value, env.benchmark(benchmark), quiet, store_options, cache_dir, user_agent)
     if run.substitutes and not quiet:
-        stderr("; ".join(f"{asked}: the files of {used} stand in (same index; its issuer keeps no past files)" for asked, used in run.substitutes.items()))
+        env.say("; ".join(f"{asked}: the files of {used} stand in (same index; its issuer keeps no past files)" for asked, used in run.substitutes.items()))
     for (fund, day), why in run.failed.items():
-        stderr(f"warning: {fund} {day}: {why}; not kept, the next run tries again")
+        env.say(f"warning: {fund} {day}: {why}; not kept, the next run tries again")
     if not quiet:
-        stderr(run.summary())
+        env.say(run.summary())
     if not run.complete:
         raise typer.Exit(ExitCode.PARTIAL)
 
 
-def _run(names, first, last, every, benchmark, quiet, data_dir, db, cache_dir, user_agent):
-    from rich.console import Console
-
+def _run(env: Environment, names, first, last, every, benchmark, quiet, store_options, cache_dir, user_agent):
     from ..api.backfill import Progress, backfill as run_backfill
     from ..cache import default_cache_dir
 
-    console = Console(stderr=True)
-    cache = cache_dir or context.settings()["cache_dir"] or default_cache_dir()
-    note = (lambda text: console.print(text, markup=False, highlight=False)) if not quiet else None
-    with context.open_store(db, data_dir) as store:
+    cache = cache_dir or env.settings()["cache_dir"] or default_cache_dir()
+    note = None if quiet else env.say
+    with env.open_store(store_options) as store:
         for line in store.notes:
-            stderr(line)
+            env.say(line)
         options = dict(store=store, user_agent=user_agent, since=first, until=last, every=every, benchmark=benchmark, cache_dir=cache)
-        if quiet or not console.is_terminal:
+        if quiet or not env.stderr_isatty:
             return run_backfill(names, progress=Progress(note=note), **options)
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bars, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-        with Bars(TextColumn("dates"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=console, transient=True) as bars:
+        with Bars(TextColumn("dates"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=Console(file=env.stderr), transient=True) as bars:
             task = bars.add_task("dates", total=None)
             return run_backfill(names, progress=Progress(lambda done, total: bars.update(task, completed=done, total=total), note), **options)
