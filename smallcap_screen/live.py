@@ -69,6 +69,10 @@ class FetchReport:
     quotes_fetched: int = 0
     quotes_cached: int = 0
     quotes_missing: list[str] = field(default_factory=list)
+    #: Symbols whose quote requests kept failing (given up on for this run), and of those the
+    #: ones found to break every Yahoo request holding them.
+    quotes_failed: list[str] = field(default_factory=list)
+    quotes_breaking: list[str] = field(default_factory=list)
     yahoo_requests: int = 0
     #: Seconds spent waiting out Yahoo's bans (HTTP 429).
     throttled_seconds: float = 0.0
@@ -159,7 +163,6 @@ class _LiveRun:
         self.wanted: set[str] = set()
         self.to_fetch = 0  # symbols sent to Yahoo
         self.done = 0  # of those, answered or given up on
-        self.failed_quotes = 0  # symbols whose requests kept failing
         self.pending: dict[Future, tuple[str, Any]] = {}
         self.funds_total = 0
         self.funds_left = 0
@@ -317,7 +320,8 @@ class _LiveRun:
             self.report.quotes_kept += len(records)
         self.report.quotes_fetched += len(batch.symbols)
         self.done += len(batch.symbols)
-        self.failed_quotes += len(batch.failed)
+        self.report.quotes_failed.extend(batch.failed)
+        self.report.quotes_breaking.extend(batch.breaking)
         self._notify_quotes()
 
     def _took_reported(self, _: None, figures: dict[str, dict]) -> None:
@@ -343,11 +347,21 @@ class _LiveRun:
         notes = []
         if self.report.throttled_seconds:
             notes.append(f"Yahoo Finance throttled this run: {self.report.throttled_seconds:.0f} s spent waiting out its bans")
-        if self.failed_quotes:
-            notes.append(f"{self.failed_quotes} quotes could not be fetched (Yahoo kept failing); run again to retry them")
+        failed, breaking = sorted(self.report.quotes_failed), sorted(self.report.quotes_breaking)
+        if breaking:
+            notes.append(f"Yahoo Finance fails every request holding {_named(breaking)}: given up on for this run, the other quotes are live")
+        others = sorted(set(failed) - set(breaking))
+        if others:
+            notes.append(f"{len(others)} quotes could not be fetched (Yahoo kept failing: {_named(others)}); run again to retry them")
         if self.report.cache_problem:
             notes.append(f"ran without the cache: {self.report.cache_problem}")
         return notes
+
+
+def _named(symbols: list[str], shown: int = 10) -> str:
+    """Symbols for a note: all of a few, else the first ``shown`` and how many more."""
+    more = f" and {len(symbols) - shown} more" if len(symbols) > shown else ""
+    return ", ".join(symbols[:shown]) + more
 
 
 class _NportSource:

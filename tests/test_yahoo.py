@@ -10,8 +10,8 @@ import pytest
 from smallcap_screen.errors import NetworkError
 from smallcap_screen.model import FUNDAMENTAL_COLUMNS
 from smallcap_screen.reference import read_reference_fundamentals
-from smallcap_screen.sources.pacing import RetryPolicy
-from smallcap_screen.sources.yahoo import BATCH_SIZE, fetch_funds_reported, fetch_quotes, quotes_table, yahoo_pacer
+from smallcap_screen.sources.pacing import Pacer, RateBudget, RetryPolicy
+from smallcap_screen.sources.yahoo import BATCH_SIZE, YAHOO, fetch_funds_reported, fetch_quotes, quotes_table, yahoo_pacer
 from tests.standins.yahoo import YahooStandIn, quotes_from_fundamentals, standin_session, use_private_yfinance_cache
 
 
@@ -173,8 +173,61 @@ def test_a_batch_that_keeps_failing_is_split(yahoo):
 
     result = fetch(yahoo, list(yahoo.quotes)[:200], batch_size=100, max_workers=1, retries=2)
 
-    assert result.missing == []
-    assert [len(batch) for batch in yahoo.quote_batches] == [100, 50, 50]
+    assert result.missing == result.breaking == []
+    # Halves whose first half answers (50, 25 ... 1), then the last symbol asked alone.
+    assert [len(batch) for batch in yahoo.quote_batches] == [100, 50, 25, 12, 6, 3, 2, 1, 1]
+
+
+def test_symbols_that_break_every_batch_are_found_by_bisection_and_named():
+    quotes = synthetic_quotes(1500)
+    symbols = list(quotes)
+    poisoned = symbols[7::100]  # 1 %: 15 symbols in one batch of 1,500
+    unpaced = Pacer(fast(), budgets={YAHOO: RateBudget()})  # the count matters here, not the pace
+    with YahooStandIn(quotes, poisoned=poisoned) as server:
+        result = fetch(server, symbols, pacer=unpaced)
+        sent = server.requests["/v7/finance/quote"]
+
+    assert result.failed == result.breaking == poisoned
+    assert result.missing == poisoned
+    assert len(result.fundamentals.table) == 1500 - 15
+    # The batch's 5 attempts, then bisection: about k·log2(n) = 15 × 10.55 = 158 (179 here).
+    assert sent <= 5 + 1.2 * 15 * math.log2(1500), sent
+    assert result.requests == sent
+
+
+def test_the_split_budget_gives_up_on_the_parts_still_failing_by_name():
+    quotes = synthetic_quotes(1000)
+    symbols = list(quotes)
+    with YahooStandIn(quotes, poisoned={symbols[900]}) as server:
+        result = fetch(server, symbols, batch_size=1000, split_budget=4)
+        sent = server.requests["/v7/finance/quote"]
+
+    # 5 attempts of the batch; then 0-499 answers, 500-749 answers, 750-874 answers, 875-936
+    # fails: the budget of 4 is spent, and 875-999 is given up on unasked.
+    assert sent == 5 + 4
+    assert result.failed == symbols[875:]
+    assert result.breaking == []
+    assert len(result.fundamentals.table) == 875
+
+
+def test_past_the_split_deadline_a_broken_batch_is_given_up_whole():
+    quotes = synthetic_quotes(200)
+    symbols = list(quotes)
+    with YahooStandIn(quotes, poisoned={symbols[150]}) as server:
+        result = fetch(server, symbols, batch_size=100, max_workers=1, split_deadline=0)
+
+    assert result.failed == symbols[100:]
+    assert len(result.fundamentals.table) == 100
+
+
+def test_a_broken_first_batch_before_any_answer_still_finds_the_symbol():
+    quotes = synthetic_quotes(100)
+    symbols = list(quotes)
+    with YahooStandIn(quotes, poisoned={symbols[0]}) as server:
+        result = fetch(server, symbols)
+
+    assert result.breaking == [symbols[0]]
+    assert len(result.fundamentals.table) == 99
 
 
 def test_a_batch_that_keeps_timing_out_is_reported_failed(yahoo):
@@ -223,7 +276,9 @@ def test_a_yahoo_that_only_fails_raises_network_error(yahoo):
     with pytest.raises(NetworkError, match="keeps failing"):
         fetch(yahoo, list(yahoo.quotes), batch_size=100)
 
-    assert yahoo.requests["/v7/finance/quote"] <= 5
+    # A batch's 5 attempts, then first halves down to two single symbols (50, 25, 12, 6, 3, 1,
+    # 2, 1); between those, each of the other 3 workers' batches may have its 5 attempts.
+    assert yahoo.requests["/v7/finance/quote"] <= 4 * 5 + 8
 
 
 def test_quotes_table_flags_foreign_statements_and_bad_prices():

@@ -13,12 +13,16 @@ Every request goes through a :class:`~.pacing.Pacer` (the one policy shared with
 downloads): a request-rate budget for all of Yahoo's hosts together, bans after a 429 waited out
 by every thread, retries with backoff, a deadline, and a stop that ends every pending batch when
 Yahoo cannot be reached. Until Yahoo has answered once, requests go one at a time, so the
-crumb is fetched once and a Yahoo that only fails is given up on after one request's retries.
+crumb is fetched once and a Yahoo that only fails is given up on after one request's retries
+and a descent of first halves to two single symbols.
 
 Failures of a batch are handled in layers: a batch Yahoo refuses as too large (HTTP 400, a cap
 on symbols per request) is split and the smaller size kept for the rest of the run; a batch
-whose answers stay broken after the retries is split, down to single symbols; a batch that keeps
-timing out is reported failed; a run that cannot get a single answer raises ``NetworkError``.
+whose answers stay broken after the retries is halved, without retries, down to the single
+symbols that break it (Yahoo has answered HTTP 500 to every batch holding one of 1 % of the
+symbols), within a budget of requests and a deadline, past which the parts still failing are given
+up on by name; a batch that keeps timing out is reported failed; a run that cannot get a single
+answer raises ``NetworkError``.
 """
 
 from __future__ import annotations
@@ -59,6 +63,15 @@ YAHOO = "Yahoo Finance"
 #: requests also meet a rate limit later. Yahoo has capped batches at times (notes: 429/400
 #: above ~100 symbols): such a refusal is split, and the smaller size kept for the run.
 BATCH_SIZE = 1500
+#: Requests a run may spend finding the symbols that break every batch holding them. Bisection
+#: finds k such symbols among n in about k·log2(n) requests (1 % of 1,500, 15 symbols: 179 on
+#: the stand-in; 1 % of a 2,500-stock compare ~300); past the budget a part still failing is given
+#: up on whole, so a Yahoo that breaks on many symbols costs this many requests (under a minute at
+#: Yahoo's budget), not thousands that invite a ban.
+SPLIT_BUDGET = 400
+#: Seconds from a run's first quote batch after which no failing part is split any further (a
+#: deadline for the quote phase: without it, splitting ran for 20 minutes and 1,319 requests).
+SPLIT_DEADLINE = 120.0
 #: Workers sending batches at once (the rate budget below bounds them as a group).
 WORKERS = 4
 #: Yahoo publishes no limit. Four at once then eight a second stays below the ~60 requests/s at
@@ -92,7 +105,8 @@ class QuoteBatchResult:
     """Quotes for a list of symbols.
 
     ``missing`` lists every symbol without a quote, in input order; ``failed`` is the part of
-    it whose requests kept failing (the rest Yahoo answered without: unknown symbols).
+    it whose requests kept failing (the rest Yahoo answered without: unknown symbols); of those,
+    ``breaking`` are the symbols found to break every batch that holds them.
     ``requests`` counts quote requests sent, retries included (crumb handshakes excluded).
     """
 
@@ -100,18 +114,22 @@ class QuoteBatchResult:
     missing: list[str]
     failed: list[str] = field(default_factory=list)
     requests: int = 0
+    breaking: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class QuoteBatch:
     """One batch's outcome: the v7 quote dicts by symbol, and the symbols whose requests failed.
 
-    Symbols of the batch in neither are unknown to Yahoo (it answered without them).
+    Symbols of the batch in neither are unknown to Yahoo (it answered without them). ``breaking``
+    are the failed symbols that, alone, broke Yahoo's answer (the rest of ``failed`` were given up
+    on in a part that failed as a whole: timeouts, or a split budget or deadline spent).
     """
 
     symbols: list[str]
     quotes: dict[str, dict]
     failed: list[str]
+    breaking: list[str] = field(default_factory=list)
 
     @property
     def answered(self) -> list[str]:
@@ -130,6 +148,9 @@ class YahooQuotes:
     while earlier batches are in flight (as each fund's holdings arrive). Without a ``pacer``,
     one of its own with Yahoo's budget and ``policy`` is used.
 
+    ``split_budget`` and ``split_deadline`` bound the search for symbols that break batches
+    (see :data:`SPLIT_BUDGET`, :data:`SPLIT_DEADLINE`).
+
     Use as a context manager; leaving it stops whatever is still pending.
     """
 
@@ -141,11 +162,13 @@ class YahooQuotes:
         batch_size: int = BATCH_SIZE,
         max_workers: int = WORKERS,
         policy: RetryPolicy = YAHOO_POLICY,
+        split_budget: int = SPLIT_BUDGET,
+        split_deadline: float = SPLIT_DEADLINE,
     ) -> None:
         self._owns_pacer = pacer is None
         self.pacer = pacer or yahoo_pacer(policy)
         self._client = _Client(session, self.pacer)
-        self._batcher = _Batcher(self._client, batch_size)
+        self._batcher = _Batcher(self._client, batch_size, split_budget, split_deadline)
         self._batch_size = batch_size
         self._pool = ThreadPoolExecutor(max_workers=max(1, max_workers), thread_name_prefix="yahoo")
 
@@ -196,6 +219,8 @@ def fetch_quotes(
     policy: RetryPolicy = YAHOO_POLICY,
     batch_size: int = BATCH_SIZE,
     max_workers: int = WORKERS,
+    split_budget: int = SPLIT_BUDGET,
+    split_deadline: float = SPLIT_DEADLINE,
     on_progress: Callable[[int, int], None] | None = None,
     on_batch: Callable[[dict[str, dict], list[str]], None] | None = None,
 ) -> QuoteBatchResult:
@@ -212,8 +237,10 @@ def fetch_quotes(
     wanted = list(dict.fromkeys(s.strip() for s in symbols if s and s.strip()))
     quotes: dict[str, dict] = {}
     failed: set[str] = set()
+    breaking: set[str] = set()
     done = 0
-    with YahooQuotes(session, pacer=pacer, batch_size=batch_size, max_workers=max_workers, policy=policy) as fetcher:
+    limits = {"split_budget": split_budget, "split_deadline": split_deadline}
+    with YahooQuotes(session, pacer=pacer, batch_size=batch_size, max_workers=max_workers, policy=policy, **limits) as fetcher:
         for future in as_completed(fetcher.submit(wanted)):
             try:
                 batch = future.result()
@@ -221,6 +248,7 @@ def fetch_quotes(
                 raise fetcher.failure(error) from None
             quotes.update(batch.quotes)
             failed.update(batch.failed)
+            breaking.update(batch.breaking)
             if on_batch:
                 on_batch(batch.quotes, batch.answered)
             done += len(batch.symbols)
@@ -238,6 +266,7 @@ def fetch_quotes(
         missing=[s for s in wanted if s not in quotes],
         failed=[s for s in wanted if s in failed],
         requests=requests,
+        breaking=[s for s in wanted if s in breaking],
     )
 
 
@@ -305,19 +334,20 @@ class _Client:
         self._first = threading.Lock()
         self._lock = threading.Lock()
 
-    def get_json(self, url: str, params: dict[str, str], *, key: str) -> dict | None:
-        """The JSON answer holding ``key``, or None for 404.
+    def get_json(self, url: str, params: dict[str, str], *, key: str, retries: int | None = None) -> dict | None:
+        """The JSON answer holding ``key``, or None for 404. ``retries`` lowers the repeats of a
+        broken answer below the policy's.
 
         Raises _TooLarge for HTTP 400, GaveUp when retries or the deadline ran out, NetworkError
         (Unreachable, Stopped) when the run cannot go on.
         """
         if self.answered.is_set():
-            return self._paced(url, params, key)
+            return self._paced(url, params, key, retries)
         while not self._first.acquire(timeout=0.05):
             if self.pacer.stop.is_set():
                 raise Stopped("stopped before asking Yahoo Finance")
         try:
-            return self._paced(url, params, key)
+            return self._paced(url, params, key, retries)
         finally:
             self._first.release()
 
@@ -327,7 +357,10 @@ class _Client:
         try:
             answer = self.get_json(QUOTE_URL, params, key="quoteResponse")
         except (GaveUp, _TooLarge) as failure:
-            raise self.give_up(failure) from None
+            # Only a cross-check fails here: the run goes on (stopping it is for Unreachable, or
+            # for the quote batches to decide), or one broken fund symbol would cost every quote.
+            reason = failure.last.reason if isinstance(failure, GaveUp) and failure.last else str(failure) or "HTTP 400"
+            raise NetworkError(f"Yahoo Finance kept failing the funds' own figures ({reason})") from None
         found = _quotes_by_symbol(answer, set(tickers))
         return {t: fund_figures(t, found.get(t)) for t in tickers}
 
@@ -348,10 +381,10 @@ class _Client:
         yet, a ban that outlasts the budget, or a host past its deadline."""
         return not self.answered.is_set() or failure.last is None or failure.last.throttled
 
-    def _paced(self, url: str, params: dict[str, str], key: str) -> dict | None:
+    def _paced(self, url: str, params: dict[str, str], key: str, retries: int | None) -> dict | None:
         if self._crumbs.get("crumb") is None:
             self.pacer.call(YAHOO, self._handshake)
-        return self.pacer.call(YAHOO, lambda timeout: self._get_once(url, params, key, timeout))
+        return self.pacer.call(YAHOO, lambda timeout: self._get_once(url, params, key, timeout, retries))
 
     def _handshake(self, timeout: float) -> None:
         """A cookie and crumb (one paced request: the crumb counts against the rate limit).
@@ -424,7 +457,7 @@ class _Client:
         crumb = data._crumb
         return crumb if crumb is not None and CRUMB_PATTERN.fullmatch(crumb) else None
 
-    def _get_once(self, url: str, params: dict[str, str], key: str, timeout: float) -> dict | None:
+    def _get_once(self, url: str, params: dict[str, str], key: str, timeout: float, retries: int | None) -> dict | None:
         from curl_cffi.requests.exceptions import IncompleteRead, RequestException
 
         crumb = self._crumbs.get("crumb")
@@ -437,7 +470,7 @@ class _Client:
             if is_unreachable(exc):
                 raise _unreachable(exc) from None
             if isinstance(exc, IncompleteRead):
-                raise _Broken(_one_line(exc)) from None  # a cut-off answer: a smaller one may pass
+                raise _Broken(_one_line(exc), retries=retries) from None  # a cut-off answer: a smaller one may pass
             raise Retry(_one_line(exc), answered=False) from None
         status = response.status_code
         if status == 429:
@@ -451,13 +484,13 @@ class _Client:
                 raise _TooLarge(f"HTTP 400 for {len(params.get('symbols', '').split(','))} symbols")
             return None
         if status != 200:
-            raise _Broken(f"HTTP {status}")
+            raise _Broken(f"HTTP {status}", retries=retries)
         try:
             answer = response.json()
         except ValueError:
-            raise _Broken("answer is not JSON but perhaps an HTML page") from None
+            raise _Broken("answer is not JSON but perhaps an HTML page", retries=retries) from None
         if not isinstance(answer, dict) or key not in answer:
-            raise _Broken(f"answer lacks {key!r}")
+            raise _Broken(f"answer lacks {key!r}", retries=retries)
         self.answered.set()
         return answer
 
@@ -469,49 +502,103 @@ class _Client:
 
 
 class _Batcher:
-    """Fetches one batch of quotes, splitting it when Yahoo refuses its size or its answers stay broken."""
+    """Fetches one batch of quotes, splitting it when Yahoo refuses its size or its answers stay
+    broken; the search for the symbols that break answers is shared by the run's batches, within
+    one budget of requests and one deadline."""
 
-    def __init__(self, client: _Client, batch_size: int) -> None:
+    def __init__(self, client: _Client, batch_size: int, split_budget: int, split_deadline: float) -> None:
         self.client = client
         #: The largest batch to send; lowered for the whole run when Yahoo refuses a size.
         self.limit = batch_size
+        #: Requests left for splitting broken batches, and when splitting stops (set by the first batch).
+        self.split_budget = split_budget
+        self.split_deadline = split_deadline
+        self._split_until: float | None = None
+        #: Single symbols that broke an answer while Yahoo had answered nothing (see _broken_alone).
+        self._alone_before_answers = 0
         self._lock = threading.Lock()
 
     def fetch(self, symbols: list[str]) -> QuoteBatch:
         """The batch's quotes; gives up on parts that keep failing; NetworkError ends the run."""
+        with self._lock:
+            if self._split_until is None:
+                self._split_until = time.monotonic() + self.split_deadline
         quotes: dict[str, dict] = {}
         failed: list[str] = []
-        self._fetch(symbols, quotes, failed)
-        return QuoteBatch(symbols, quotes, failed)
+        breaking: list[str] = []
+        self._fetch(symbols, quotes, failed, breaking)
+        return QuoteBatch(symbols, quotes, failed, breaking)
 
-    def _fetch(self, symbols: list[str], quotes: dict[str, dict], failed: list[str]) -> None:
+    def _fetch(self, symbols: list[str], quotes: dict[str, dict], failed: list[str], breaking: list[str], *, part: bool = False) -> bool:
+        """Ask for ``symbols`` (in batches of the size limit); True when no answer was broken.
+
+        A ``part`` of a broken batch is asked once, without retries: the whole batch failed
+        every retry, so a failing part fails for what it holds, not by chance.
+        """
         size = self.limit
         if len(symbols) > size:
-            for start in range(0, len(symbols), size):
-                self._fetch(symbols[start : start + size], quotes, failed)
-            return
+            results = [self._fetch(symbols[i : i + size], quotes, failed, breaking, part=part) for i in range(0, len(symbols), size)]
+            return all(results)
         params = {"symbols": ",".join(symbols), "fields": ",".join(QUOTE_FIELDS), "formatted": "false", "lang": "en-US", "region": "US"}
         try:
-            answer = self.client.get_json(QUOTE_URL, params, key="quoteResponse")
+            answer = self.client.get_json(QUOTE_URL, params, key="quoteResponse", retries=0 if part else None)
         except _TooLarge:
             if len(symbols) == 1:
                 failed.extend(symbols)
-                return
+                return True
             with self._lock:
                 self.limit = min(self.limit, len(symbols) // 2)
-            self._fetch(symbols, quotes, failed)
-            return
+            return self._fetch(symbols, quotes, failed, breaking, part=part)
         except GaveUp as failure:
-            if self.client.hopeless(failure):
+            broken = isinstance(failure.last, _Broken) and failure.last.answered
+            if self.client.hopeless(failure) and not broken:
                 raise self.client.give_up(failure) from None
-            if isinstance(failure.last, _Broken) and failure.last.answered and len(symbols) > 1:
-                half = len(symbols) // 2
-                self._fetch(symbols[:half], quotes, failed)
-                self._fetch(symbols[half:], quotes, failed)
-            else:
+            if broken and len(symbols) == 1:
+                self._broken_alone(failure)
+                breaking.extend(symbols)
                 failed.extend(symbols)
-            return
+                return False
+            if broken:
+                self._isolate(symbols, quotes, failed, breaking)
+                return False
+            failed.extend(symbols)
+            return True
         quotes.update(_quotes_by_symbol(answer, set(symbols)))
+        return True
+
+    def _isolate(self, symbols: list[str], quotes: dict[str, dict], failed: list[str], breaking: list[str]) -> None:
+        """``symbols`` broke Yahoo's answer: bisect them down to the symbols that do, and quote
+        the rest. When the first half answers, the second is known to break and is halved at
+        once, unasked; a single symbol is asked for alone (the batch may have failed by chance)."""
+        if len(symbols) == 1:
+            self._part(symbols, quotes, failed, breaking)
+            return
+        half = len(symbols) // 2
+        if self._part(symbols[:half], quotes, failed, breaking):
+            self._isolate(symbols[half:], quotes, failed, breaking)
+        else:
+            self._part(symbols[half:], quotes, failed, breaking)
+
+    def _broken_alone(self, failure: GaveUp) -> None:
+        """A single symbol broke Yahoo's answer. Before any answer at all, halving goes down the
+        first halves, so a second such symbol means Yahoo fails everything: the run is given up
+        on (~13 requests for a batch of 100), while a Yahoo failing a few symbols stays usable."""
+        with self._lock:
+            self._alone_before_answers += not self.client.answered.is_set()
+            hopeless = self._alone_before_answers >= 2
+        if hopeless:
+            raise self.client.give_up(failure) from None
+
+    def _part(self, symbols: list[str], quotes: dict[str, dict], failed: list[str], breaking: list[str]) -> bool:
+        """Ask once for a part of a broken batch; True when it answered. Past the split budget
+        or deadline the part is given up on as a whole, unasked."""
+        with self._lock:
+            spent = self.split_budget <= 0 or time.monotonic() > (self._split_until or math.inf)
+            self.split_budget -= not spent
+        if spent:
+            failed.extend(symbols)
+            return False
+        return self._fetch(symbols, quotes, failed, breaking, part=True)
 
 
 def _within(seconds: float, work: Callable[[], object]) -> None:

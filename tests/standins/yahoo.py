@@ -124,7 +124,8 @@ class YahooStandIn:
     hosts) answers 429 with Retry-After: 1 beyond it, or, with ``ban`` seconds, like a strict
     Yahoo: 429 without Retry-After to every request for ``ban`` seconds after one went over.
     ``max_quote_symbols`` answers HTTP 400 to quote requests with more symbols (a cap on
-    symbols per request). ``consent_wall`` sets no cookie on fc.yahoo.com, as for EU visitors:
+    symbols per request). ``poisoned`` symbols break every quote request that holds one (HTTP 500,
+    as Yahoo has answered for about 1 % of symbols). ``consent_wall`` sets no cookie on fc.yahoo.com, as for EU visitors:
     only the consent form (guce/consent.yahoo.com) gives one. ``requests`` counts requests per route:
     the path without the symbol, e.g. ``/v10/finance/quoteSummary``; ``quote_batches``
     lists the symbols of each v7 quote request that got data.
@@ -139,6 +140,7 @@ class YahooStandIn:
         rate_limit: float | None = None,
         ban: float | None = None,
         max_quote_symbols: int | None = None,
+        poisoned: frozenset[str] | set[str] = frozenset(),
         consent_wall: bool = False,
     ) -> None:
         self.quotes = dict(quotes)
@@ -147,6 +149,7 @@ class YahooStandIn:
         self.rate_limit = rate_limit
         self.ban = ban
         self.max_quote_symbols = max_quote_symbols
+        self.poisoned = set(poisoned)
         self.consent_wall = consent_wall
         self._banned_until = 0.0
         self.requests: collections.Counter[str] = collections.Counter()
@@ -307,6 +310,8 @@ class YahooStandIn:
         if self.max_quote_symbols is not None and len(symbols) > self.max_quote_symbols:
             error = {"code": "Bad Request", "description": f"at most {self.max_quote_symbols} symbols per request"}
             return handler.send_json(400, {"finance": {"result": None, "error": error}})
+        if self.poisoned.intersection(symbols):
+            return handler.send(500, "<html><body>Internal error</body></html>", "text/html")
         with self._lock:
             self.quote_batches.append(symbols)
         result = [self.quotes[s] for s in symbols if s in self.quotes]
