@@ -58,8 +58,20 @@ class Comparison:
 
     @property
     def partial(self) -> bool:
-        """Live data was asked for and some fund's holdings are not live (or missing)."""
-        return any(row.holdings_source not in ("live", "file") for row in self.rows)
+        """Some fund's holdings are not live (or missing), or its coverage is under the threshold:
+        with live data asked for, the run is partial (exit 7)."""
+        return any(row.holdings_source not in ("live", "file") for row in self.rows) or bool(self.shortfalls)
+
+    @property
+    def shortfalls(self) -> list[str]:
+        """One line per fund whose trailing coverage is under the threshold, naming the share of
+        its weight without figures (30 % of the quotes missing must not pass for a live result)."""
+        return [
+            f"{row.fund}: coverage {v.coverage:.0%} is under the threshold of {v.coverage_threshold:.0%} "
+            f"({1 - v.coverage:.0%} of its weight has no quote or no trailing earnings)"
+            for row in self.rows
+            if (v := row.valuation) is not None and v.low_coverage
+        ]
 
     def records(self) -> list[dict]:
         """One flat dict per fund with the fields of RECORD_FIELDS; dates as ISO text."""

@@ -84,4 +84,6 @@ def compare(
         table=lambda plain, width: render.comparison_table(result, plain=plain, width=width),
     )
     if data.live and result.partial:
+        for line in result.shortfalls:
+            env.say(f"warning: {line}")
         raise typer.Exit(ExitCode.PARTIAL)
