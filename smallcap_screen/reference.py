@@ -22,7 +22,6 @@ from .snapshot import Snapshot
 class ReferenceFile:
     fund: str
     file_name: str
-    as_of: dt.date | None = None  # for files that do not state their date
 
 
 HOLDINGS_FILES = [
@@ -30,9 +29,10 @@ HOLDINGS_FILES = [
     ReferenceFile("IVV", "IVV_holdings_2025-11-18.csv"),
     ReferenceFile("SPY", "SPY_holdings-daily-us-en-spy_2025-11-18.xlsx"),
     # Derived from the iShares IJR and Vanguard VB downloads of the same run as the IVV/SPY files
-    # (about 2025-11-18; Vanguard's data is usually month-end, so VB may be as of 2025-10-31).
-    ReferenceFile("IJR", "IJR_holdings_derived-portfolio-xray_2025-11.js", dt.date(2025, 11, 18)),
-    ReferenceFile("VB", "VB_holdings_derived-portfolio-xray_2025-11.js", dt.date(2025, 11, 18)),
+    # (about 2025-11-18; Vanguard's data is usually month-end, so VB may be as of 2025-10-31). They
+    # state no date, so their holdings have none (as_of_holdings null): the file names give a month.
+    ReferenceFile("IJR", "IJR_holdings_derived-portfolio-xray_2025-11.js"),
+    ReferenceFile("VB", "VB_holdings_derived-portfolio-xray_2025-11.js"),
 ]
 FUNDAMENTALS_FILE = "fundamentals_finviz_2025-08-19.csv"
 FUNDAMENTALS_AS_OF = dt.date(2025, 8, 19)
@@ -57,8 +57,7 @@ def build_reference(raw_dir: Path, *, created: dt.datetime | None = None) -> Sna
     fundamentals = read_reference_fundamentals(raw_dir)
     holdings = {}
     for ref in HOLDINGS_FILES:
-        parsed = parse_holdings_bytes(_read(raw_dir / ref.file_name), fund=ref.fund, source=f"file {ref.file_name}")
-        holdings[ref.fund] = dataclasses.replace(parsed, as_of=parsed.as_of or ref.as_of)
+        holdings[ref.fund] = parse_holdings_bytes(_read(raw_dir / ref.file_name), fund=ref.fund, source=f"file {ref.file_name}")
     held = {t for h in holdings.values() for t in h.tickers}
     drop = _exchange_traded_funds(raw_dir) - held
     table = fundamentals.table[~fundamentals.table.index.isin(drop)]

@@ -112,3 +112,14 @@ def test_on_one_date_no_split_is_assumed():
 
 def test_split_labels_read_new_shares_per_old():
     assert split_label(10) == "10:1 split" and split_label(0.2) == "1:5 reverse split" and split_label(1.5) == "1.5:1 split"
+
+
+def test_lists_that_state_no_date_claim_none_and_keep_their_missing_weight():
+    from smallcap_screen.snapshot import bundled_snapshot
+
+    snapshot = bundled_snapshot()
+    for fund in ("IJR", "VB"):
+        assert snapshot.holdings[fund].as_of is None
+    value = fund_valuation(snapshot.holdings["VB"], snapshot.fundamentals)
+    assert value.as_of_holdings is None
+    assert value.set_aside_weight == pytest.approx(1 - 0.9863)  # VB's list sums to 98.63%

@@ -188,14 +188,22 @@ def test_ijr_list_takes_the_fund_from_its_key_and_sets_cash_aside(raw_dir, raw_f
     assert ijr.equities["weight"].sum() == pytest.approx(1.0)
     # LUMN's 0.43% line and its 0.00% line are one holding, weighed against SNDK's 2.39% line.
     assert weight_of(ijr, "LUMN") / weight_of(ijr, "SNDK") == pytest.approx(0.43 / 2.39, rel=1e-9)
-    assert set(ijr.set_aside["issuer_ticker"]) == {"XTSLA", "USD", "RTYZ5", "GSISW", "RBCFT", "HSBBK", "PARSW", "-"}
+    listed = ijr.set_aside[ijr.set_aside["name"] != "(not in the list)"]  # an excerpt leaves most of the list out
+    assert set(listed["issuer_ticker"]) == {"XTSLA", "USD", "RTYZ5", "GSISW", "RBCFT", "HSBBK", "PARSW", "-"}
     assert "MOG-A" in ijr.tickers
 
 
 def test_stocks_mislabelled_as_cash_in_a_derived_list_stay_equities(raw_dir) -> None:
     vb = parse_xray_js((raw_dir / VB).read_bytes())
     assert {"EGP", "CNH", "BF-B", "UHAL-B"} <= set(vb.tickers)
-    assert vb.set_aside.empty
+    # nothing is set aside but the weight the list leaves out (the whole list sums to 98.63%)
+    assert list(vb.set_aside["name"]) == ["(not in the list)"]
+
+
+def test_a_derived_list_short_of_100_percent_sets_the_rest_aside(whole_raw_dir) -> None:
+    vb = parse_xray_js((whole_raw_dir / VB).read_bytes())
+    assert vb.set_aside["weight"].sum() == pytest.approx(0.0137)
+    assert parse_xray_js((whole_raw_dir / IJR).read_bytes()).set_aside["name"].str.contains("not in the list").sum() == 0
 
 
 def test_js_without_the_holdings_assignment_is_refused() -> None:

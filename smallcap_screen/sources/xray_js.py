@@ -2,7 +2,8 @@
 
 Not an issuer format: a script turned issuer downloads into a JSON array of
 ``{ticker, name, sector, country, weight}`` (weight in percent, rounded to 0.01) inside a
-one-line JavaScript assignment. The files state no date and carry no prices.
+one-line JavaScript assignment. The files state no date and carry no prices, and some do not
+sum to 100%: VB's sums to 98.63%, the rest of the fund is not in the list.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ import pandas as pd
 from ..errors import DataError
 from ..model import Holdings
 from .parsing import build_holdings, decode_text, reject_unusable, set_aside_reason, to_numbers
+
+#: Weights of a whole list sum to 100% but for rounding (each to 0.01%: over 1,300 lines about
+#: 0.1% either way); a shortfall beyond this is fund weight the list leaves out, set aside as such.
+MISSING_WEIGHT = 0.002
 
 _ASSIGNMENT = re.compile(r"window\.ETF_HOLDINGS\[\s*['\"]([^'\"]+)['\"]\s*\]\s*=\s*(\[.*\])\s*;?\s*$", re.DOTALL)
 
@@ -54,4 +59,10 @@ def parse_xray_js(
             "reason": set_aside_reason(ticker, name),
         }
     )
+    missing_weight = 1.0 - lines["weight"].sum()
+    if missing_weight > MISSING_WEIGHT:
+        reason = f"not in the list: its weights sum to {1 - missing_weight:.2%}"
+        remainder = {"issuer_ticker": "", "name": "(not in the list)", "sector": "", "asset_class": "", "weight": missing_weight,
+                     "market_value": float("nan"), "shares": float("nan"), "reason": reason}
+        lines = pd.concat([lines, pd.DataFrame([remainder])], ignore_index=True)
     return build_holdings(lines, fund=fund or match.group(1), as_of=as_of, source=source, what=what)
