@@ -230,7 +230,14 @@ class Explanation:
             "weighting": self.facts.weighting[self.fund], "benchmark_weighting": self.facts.weighting.get(self.benchmark),
             **self.facts.fields(),
         }
-        return [{k: record_value({**row, **extra}.get(k)) for k in EXPLAIN_FIELDS} for row in self.rows]
+        from ..output import tidy_figure
+
+        # value and benchmark_value are a P/E or a share by the row's unit: rounded as such
+        return [
+            {k: record_value(tidy_figure("pe" if row["unit"] == "P/E" else "share", v) if k in ("value", "benchmark_value") else v)
+             for k, v in ((k, {**row, **extra}.get(k)) for k in EXPLAIN_FIELDS)}
+            for row in self.rows
+        ]
 
 
 #: Fields of ``Explanation.records()``, the stable CSV/JSON names (README "explain").
