@@ -24,6 +24,24 @@ def whole_files_present() -> bool:
     return WHOLE_RAW.is_dir() and os.environ.get("SMALLCAP_TEST_EXCERPTS", "") in ("", "0")
 
 
+#: Variables naming the user's own settings, store, cache and terminal: no test reads the user's.
+USER_VARIABLES = (
+    "SMALLCAP_SCREEN_CONFIG", "SMALLCAP_SCREEN_DB", "SMALLCAP_SCREEN_DATA_DIR", "SMALLCAP_SCREEN_CACHE_DIR",
+    "SMALLCAP_SCREEN_SEC_USER_AGENT", "SMALLCAP_SCREEN_DEBUG", "NO_COLOR", "COLUMNS",
+)
+
+
+@pytest.fixture(autouse=True)
+def own_user_folders(tmp_path_factory, monkeypatch) -> None:
+    """Each test has user config, data and cache folders of its own (the platform's defaults point
+    there), and none of the user's settings: tests may run in parallel (pytest -n) and on any machine."""
+    home = tmp_path_factory.mktemp("user")
+    for kind in ("CONFIG", "DATA", "CACHE"):
+        monkeypatch.setenv(f"XDG_{kind}_HOME", str(home / kind.lower()))
+    for name in USER_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def raw_dir() -> Path:
     """The folder of real sample files: the full downloads where present, else their excerpts."""

@@ -114,7 +114,7 @@ def test_export_writes_stable_columns_and_formula_safe_csv(store_path, tmp_path)
     try:
         import pyarrow  # noqa: F401
     except ModuleNotFoundError:
-        assert missing.returncode == 2 and "smallcap-screen[parquet]" in missing.stderr and "Traceback" not in missing.stderr
+        assert missing.returncode == 2 and "'.[parquet]'" in missing.stderr and "Traceback" not in missing.stderr
         assert not (tmp_path / "h.parquet").exists()
     else:
         assert missing.returncode == 0

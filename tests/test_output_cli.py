@@ -93,3 +93,50 @@ def test_holdings_json_keeps_names_as_given_and_figures_rounded(hostile_portfoli
     for row in rows.values():
         for field in ("pe_trailing", "pe_forward"):
             assert row[field] is None or row[field] == round(row[field], 4)
+
+
+class Terminal(io.StringIO):
+    """Standard output as a terminal would be: isatty() is true."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def compare_table(env) -> str:
+    from smallcap_screen.cli import main
+
+    assert main(["compare", "IWM", "SPY", "--offline", "--data-dir", env.store], env.environment) == 0, env.environment.stderr.getvalue()
+    return env.environment.stdout.getvalue()
+
+
+def test_a_table_in_a_pipe_is_as_wide_as_columns_says_else_80(store, monkeypatch):
+    from types import SimpleNamespace
+
+    from smallcap_screen.cli.environment import Environment
+
+    def piped(columns: str | None) -> str:
+        if columns is None:
+            monkeypatch.delenv("COLUMNS", raising=False)
+        else:
+            monkeypatch.setenv("COLUMNS", columns)
+        environment = Environment.of_process(stdout=io.StringIO(), stderr=io.StringIO())
+        return compare_table(SimpleNamespace(environment=environment, store=store))
+
+    default, narrow, wide = piped(None), piped("80"), piped("120")
+    assert default == narrow
+    assert max(map(len, narrow.splitlines())) <= 80 < max(map(len, wide.splitlines())) <= 120
+
+
+def test_no_color_leaves_a_terminal_table_without_any_style(store, monkeypatch):
+    """NO_COLOR (https://no-color.org) also drops bold, italic (the title) and dim (the caption)."""
+    from types import SimpleNamespace
+
+    from smallcap_screen.cli.environment import Environment
+
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    styled = Environment.of_process(stdout=Terminal(), stderr=io.StringIO())
+    assert "\x1b[3m" in compare_table(SimpleNamespace(environment=styled, store=store))  # italic title
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = Environment.of_process(stdout=Terminal(), stderr=io.StringIO())
+    assert "\x1b[" not in compare_table(SimpleNamespace(environment=plain, store=store))

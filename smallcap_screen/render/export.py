@@ -14,7 +14,7 @@ def export_parquet(frame: pd.DataFrame) -> bytes:
     try:
         import pyarrow  # noqa: F401
     except ModuleNotFoundError:
-        raise MissingExtraError("Parquet needs pyarrow: pip install 'smallcap-screen[parquet]', or export as csv or json") from None
+        raise MissingExtraError("Parquet needs pyarrow: in the clone run .venv/bin/pip install '.[parquet]', or export as csv or json") from None
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     return buffer.getvalue()
