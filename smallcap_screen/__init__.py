@@ -2,8 +2,8 @@
 
 The Python API mirrors the command line::
 
-    from smallcap_screen import compare
-    result = compare(["IWM", "IJR", "IJS", "SPY"], benchmark="SPY", negative="exclude", data="offline")
+    from smallcap_screen import Method, compare
+    result = compare(["IWM", "IJR", "IJS", "SPY"], Method(benchmark="SPY", negative="exclude"), data="offline")
     result.records()          # the rows of `smallcap-screen compare --format json`
 
 Names are imported lazily so that `smallcap-screen --help` does not pay for pandas.
@@ -16,6 +16,9 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "Method": "method",
+    "Provenance": "method",
+    "FallbackWarning": "method",
     "compare": "api.compare",
     "Comparison": "api.compare",
     "breakdown": "api.holdings",

@@ -199,9 +199,9 @@ def test_history_against_spy_reads_backfilled_discounts_against_ivv_and_says_whe
                        issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url)
         assert run.substitutes == {"SPY": "IVV"} and len(set(run.snapshots)) == 2
         result = history(["IWM"], benchmark="SPY", store=store)
-        assert [r["benchmark"] for r in result.records] == ["IVV", "IVV"]
-        discounts = [1 - r["pe_trailing"] / next(s.records["IVV"]["pe_trailing"] for s in store.results("exclude", "IVV") if s.info.id == r["snapshot"]) for r in result.records]
-        assert [r["discount_trailing"] for r in result.records] == pytest.approx(discounts)
+        assert [r["benchmark"] for r in result.records()] == ["IVV", "IVV"]
+        discounts = [1 - r["pe_trailing"] / next(s.records["IVV"]["pe_trailing"] for s in store.results("exclude", "IVV") if s.info.id == r["snapshot"]) for r in result.records()]
+        assert [r["discount_trailing"] for r in result.records()] == pytest.approx(discounts)
         (trend,) = result.trends("discount")
         lowest = min(range(2), key=lambda i: discounts[i])
         assert trend.minimum_on == days[lowest] and trend.maximum_on == days[1 - lowest]

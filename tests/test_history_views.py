@@ -16,6 +16,7 @@ from smallcap_screen.render.history import series_table, sparkline, trends_table
 from smallcap_screen.render.snapshots import snapshots_table
 from smallcap_screen.store import Store
 from smallcap_screen.api.history import history
+from smallcap_screen.method import Method
 from tests.helpers import dated, modules_after, run
 
 WIDTHS = (60, 80, 120, 200)
@@ -60,7 +61,7 @@ def test_tables_fit_every_terminal_width_without_cutting_a_figure(store_path, wi
             continue
         assert f"{trend.latest:+.1%}" in text and trend.fund in text
     series = "\n".join(rendered(series_table(found, plain=True, width=width), width))
-    assert "…" not in series and series.count("2025-11-") >= len(found.records)
+    assert "…" not in series and series.count("2025-11-") >= len(found.records())
     listing = "\n".join(rendered(snapshots_table(infos, plain=True, width=width), width))
     for info in infos:
         assert info.data_date.isoformat() in listing
@@ -211,7 +212,7 @@ def test_a_long_history_draws_its_sparkline_in_the_room_the_figures_leave(width)
     from smallcap_screen.api.history import Trend
 
     trend = Trend.of("IWM", "pe", list(zip(weeks, values)))
-    history_ = SimpleNamespace(trends=lambda metric: [trend], benchmark="SPY", negative_policy="exclude")
+    history_ = SimpleNamespace(trends=lambda metric: [trend], benchmark="SPY", method=Method())
     text = "\n".join(rendered(trends_table(history_, "pe", plain=True, width=width), width))
     assert "…" not in text
     for figure in ("22.9x", "18.0x", f"{trend.percentile:.0%}", "260", f"IWM {weeks[0]} / {weeks[49]}"):

@@ -126,8 +126,8 @@ def test_sectors_say_when_a_fund_has_no_sectors_in_the_data():
 
     bundled = bundled_snapshot()
     without_ivv = replace(bundled, holdings={f: h for f, h in bundled.holdings.items() if f != "IVV"})
-    assert any(note.startswith("SPY: 97% of its weight has no sector") for note in sectors(["IWM"], snapshot=without_ivv).facts.notes)
-    assert sectors(["IWM"], snapshot=bundled).facts.notes == []
+    assert any(note.startswith("SPY: 97% of its weight has no sector") for note in sectors(["IWM"], snapshot=without_ivv).provenance.notes)
+    assert sectors(["IWM"], snapshot=bundled).provenance.notes == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)

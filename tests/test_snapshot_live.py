@@ -147,6 +147,33 @@ def test_compare_with_the_network_unplugged_prints_a_table_and_says_so_even_when
     assert "no live data" in result.stderr and "bundled reference snapshot" in result.stderr
 
 
+@pytest.mark.parametrize("command", [["screen", "IWM", "--top", "5"], ["sectors", "IWM"], ["explain", "IWM"], ["holdings", "IWM"]])
+def test_every_data_command_with_the_network_unplugged_says_it_fell_back_even_when_quiet(homes, command):
+    result = run(*command, "--quiet", env={**homes, **dead_proxy_env()})
+    assert result.returncode == 0, result.stderr
+    assert "IWM" in result.stdout
+    [line] = result.stderr.splitlines()  # the warning alone: --quiet silences the notes, never the fallback
+    assert line.startswith("no live data") and "bundled reference snapshot" in line
+
+
+def test_a_notebook_call_that_falls_back_warns_with_a_fallback_warning(homes):
+    code = (
+        "import warnings, smallcap_screen as s\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    result = s.compare(['IWM', 'SPY'])\n"
+        "print(result.records()[0]['data_source'])\n"
+        "for w in caught:\n"
+        "    print(w.category.__name__, w.message)\n"
+    )
+    base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**base, **homes, **dead_proxy_env()}, timeout=180)
+    assert shown.returncode == 0, shown.stderr
+    source, *warned = shown.stdout.splitlines()
+    assert source == "bundled reference snapshot"
+    assert len(warned) == 1 and warned[0].startswith("FallbackWarning no live data") and "bundled reference snapshot" in warned[0]
+
+
 def _snapshot_process(env: dict[str, str]) -> subprocess.Popen:
     base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
     return subprocess.Popen(

@@ -20,6 +20,7 @@ from smallcap_screen.snapshot import bundled_snapshot, read_snapshot, write_snap
 from smallcap_screen.store import SCHEMA_VERSION, Store
 from smallcap_screen.store.database import LOOSE_LIMIT
 from smallcap_screen.api.history import history
+from smallcap_screen.method import FallbackWarning
 from tests.helpers import dated
 
 REFERENCE = bundled_snapshot()
@@ -118,12 +119,14 @@ def test_damage_to_one_snapshot_is_reported_and_never_stops_the_others(store):
     assert "damaged" in skipped[0]
     with db:  # the stored figures of the good one are tampered with too
         db.execute("UPDATE result SET record = replace(record, '\"IWM\"', '\"IWM\" ') WHERE snapshot_id = ?", (good.snapshot_id,))
-    recomputed = history(["IWM"], store=store, benchmark="IVV")  # not stored against IVV: computed from the inputs
-    assert [r["data_date"] for r in recomputed.records] == ["2025-11-13"]
-    assert f"snapshot {bad.snapshot_id}" in recomputed.damaged[0]
-    stored = history(["IWM"], store=store)  # read as stored: each record has its own checksum
-    assert [r["data_date"] for r in stored.records] == ["2025-11-20"]
-    assert len(stored.damaged) == 1 and f"snapshot {good.snapshot_id}" in stored.damaged[0]
+    with pytest.warns(FallbackWarning, match=f"snapshot {bad.snapshot_id} .*damaged"):  # a notebook hears it too
+        recomputed = history(["IWM"], store=store, benchmark="IVV")  # not stored against IVV: computed from the inputs
+    assert [r["data_date"] for r in recomputed.records()] == ["2025-11-13"]
+    assert f"snapshot {bad.snapshot_id}" in recomputed.provenance.damaged[0]
+    with pytest.warns(FallbackWarning, match=f"snapshot {good.snapshot_id} .*damaged"):
+        stored = history(["IWM"], store=store)  # read as stored: each record has its own checksum
+    assert [r["data_date"] for r in stored.records()] == ["2025-11-20"]
+    assert len(stored.provenance.damaged) == 1 and f"snapshot {good.snapshot_id}" in stored.provenance.damaged[0]
 
 
 def test_history_reads_stored_figures_and_computes_only_what_is_not_stored(store):
@@ -131,13 +134,13 @@ def test_history_reads_stored_figures_and_computes_only_what_is_not_stored(store
     store.save(dated(20), results=results_of(dated(20), "SPY"))
     stored = history(["IWM", "SPY"], store=store)
     assert stored.recomputed == 0
-    assert [(r["data_date"], r["fund"]) for r in stored.records] == [("2025-11-13", "IWM"), ("2025-11-13", "SPY"), ("2025-11-20", "IWM"), ("2025-11-20", "SPY")]
+    assert [(r["data_date"], r["fund"]) for r in stored.records()] == [("2025-11-13", "IWM"), ("2025-11-13", "SPY"), ("2025-11-20", "IWM"), ("2025-11-20", "SPY")]
     versus_ivv = history(["IWM"], store=store, benchmark="IVV")
     assert versus_ivv.recomputed == 2
     direct = compare(["IWM"], benchmark="IVV", snapshot=dated(13)).records()[0]
-    assert versus_ivv.records[0]["discount_trailing"] == pytest.approx(direct["discount_trailing"])
+    assert versus_ivv.records()[0]["discount_trailing"] == pytest.approx(direct["discount_trailing"])
     trend = stored.trends("pe")[0]
-    assert (trend.fund, len(trend.values), trend.latest) == ("IWM", 2, stored.records[2]["pe_trailing"])
+    assert (trend.fund, len(trend.values), trend.latest) == ("IWM", 2, stored.records()[2]["pe_trailing"])
 
 
 def test_prune_keeps_the_newest_snapshot_of_each_fund_per_week(store):

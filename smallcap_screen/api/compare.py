@@ -1,7 +1,7 @@
 """``compare``: funds valued side by side against a benchmark.
 
->>> from smallcap_screen import compare
->>> result = compare(["IWM", "IJR", "SPY"], data="offline")
+>>> from smallcap_screen import Method, compare
+>>> result = compare(["IWM", "IJR", "SPY"], Method(negative="include"), data="offline")
 >>> result.records()[0]["pe_trailing"]          # doctest: +SKIP
 
 Data is chosen as :mod:`.data` says (``data``, ``snapshot``, ``store``, ``fetch``).
@@ -9,12 +9,12 @@ Data is chosen as :mod:`.data` says (``data``, ``snapshot``, ``store``, ``fetch`
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..errors import UnknownFundError
-from ..metrics import COVERAGE_THRESHOLD, NEGATIVE_POLICIES, Forward, FundValuation, NegativePolicy, Weighting, fund_valuation, versus_benchmark
+from ..method import Method, Provenance
+from ..metrics import NEGATIVE_POLICIES, FundValuation, fund_valuation, versus_benchmark
 from ..metrics.frame import horizon_label
 from ..model import Holdings
 from ..output import record_value
@@ -46,15 +46,13 @@ class FundRow:
 
 @dataclass(frozen=True)
 class Comparison:
+    """Funds against a benchmark: one row per fund, the method and where the data came from.
+    ``benchmark`` is the benchmark's name as the data has it (a holdings file's fund)."""
+
     rows: list[FundRow]
     benchmark: str
-    negative_policy: str
-    data_source: str
-    forward_horizon: str
-    as_of_prices: dt.date | None
-    notes: list[str] = field(default_factory=list)
-    #: What a user must hear even with --quiet: the data is not (all) live.
-    warnings: list[str] = field(default_factory=list)
+    method: Method
+    provenance: Provenance
 
     @property
     def partial(self) -> bool:
@@ -81,8 +79,7 @@ class Comparison:
             values.update(
                 fund=row.fund, name=row.name, index=row.index, status=row.status, status_reason=row.status_reason,
                 holdings_source=row.holdings_source,
-                negative_policy=self.negative_policy, forward_horizon=self.forward_horizon,
-                as_of_prices=self.as_of_prices, data_source=self.data_source,
+                **self.provenance.record_fields(self.method),
                 reported_pe_trailing=row.reported.get("trailing_pe"), reported_pe_forward=row.reported.get("forward_pe"),
             )
             if row.valuation:
@@ -94,37 +91,35 @@ class Comparison:
 
 def compare(
     funds: Sequence[str],
+    method: Method = Method(),
     *,
-    benchmark: str = "SPY",
-    negative: NegativePolicy = "exclude",
-    weighting: Weighting = "price-date",
-    forward: Forward = "fy2",
-    coverage_threshold: float = COVERAGE_THRESHOLD,
     data: DataMode = "auto",
     snapshot: Snapshot | None = None,
     store: Store | None = None,
     fetch: Fetch | None = None,
+    **choices,
 ) -> Comparison:
-    """Value ``funds`` (registry tickers or holdings-file paths) against ``benchmark`` (either too).
+    """Value ``funds`` (registry tickers or holdings-file paths) against ``method.benchmark``
+    (either too), computed as ``method`` says; ``choices`` (fields of Method: ``benchmark=``,
+    ``negative=``, ...) are shorthand for ``method.but(**choices)``.
 
     A fund named twice is shown once. ``snapshot`` pins the data (no fetching, no store); otherwise
     ``data`` decides, see :mod:`.data`. ``store`` is read for offline data and fallbacks
     and receives what was fetched live (with the figures); without one nothing is read or written
     but the bundled snapshot. ``fetch`` replaces the live fetch (used by the CLI to attach
-    progress reporting). ``weighting`` ("price-date": shares x price on the price date where the
-    issuer gives share counts; "holdings-date": the issuer's weights), ``forward`` ("fy2" or
-    "fy1") and ``coverage_threshold`` (below it a P/E is marked low-coverage) are explained in README.
+    progress reporting).
 
     A fund whose download fails (HTTP error, web page, timeout) takes its newest stored holdings,
     else the bundled ones, priced live; its row says so (``holdings_source``, ``status_reason``).
     """
-    options = dict(negative=negative, weighting=weighting, forward=forward, coverage_threshold=coverage_threshold)
+    method = method.but(**choices)
+    benchmark = method.benchmark
     files, registered = resolve([*funds, benchmark])
     if snapshot is not None:
         chosen = ChosenData.pinned(snapshot)
     else:
         chosen = choose_data(unique(registered), files, data, store, fetch)
-    result = comparison_on(chosen, funds, files, benchmark, options)
+    result = comparison_on(chosen, funds, files, method)
     if store is not None and chosen.live:
         live = {f: h for f, h in chosen.snapshot.holdings.items() if chosen.sources.get(f, ("live",))[0] == "live"}
         if live:
@@ -133,11 +128,11 @@ def compare(
     return result
 
 
-def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Holdings], benchmark: str, options: dict) -> Comparison:
-    """The comparison on the data chosen; ``options`` are fund_valuation's (negative, weighting,
-    forward, coverage_threshold)."""
+def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Holdings], method: Method) -> Comparison:
+    """The comparison on the data chosen (``files``: the holdings files among ``funds`` and the benchmark)."""
     snapshot = chosen.snapshot
-    notes = list(chosen.notes)
+    benchmark, options = method.benchmark, method.valuation_options()
+    notes = list(chosen.provenance.notes)
     bench_holdings = files[benchmark] if benchmark in files else snapshot.holdings.get(get_fund(benchmark).ticker)
     bench_name = bench_holdings.fund if bench_holdings else get_fund(benchmark).ticker
     bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, **options) if bench_holdings else None
@@ -165,8 +160,12 @@ def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Hol
                 bench_at[valuation.weighting] = fund_valuation(bench_holdings, snapshot.fundamentals, **{**options, "weighting": valuation.weighting})
             valuation = versus_benchmark(valuation, bench_at[valuation.weighting])
         rows.append(FundRow(holdings.fund, label, index, valuation, source[1], snapshot.reported.get(holdings.fund, {}), source[0]))
-    forward_horizon = horizon_label(options.get("forward", "fy2"), snapshot.fundamentals)
-    return Comparison(rows, bench_name, options["negative"], snapshot.label, forward_horizon, snapshot.fundamentals.as_of, notes, list(chosen.warnings))
+    valued = [row.valuation for row in rows if row.valuation]
+    provenance = chosen.provenance.but(
+        as_of_holdings={v.fund: v.as_of_holdings for v in valued}, weighting={v.fund: v.weighting for v in valued},
+        forward_horizon=horizon_label(method.forward, snapshot.fundamentals), notes=notes,
+    )
+    return Comparison(rows, bench_name, method, provenance)
 
 
 def _unique_funds(funds: Sequence[str], files: dict[str, Holdings]) -> list[str]:
@@ -177,10 +176,10 @@ def _unique_funds(funds: Sequence[str], files: dict[str, Holdings]) -> list[str]
     return list(seen.values())
 
 
-def figures_on(snapshot: Snapshot, funds: Sequence[str], benchmark: str, **options) -> list[dict]:
-    """The records of ``funds`` (registry tickers the snapshot holds) against ``benchmark`` on
-    ``snapshot`` alone: no fetch, no fallback. ``options`` as for :func:`compare`."""
-    return comparison_on(ChosenData.pinned(snapshot), funds, {}, benchmark, options).records()
+def figures_on(snapshot: Snapshot, funds: Sequence[str], method: Method) -> list[dict]:
+    """The records of ``funds`` (registry tickers the snapshot holds) on ``snapshot`` alone: no
+    fetch, no fallback."""
+    return comparison_on(ChosenData.pinned(snapshot), funds, {}, method).records()
 
 
 def results_of(snapshot: Snapshot, benchmark: str) -> list[dict]:
@@ -188,7 +187,7 @@ def results_of(snapshot: Snapshot, benchmark: str) -> list[dict]:
     ``benchmark`` (weighting and horizon: history.STORED_OPTIONS): what the store keeps beside a
     snapshot so that history need not recompute."""
     funds = [f for f in snapshot.holdings if registry().knows(f)]
-    return [record for policy in NEGATIVE_POLICIES for record in figures_on(snapshot, funds, benchmark, negative=policy)]
+    return [record for policy in NEGATIVE_POLICIES for record in figures_on(snapshot, funds, Method(negative=policy, benchmark=benchmark))]
 
 
 __all__ = ["Comparison", "FundRow", "RECORD_FIELDS", "UnknownFundError", "compare", "comparison_on", "figures_on", "results_of"]

@@ -17,6 +17,7 @@ from typing import Callable, Literal, Sequence
 import pandas as pd
 
 from ..errors import NetworkError
+from ..method import Provenance
 from ..model import Fundamentals, Holdings
 from ..registry import Fund, get_fund, registry
 from ..snapshot import Snapshot, bundled_snapshot
@@ -34,19 +35,24 @@ HOLDINGS_SOURCES = ("live", "store", "bundled", "file")
 
 @dataclass(frozen=True)
 class ChosenData:
-    """The snapshot a command computes from, and for each fund where its holdings came from."""
+    """The snapshot a command computes from, for each fund where its holdings came from, and the
+    provenance of the whole (what was chosen, and any fallback or damaged snapshot passed over)."""
 
     snapshot: Snapshot
     sources: dict[str, tuple[str, str]]  # fund -> (holdings_source, status_reason)
-    notes: list[str]
-    warnings: list[str]
+    provenance: Provenance
     #: Fetched live just now (its live funds may be kept in a store); False for stored or bundled data.
     live: bool = False
 
     @classmethod
+    def of(cls, snapshot: Snapshot, sources: dict | None = None, *, notes=(), warnings=(), damaged=(), live: bool = False) -> "ChosenData":
+        provenance = Provenance(snapshot.label, snapshot.fundamentals.as_of, notes=list(notes), warnings=list(warnings), damaged=list(damaged))
+        return cls(snapshot, sources or {}, provenance, live)
+
+    @classmethod
     def pinned(cls, snapshot: Snapshot) -> "ChosenData":
         """Data the caller chose (a ``snapshot`` argument): nothing to say about it."""
-        return cls(snapshot, {}, [], [])
+        return cls.of(snapshot)
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,8 @@ def load_funds(
     fetch: Fetch | None = None,
 ) -> tuple[ChosenData, list[FundData]]:
     """The data for ``names`` (registry tickers or holdings-file paths), chosen as the module
-    docstring says (a failed download falls back fund by fund), and each named fund in it.
-    Nothing is written to ``store``."""
+    docstring says (a failed download falls back fund by fund, with a FallbackWarning), and each
+    named fund in it. Nothing is written to ``store``."""
     files, registered = resolve(names)
     chosen = ChosenData.pinned(snapshot) if snapshot is not None else choose_data(unique(registered), files, data, store, fetch)
     out = []
@@ -90,7 +96,15 @@ def offline_snapshot(store: Store | None = None, *, skipped: list[str] | None = 
 
 
 def choose_data(funds: list[Fund], files: dict[str, Holdings], data: DataMode, store: Store | None, fetch: Fetch | None) -> ChosenData:
-    """The data for registry ``funds`` (and the stocks of holdings ``files``) as ``data`` asks."""
+    """The data for registry ``funds`` (and the stocks of holdings ``files``) as ``data`` asks;
+    a fallback or a damaged snapshot passed over is also raised as a FallbackWarning (the command
+    line ignores those and prints the provenance itself)."""
+    chosen = _choose(funds, files, data, store, fetch)
+    chosen.provenance.warn()
+    return chosen
+
+
+def _choose(funds: list[Fund], files: dict[str, Holdings], data: DataMode, store: Store | None, fetch: Fetch | None) -> ChosenData:
     if data not in DATA_MODES:
         raise ValueError(f"data must be one of {', '.join(DATA_MODES)}, not {data!r}")
     if data != "offline":
@@ -105,7 +119,7 @@ def choose_data(funds: list[Fund], files: dict[str, Holdings], data: DataMode, s
             return _offline(store, f"no live data ({exc}); ")
         failed = [f for f in funds if f.ticker not in fetched.holdings]
         if not failed:
-            return ChosenData(fetched, {}, [], [], live=True)
+            return ChosenData.of(fetched, live=True)
         return _with_fallback_holdings(fetched, failed, store, fetch)
     return _offline(store, "")
 
@@ -118,8 +132,8 @@ def _offline(store: Store | None, why: str) -> ChosenData:
     prices = snapshot.fundamentals.as_of.isoformat() if snapshot.fundamentals.as_of else "unknown date"
     message = f"{why}using {snapshot.label} (prices as of {prices})"
     if why:
-        return ChosenData(snapshot, {}, [], [*skipped, message])
-    return ChosenData(snapshot, {}, [message], skipped)
+        return ChosenData.of(snapshot, warnings=[message], damaged=skipped)
+    return ChosenData.of(snapshot, notes=[message], damaged=skipped)
 
 
 def _with_fallback_holdings(fetched: Snapshot, failed: list[Fund], store: Store | None, fetch: Fetch) -> ChosenData:
@@ -152,7 +166,7 @@ def _with_fallback_holdings(fetched: Snapshot, failed: list[Fund], store: Store 
         table = pd.concat([fundamentals.table, priced.fundamentals.table.loc[priced.fundamentals.table.index.difference(fundamentals.table.index)]])
         fundamentals = Fundamentals(table, fundamentals.as_of, fundamentals.source, fundamentals.forward_horizon)
     snapshot = Snapshot(holdings, fundamentals, fetched.created, fetched.label, fetched.reported, failed=fetched.failed)
-    return ChosenData(snapshot, sources, [], [*skipped, *warnings], live=True)
+    return ChosenData.of(snapshot, sources, warnings=warnings, damaged=skipped, live=True)
 
 
 def unreachable(error: Exception) -> bool:

@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from ..errors import DataError
+from ..method import Method, Provenance
 from ..registry import get_fund, registry
 from ..store import Store
 from ..vocabulary import HISTORY_METRICS
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from ..metrics import Forward, NegativePolicy, Weighting
 
 #: The weighting and forward horizon of the figures the store keeps (the defaults of compare).
 STORED_OPTIONS = ("price-date", "fy2")
@@ -34,17 +33,21 @@ STORED_OPTIONS = ("price-date", "fy2")
 class History:
     """The fund-level figures of every stored snapshot, ordered by data date.
 
-    ``records`` have the fields of RECORD_FIELDS plus ``snapshot`` (its id) and ``data_date``;
-    ``damaged`` names snapshots that failed their checksum and were left out (exit 3 in the CLI);
-    ``recomputed`` counts snapshots whose figures were not stored under this policy and benchmark.
+    ``rows`` have the fields of RECORD_FIELDS plus ``snapshot`` (its id) and ``data_date``;
+    ``provenance.damaged`` names snapshots that failed their checksum and were left out (exit 3 in
+    the CLI); ``recomputed`` counts snapshots whose figures were not stored under this method.
     """
 
-    records: list[dict]
+    rows: list[dict]
     funds: list[str]
     benchmark: str
-    negative_policy: str
-    damaged: list[str] = field(default_factory=list)
+    method: Method
+    provenance: Provenance
     recomputed: int = 0
+
+    def records(self) -> list[dict]:
+        """One record per fund and data date, oldest first."""
+        return list(self.rows)
 
     def trends(self, metric: str = "pe") -> list["Trend"]:
         """Per fund (in the order asked) the series of one metric (see vocabulary.HISTORY_METRICS)
@@ -52,7 +55,7 @@ class History:
         column = HISTORY_METRICS[metric]
         out = []
         for fund in self.funds:
-            points = [(dt.date.fromisoformat(r["data_date"]), r[column]) for r in self.records if r["fund"] == fund]
+            points = [(dt.date.fromisoformat(r["data_date"]), r[column]) for r in self.rows if r["fund"] == fund]
             if points:
                 out.append(Trend.of(fund, metric, points))
         return out
@@ -94,31 +97,31 @@ class Trend:
 
 def history(
     funds: Sequence[str],
+    method: Method = Method(),
     *,
-    benchmark: str = "SPY",
-    negative: NegativePolicy = "exclude",
-    weighting: Weighting = "price-date",
-    forward: Forward = "fy2",
     store: Store | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    **choices,
 ) -> History:
     """Each fund's figures on every stored snapshot (``store``, default the user's store) between
     ``since`` and ``until`` (data dates, inclusive), read as stored; figures for a policy,
     benchmark, weighting or forward horizon not stored are computed from the snapshot's inputs
-    (and not written). The store keeps both policies under the default weighting and horizon."""
+    (and not written). The store keeps both policies under the default weighting and horizon.
+    ``choices`` as for :func:`.compare.compare`. A damaged snapshot is left out with a FallbackWarning."""
+    method = method.but(**choices)
     store = store if store is not None else Store.open()
-    bench = get_fund(benchmark).ticker
+    bench = get_fund(method.benchmark).ticker
+    method = method.but(benchmark=bench)
     wanted = [f.upper() for f in funds]
-    options = dict(negative=negative, weighting=weighting, forward=forward)
     damaged: list[str] = []
-    stored = store.results(negative, bench, damaged=damaged)
+    stored = store.results(method.negative, bench, damaged=damaged)
     # Backfilled snapshots hold the dated fund of the benchmark's index (IVV for SPY): against it.
     from .backfill import dated_fund
 
     stand_in = dated_fund(bench).ticker if registry().knows(bench) and get_fund(bench).issuer != "ishares" else bench
-    by_stand_in = {e.info.id: e.records for e in store.results(negative, stand_in, damaged=damaged)} if stand_in != bench else {}
-    if (weighting, forward) != STORED_OPTIONS:
+    by_stand_in = {e.info.id: e.records for e in store.results(method.negative, stand_in, damaged=damaged)} if stand_in != bench else {}
+    if (method.weighting, method.forward) != STORED_OPTIONS:
         stored = [dataclasses.replace(entry, records={}) for entry in stored]  # none of them apply
     known = {f for s in stored for f in s.info.fund_names}
     for name in wanted:
@@ -133,7 +136,7 @@ def history(
         if not held:
             continue
         against = stand_in if info.origin == "backfill" and bench not in info.fund_names and stand_in in info.fund_names else bench
-        found = entry.records if against == bench else by_stand_in.get(info.id, {}) if (weighting, forward) == STORED_OPTIONS else {}
+        found = entry.records if against == bench else by_stand_in.get(info.id, {}) if (method.weighting, method.forward) == STORED_OPTIONS else {}
         if any(f not in found for f in held):
             from .compare import figures_on  # loads pandas: only when figures must be computed
 
@@ -143,12 +146,15 @@ def history(
                 damaged.append(str(exc))
                 continue
             recomputed += 1
-            found = {r["fund"]: r for r in figures_on(snapshot, held, against, **options)}
+            found = {r["fund"]: r for r in figures_on(snapshot, held, method.but(benchmark=against))}
         for fund in held:
             record = found.get(fund)
             if record and record.get("status") == "ok":
                 records.append({"snapshot": info.id, "data_date": info.data_date.isoformat(), **record})
-    return History(records, wanted, bench, negative, damaged, recomputed)
+    notes = [f"figures under {method.negative} vs {bench} were not stored for {recomputed} snapshot(s): computed from their inputs"] if recomputed else []
+    provenance = Provenance(f"the store at {store.path}", notes=notes, damaged=damaged)
+    provenance.warn()
+    return History(records, wanted, bench, method, provenance, recomputed)
 
 
 #: Columns of :func:`holdings_history` (``export --what holdings``), in order.
@@ -163,10 +169,10 @@ HOLDINGS_HISTORY_COLUMNS = [
 @dataclass(frozen=True)
 class HoldingsHistory:
     """Every stored holding of the funds asked for, with its price and earnings, by data date;
-    ``damaged`` names snapshots left out because they failed their checksum."""
+    ``provenance.damaged`` names snapshots left out because they failed their checksum."""
 
     table: "pd.DataFrame"
-    damaged: list[str] = field(default_factory=list)
+    provenance: Provenance
 
 
 def holdings_history(
@@ -201,7 +207,9 @@ def holdings_history(
             frame.insert(4, "as_of_prices", info.prices_as_of.isoformat() if info.prices_as_of else None)
             frames.append(frame.reindex(columns=HOLDINGS_HISTORY_COLUMNS))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=HOLDINGS_HISTORY_COLUMNS)
-    return HoldingsHistory(table, damaged)
+    provenance = Provenance(f"the store at {store.path}", damaged=damaged)
+    provenance.warn()
+    return HoldingsHistory(table, provenance)
 
 
 __all__ = ["HOLDINGS_HISTORY_COLUMNS", "History", "HoldingsHistory", "STORED_OPTIONS", "Trend", "history", "holdings_history"]

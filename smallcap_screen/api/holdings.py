@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import DataError
-from ..metrics import Forward, FundValuation, NegativePolicy, Weighting, fund_valuation
+from ..method import Method, Provenance
+from ..metrics import FundValuation, fund_valuation
 from .data import ChosenData, DataMode, Fetch, choose_data, resolve
 
 if TYPE_CHECKING:
@@ -23,37 +24,39 @@ class Breakdown:
     fund: str
     table: "pd.DataFrame"
     valuation: FundValuation
-    data_source: str
-    notes: list[str] = field(default_factory=list)
-    #: What a user must hear even with --quiet: the data is not (all) live.
-    warnings: list[str] = field(default_factory=list)
+    method: Method
+    provenance: Provenance
 
 
 def breakdown(
     fund: str,
+    method: Method = Method(),
     *,
-    negative: NegativePolicy = "exclude",
-    weighting: Weighting = "price-date",
-    forward: Forward = "fy2",
     data: DataMode = "auto",
     snapshot: "Snapshot | None" = None,
     store: "Store | None" = None,
     fetch: Fetch | None = None,
+    **choices,
 ) -> Breakdown:
     """Every holding of ``fund`` (a registry ticker or a holdings-file path) with its price, EPS,
-    P/E and whether it entered the fund P/E; data and options as for :func:`.compare.compare`
-    (nothing is written to ``store``)."""
+    P/E and whether it entered the fund P/E; method, data and ``choices`` as for
+    :func:`.compare.compare` (no benchmark; nothing is written to ``store``)."""
     from ..metrics import holding_breakdown
 
+    method = method.but(**choices)
     files, registered = resolve([fund])
     chosen = ChosenData.pinned(snapshot) if snapshot is not None else choose_data(registered, files, data, store, fetch)
     snapshot = chosen.snapshot
     holdings = files[fund] if fund in files else snapshot.holdings.get(registered[0].ticker)
     if holdings is None:
         raise DataError(f"{registered[0].ticker} is not in {snapshot.label}: run with live data or pick a fund it holds")
-    table = holding_breakdown(holdings, snapshot.fundamentals, negative=negative, weighting=weighting, forward=forward)
-    valuation = fund_valuation(holdings, snapshot.fundamentals, negative=negative, weighting=weighting, forward=forward)
-    return Breakdown(holdings.fund, table, valuation, snapshot.label, list(chosen.notes), list(chosen.warnings))
+    options = dict(negative=method.negative, weighting=method.weighting, forward=method.forward)
+    table = holding_breakdown(holdings, snapshot.fundamentals, **options)
+    valuation = fund_valuation(holdings, snapshot.fundamentals, **options, coverage_threshold=method.coverage_threshold)
+    provenance = chosen.provenance.but(
+        as_of_holdings={valuation.fund: valuation.as_of_holdings}, weighting={valuation.fund: valuation.weighting}, forward_horizon=valuation.forward_horizon
+    )
+    return Breakdown(holdings.fund, table, valuation, method, provenance)
 
 
 __all__ = ["Breakdown", "breakdown"]

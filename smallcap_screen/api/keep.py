@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import DataError, NetworkError, OutputError, UsageError
-from ..metrics import COVERAGE_THRESHOLD
+from ..method import Method
 from ..registry import get_fund
 from ..snapshot import Snapshot, snapshot_of
 from ..store import Saved, Store
@@ -50,20 +50,23 @@ class SnapshotRun:
 
 def take_snapshot(
     funds: Sequence[str],
+    method: Method = Method(),
     *,
     store: Store,
-    benchmark: str = "SPY",
-    coverage_threshold: float = COVERAGE_THRESHOLD,
     fetch: Fetch | None = None,
+    **choices,
 ) -> SnapshotRun:
-    """Fetch ``funds`` (and the benchmark) live, compute their figures under every policy, and
-    keep both in ``store`` in one transaction; then compact the store if weeks of appending have
-    left it loose (:meth:`Store.tidy`). Never keeps fallback data: a fund whose download
+    """Fetch ``funds`` (and ``method.benchmark``) live, compute their figures under every policy
+    (weighting and horizon: history.STORED_OPTIONS), and keep both in ``store`` in one transaction;
+    a fund under ``method.coverage_threshold`` makes the run incomplete. ``choices`` (fields of
+    Method) are shorthand for ``method.but(**choices)``. Then the store is compacted if weeks of
+    appending have left it loose (:meth:`Store.tidy`). Never keeps fallback data: a fund whose download
     failed is named in ``failed`` and left out. An unreachable network raises NetworkError and
     keeps nothing; a run where nothing could be had otherwise (every issuer refusing, Yahoo
     refusing) keeps nothing and says why in ``notes``."""
+    method = method.but(**choices)
     registered = [get_fund(f) for f in funds]
-    bench = get_fund(benchmark)
+    bench = get_fund(method.benchmark)
     if fetch is None:
         from ..live import fetch_snapshot as fetch
     try:
@@ -82,8 +85,9 @@ def take_snapshot(
     except OutputError as exc:  # the snapshot is kept; only the compaction waits for the next run
         notes.append(f"the store was not compacted: {exc}")
     asked = [f.ticker for f in unique([*registered, bench]) if f.ticker in keep.holdings]  # as asked, not as downloaded
-    comparison = comparison_on(ChosenData.pinned(keep), asked, {}, bench.ticker, dict(negative="exclude"))
-    low = {r.fund: r.valuation.coverage for r in comparison.rows if r.valuation and r.valuation.coverage < coverage_threshold}
+    summary = Method(benchmark=bench.ticker, coverage_threshold=method.coverage_threshold)
+    comparison = comparison_on(ChosenData.pinned(keep), asked, {}, summary)
+    low = {r.fund: r.valuation.coverage for r in comparison.rows if r.valuation and r.valuation.coverage < method.coverage_threshold}
     return SnapshotRun(saved, comparison, failed, low, notes)
 
 

@@ -4,22 +4,23 @@ convention a quoted P/E came from.
 
 >>> from smallcap_screen import screen, sectors, explain
 >>> screen(["IJR"], Criteria(earnings="profitable", max_pe=12), top=20, data="offline").records()  # doctest: +SKIP
->>> sectors(["IWM", "IJR"], benchmark="SPY", data="offline").gap_records()                          # doctest: +SKIP
->>> explain("IWM", benchmark="SPY", data="offline").records()                                        # doctest: +SKIP
+>>> sectors(["IWM", "IJR"], Method(benchmark="SPY"), data="offline").records()                     # doctest: +SKIP
+>>> explain("IWM", Method(benchmark="SPY"), data="offline").records()                               # doctest: +SKIP
 
-Data is chosen as :mod:`.data` says (``data``, ``snapshot``, ``store``, ``fetch``); options as there (``negative``, ``weighting``, ``forward``). Sectors an issuer leaves
+Data is chosen as :mod:`.data` says (``data``, ``snapshot``, ``store``, ``fetch``); the method and
+its keyword shorthand as for :func:`.compare.compare` (``screen`` has no benchmark). Sectors an issuer leaves
 out (SSGA's SPY file has none) are taken from other funds' files in the same data naming the same
 stock (IVV's for the S&P 500).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from ..errors import DataError
-from ..metrics import Forward, NegativePolicy, Weighting, join
+from ..method import Method, Provenance
+from ..metrics import join
 from ..metrics.conventions import explain_rows, fund_figures
 from ..metrics.frame import UNKNOWN_SECTOR
 from ..metrics.screens import Criteria, stock_table
@@ -36,27 +37,6 @@ if TYPE_CHECKING:
     from ..store import Store
 
 
-@dataclass(frozen=True)
-class DataFacts:
-    """Where the figures came from and how they were weighted, printed with every table."""
-
-    data_source: str
-    as_of_prices: dt.date | None
-    as_of_holdings: dict[str, dt.date | None]
-    weighting: dict[str, str]
-    forward_horizon: str
-    negative_policy: str
-    notes: list[str] = field(default_factory=list)
-
-    def fields(self) -> dict:
-        return {
-            "negative_policy": self.negative_policy,
-            "forward_horizon": self.forward_horizon,
-            "as_of_prices": record_value(self.as_of_prices),
-            "data_source": self.data_source,
-        }
-
-
 # --- screen ------------------------------------------------------------------------------------
 
 
@@ -69,7 +49,8 @@ class ScreenResult:
     table: "pd.DataFrame"
     matched: int
     stocks: int
-    facts: DataFacts
+    method: Method
+    provenance: Provenance
 
     @property
     def fields(self) -> list[str]:
@@ -79,7 +60,7 @@ class ScreenResult:
         return [*STOCK_COLUMNS, *(f"weight_{f}" for f in self.funds), "weighting", "negative_policy", "forward_horizon", "as_of_prices", "data_source"]
 
     def records(self) -> list[dict]:
-        extra = {"weighting": " ".join(f"{f}:{w}" for f, w in self.facts.weighting.items()), **self.facts.fields()}
+        extra = {"weighting": " ".join(f"{f}:{w}" for f, w in self.provenance.weighting.items()), **self.provenance.record_fields(self.method)}
         rows = self.table.assign(**extra)[self.fields].to_dict(orient="records")
         return [{k: record_value(v) for k, v in row.items()} for row in rows]
 
@@ -87,25 +68,25 @@ class ScreenResult:
 def screen(
     funds: Sequence[str],
     criteria: Criteria = Criteria(),
+    method: Method = Method(),
     *,
     sort: str = "weight",
     descending: bool | None = None,
     top: int | None = None,
-    negative: NegativePolicy = "exclude",
-    weighting: Weighting = "price-date",
-    forward: Forward = "fy2",
     data: DataMode = "auto",
     snapshot: "Snapshot | None" = None,
     store: "Store | None" = None,
     fetch: Fetch | None = None,
+    **choices,
 ) -> ScreenResult:
     """One row per stock held by any of ``funds``, kept by ``criteria`` (metrics.screens.Criteria),
     sorted by ``sort`` (weight, pe, fwd_pe, cap, pb, ps, growth, price, ticker, name, sector;
     descending by default only for weight), at most ``top`` rows."""
-    joined, facts = _joined(funds, negative=negative, weighting=weighting, forward=forward, data=data, snapshot=snapshot, store=store, fetch=fetch)
-    table = stock_table(joined, negative=negative)
+    method = method.but(**choices)
+    joined, provenance = _joined(funds, method, data=data, snapshot=snapshot, store=store, fetch=fetch)
+    table = stock_table(joined, negative=method.negative)
     kept = apply_screen(table, criteria, sort=sort, descending=descending)
-    return ScreenResult([j.fund for j in joined], kept if top is None else kept.head(top), len(kept), len(table), facts)
+    return ScreenResult([j.fund for j in joined], kept if top is None else kept.head(top), len(kept), len(table), method, provenance)
 
 
 # --- sectors -----------------------------------------------------------------------------------
@@ -119,7 +100,8 @@ class SectorView:
     benchmark: str
     tables: dict[str, "pd.DataFrame"]
     gaps: dict[str, GapDecomposition]
-    facts: DataFacts
+    method: Method
+    provenance: Provenance
 
     def records(self) -> list[dict]:
         """One row per fund and sector (fields SECTOR_FIELDS), then one ``All sectors`` row per
@@ -161,7 +143,8 @@ class SectorView:
 
     def _facts(self, fund: str) -> dict:
         """How ``fund``'s rows were computed, repeated on each so that any row read alone says it."""
-        return {"weighting": self.facts.weighting[fund], "benchmark_weighting": self.facts.weighting[self.benchmark], **self.facts.fields()}
+        weighting = self.provenance.weighting
+        return {"weighting": weighting[fund], "benchmark_weighting": weighting[self.benchmark], **self.provenance.record_fields(self.method)}
 
 
 ALL_SECTORS = "All sectors"
@@ -183,32 +166,31 @@ SECTOR_FIELDS = [
 
 def sectors(
     funds: Sequence[str],
+    method: Method = Method(),
     *,
-    benchmark: str = "SPY",
-    negative: NegativePolicy = "exclude",
-    weighting: Weighting = "price-date",
-    forward: Forward = "fy2",
     data: DataMode = "auto",
     snapshot: "Snapshot | None" = None,
     store: "Store | None" = None,
     fetch: Fetch | None = None,
+    **choices,
 ) -> SectorView:
     """Each fund's and the benchmark's figures by sector, and each fund's earnings-yield gap to
     the benchmark split into sector mix, within-sector valuation and interaction
     (metrics.sectors, README "Methodology")."""
-    joined, facts = _joined([*funds, benchmark], negative=negative, weighting=weighting, forward=forward, data=data, snapshot=snapshot, store=store, fetch=fetch)
-    tables = {j.fund: sector_table(j, negative=negative) for j in joined}
+    method = method.but(**choices)
+    joined, provenance = _joined([*funds, method.benchmark], method, data=data, snapshot=snapshot, store=store, fetch=fetch)
+    tables = {j.fund: sector_table(j, negative=method.negative) for j in joined}
     for fund, table in tables.items():
         unknown = table["weight"].get(UNKNOWN_SECTOR, 0.0)
         if unknown > UNKNOWN_SECTOR_NOTE:
-            facts.notes.append(
+            provenance.notes.append(
                 f"{fund}: {unknown:.0%} of its weight has no sector in this data (its issuer's file names none, and no other "
                 "fund's file in the data names those stocks); its sector figures are incomplete (an iShares fund of the same index names them: IVV for SPY)"
             )
     bench = joined[-1].fund
     fund_names = [j.fund for j in joined[:-1]]
     gaps = {f: decompose(tables[f], tables[bench], fund_name=f, benchmark_name=bench) for f in fund_names}
-    return SectorView(fund_names, bench, tables, gaps, facts)
+    return SectorView(fund_names, bench, tables, gaps, method, provenance)
 
 
 # --- explain -----------------------------------------------------------------------------------
@@ -221,14 +203,16 @@ class Explanation:
     fund: str
     benchmark: str
     rows: list[dict]
-    facts: DataFacts
+    method: Method
+    provenance: Provenance
 
     def records(self) -> list[dict]:
         """The rows of ``explain --format csv/json`` (fields EXPLAIN_FIELDS)."""
+        weighting = self.provenance.weighting
         extra = {
             "fund": self.fund, "benchmark": self.benchmark,
-            "weighting": self.facts.weighting[self.fund], "benchmark_weighting": self.facts.weighting.get(self.benchmark),
-            **self.facts.fields(),
+            "weighting": weighting[self.fund], "benchmark_weighting": weighting.get(self.benchmark),
+            **self.provenance.record_fields(self.method),
         }
         from ..output import tidy_figure
 
@@ -250,45 +234,41 @@ EXPLAIN_FIELDS = [
 
 def explain(
     fund: str,
+    method: Method = Method(),
     *,
-    benchmark: str = "SPY",
-    negative: NegativePolicy = "exclude",
-    weighting: Weighting = "price-date",
-    forward: Forward = "fy2",
     data: DataMode = "auto",
     snapshot: "Snapshot | None" = None,
     store: "Store | None" = None,
     fetch: Fetch | None = None,
+    **choices,
 ) -> Explanation:
     """``fund`` under every common P/E convention, each naming who publishes it that way, beside
-    the benchmark's figure and the discount under that convention. ``negative`` applies to the
-    rows that vary concentration, weighting and horizon; the convention rows fix their own."""
-    joined, facts = _joined([fund, benchmark], negative=negative, weighting=weighting, forward=forward, data=data, snapshot=snapshot, store=store, fetch=fetch)
+    the benchmark's figure and the discount under that convention. ``method.negative`` applies to
+    the rows that vary concentration, weighting and horizon; the convention rows fix their own."""
+    method = method.but(**choices)
+    joined, provenance = _joined([fund, method.benchmark], method, data=data, snapshot=snapshot, store=store, fetch=fetch)
     mine, theirs = joined[0], joined[-1]
-    rows = explain_rows(fund_figures(mine, negative=negative), fund_figures(theirs, negative=negative))
-    return Explanation(mine.fund, theirs.fund, rows, facts)
+    rows = explain_rows(fund_figures(mine, negative=method.negative), fund_figures(theirs, negative=method.negative))
+    return Explanation(mine.fund, theirs.fund, rows, method, provenance)
 
 
 # --- shared ------------------------------------------------------------------------------------
 
 
-def _joined(names, *, negative, weighting, forward, data, snapshot, store, fetch) -> tuple[list["Joined"], DataFacts]:
+def _joined(names, method: Method, *, data, snapshot, store, fetch) -> tuple[list["Joined"], Provenance]:
     """Each named fund joined to the chosen data's fundamentals, sectors filled across funds."""
     chosen, loaded = load_funds(list(names), data=data, snapshot=snapshot, store=store, fetch=fetch)
     snapshot = chosen.snapshot
     _require(loaded, snapshot.label)
     others = [*snapshot.holdings.values(), *(f.holdings for f in loaded)]
-    joined = [join(sectors_from_other_funds(f.holdings, others), snapshot.fundamentals, weighting=weighting, forward=forward) for f in loaded]
-    facts = DataFacts(
-        data_source=snapshot.label,
-        as_of_prices=snapshot.fundamentals.as_of,
+    joined = [join(sectors_from_other_funds(f.holdings, others), snapshot.fundamentals, weighting=method.weighting, forward=method.forward) for f in loaded]
+    provenance = chosen.provenance.but(
         as_of_holdings={f.fund: f.holdings.as_of for f in loaded},
         weighting={j.fund: j.weighting for j in joined},
         forward_horizon=joined[0].forward_horizon,
-        negative_policy=negative,
-        notes=[*chosen.warnings, *chosen.notes],
+        notes=list(chosen.provenance.notes),
     )
-    return joined, facts
+    return joined, provenance
 
 
 def _require(loaded: list[FundData], label: str) -> None:

@@ -8,7 +8,7 @@ import typer
 
 from ..errors import ExitCode
 from .app import app
-from .data import on_chosen_data
+from .data import method_of, on_chosen_data
 from .emit import check_output, emit, nothing_computed
 from .environment import Environment
 from .options import (
@@ -67,12 +67,8 @@ def compare(
     from ..api.compare import compare as run_compare
     from ..render import compare as render
 
-    options = dict(negative=env.negative_policy(negative), weighting=weighting.value, forward=forward.value, coverage_threshold=env.coverage_threshold(min_coverage))
-    result = on_chosen_data(
-        env, data,
-        lambda **chosen: run_compare(funds, benchmark=env.benchmark(benchmark), **options, **chosen),
-        notes=lambda r: r.notes, warnings=lambda r: r.warnings,
-    )
+    method = method_of(env, benchmark, negative, weighting, forward, min_coverage)
+    result = on_chosen_data(env, data, lambda **chosen: run_compare(funds, method, **chosen))
     if not any(row.valuation for row in result.rows):
         raise nothing_computed(f"{row.fund} ({row.status_reason})" for row in result.rows)
     emit(

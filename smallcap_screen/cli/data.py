@@ -1,32 +1,47 @@
-"""Running an API call on the data the user chose: --offline, --live or live with a fallback,
-through the download cache and the store the options (or the config) name, with the progress
-display, and what it has to say on stderr."""
+"""Running an API call with the method and on the data the user chose: --offline, --live or live
+with a fallback, through the download cache and the store the options (or the config) name, with
+the progress display, and what the result's provenance has to say on stderr."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, Optional, TypeVar
 
 if TYPE_CHECKING:
+    from ..method import Method
     from .environment import Environment
     from .options import DataOptions
 
 T = TypeVar("T")
 
 
+def method_of(env: "Environment", benchmark: Optional[str] = None, negative=None, weighting=None, forward=None, min_coverage: Optional[float] = None) -> "Method":
+    """The Method of a command's options (None: not given, or not an option of that command), the
+    config filling the benchmark, negative-earnings policy and coverage threshold not given."""
+    from ..method import Method
+
+    chosen = {"weighting": weighting, "forward": forward}
+    return Method(
+        negative=env.negative_policy(negative), benchmark=env.benchmark(benchmark),
+        coverage_threshold=env.coverage_threshold(min_coverage), **{k: v.value for k, v in chosen.items() if v is not None},
+    )
+
+
 def on_chosen_data(
     env: "Environment",
     options: "DataOptions",
     call: Callable[..., T],
-    *,
-    notes: Callable[[T], list[str]],
-    warnings: Callable[[T], list[str]] = lambda result: [],
 ) -> T:
     """``call(data=..., store=..., fetch=...)`` with the data options resolved; then on stderr
-    ``warnings(result)`` (always: the data is not what was asked for) and, unless ``quiet``, the
-    fetch summary and ``notes(result)``."""
+    what the result's provenance says: damaged snapshots passed over and warnings (always: the
+    data is not what was asked for) and, unless ``quiet``, the fetch summary and the notes."""
+    import warnings
+
+    from ..method import FallbackWarning
+
     mode = options.mode
     summary: list[str] = []
-    with env.open_store(options) as store:
+    with env.open_store(options) as store, warnings.catch_warnings():
+        warnings.simplefilter("ignore", FallbackWarning)  # said below from the provenance, in the CLI's own words
         if mode == "offline":  # no cache, no fetch machinery to load
             result = call(data=mode, store=store)
         else:
@@ -38,9 +53,10 @@ def on_chosen_data(
                 result = call(data=mode, store=store, fetch=live_fetch)
             summary = live_fetch.summary()
         store_notes = store.notes
-    for warning in [*store_notes, *warnings(result)]:
+    provenance = result.provenance
+    for warning in [*store_notes, *provenance.damaged, *provenance.warnings]:
         env.say(warning)
     if not options.quiet:
-        for note in [*summary, *notes(result)]:
+        for note in [*summary, *provenance.notes]:
             env.say(note)
     return result

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .data import on_chosen_data
+from .data import method_of, on_chosen_data
 from .emit import check_output, emit
 from .environment import Environment
 from .options import (
@@ -55,11 +55,8 @@ def explain(
     from ..render import explain as render
     from ..api.screen import explain as run_explain
 
-    result = on_chosen_data(
-        env, data,
-        lambda **chosen: run_explain(fund, benchmark=env.benchmark(benchmark), negative=env.negative_policy(negative), weighting=weighting.value, forward=forward.value, **chosen),
-        notes=lambda r: r.facts.notes,
-    )
+    method = method_of(env, benchmark, negative, weighting, forward)
+    result = on_chosen_data(env, data, lambda **chosen: run_explain(fund, method, **chosen))
     emit(
         env,
         output_format,

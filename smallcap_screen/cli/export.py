@@ -10,6 +10,7 @@ import typer
 
 from ..errors import ExitCode
 from .app import app
+from .data import method_of
 from .emit import check_output, is_stdout, write_text
 from .environment import Environment
 from .options import BenchmarkOption, NegativeOption, StoreOptions, parse_date, with_environment
@@ -61,16 +62,16 @@ def export(
             env.say(note)
         if what is What.history:
             names = funds or sorted({f for i in store.snapshots() for f in i.fund_names})
-            result = history(names, benchmark=env.benchmark(benchmark), negative=env.negative_policy(negative), store=store, since=first, until=last)
-            frame = pd.DataFrame(result.records, columns=["data_date", "snapshot", *RECORD_FIELDS])
+            result = history(names, method_of(env, benchmark, negative), store=store, since=first, until=last)
+            frame = pd.DataFrame(result.records(), columns=["data_date", "snapshot", *RECORD_FIELDS])
         else:
             result = holdings_history(funds, store=store, since=first, until=last)
             frame = result.table
     data = {"csv": csv_text, "json": json_text, "parquet": export_parquet}[chosen](frame)
     write_text(env, data, output)
-    for damaged in result.damaged:
+    for damaged in result.provenance.damaged:
         env.say(f"error: {damaged}")
-    if result.damaged:
+    if result.provenance.damaged:
         raise typer.Exit(ExitCode.BAD_DATA)
 
 

@@ -11,6 +11,7 @@ import typer
 from ..errors import ExitCode
 from ..vocabulary import HISTORY_METRICS
 from .app import app
+from .data import method_of
 from .emit import check_output, emit, resolve_format
 from .environment import Environment
 from .options import (
@@ -80,19 +81,19 @@ def history(
     from ..output import csv_text, json_text
 
     names = funds or env.settings()["funds"]
+    method = method_of(env, benchmark, negative, weighting, forward)
     with env.open_store(store_options) as store:
-        result = run_history(
-            names, benchmark=env.benchmark(benchmark), negative=env.negative_policy(negative), weighting=weighting.value,
-            forward=forward.value, store=store, since=first, until=last,
-        )
+        result = run_history(names, method, store=store, since=first, until=last)
         notes, where = store.notes, store.path
     for note in notes:
         env.say(note)
-    if not result.records:
+    records = result.records()
+    if not records:
         env.say(f"no stored snapshot holds {', '.join(result.funds)} in {where}: `smallcap-screen snapshot` keeps one each time it runs")
-    elif not quiet and result.recomputed:
-        env.say(f"figures under {result.negative_policy} vs {result.benchmark} were not stored for {result.recomputed} snapshot(s): computed from their inputs")
-    if plot is not None and result.records:
+    elif not quiet:
+        for note in result.provenance.notes:
+            env.say(note)
+    if plot is not None and records:
         from ..render.chart import history_chart
 
         history_chart(result, plot, forward=metric.value.startswith("fwd_"))
@@ -103,11 +104,11 @@ def history(
         env,
         output_format,
         output,
-        json=lambda: json_text(result.records),
-        csv=lambda: csv_text(result.records, ["data_date", "snapshot", *RECORD_FIELDS]),
+        json=lambda: json_text(records),
+        csv=lambda: csv_text(records, ["data_date", "snapshot", *RECORD_FIELDS]),
         table=lambda plain, width: render.series_table(result, plain=plain, width=width) if full else render.trends_table(result, metric.value, plain=plain, width=width),
     )
-    for damaged in result.damaged:
+    for damaged in result.provenance.damaged:
         env.say(f"error: {damaged}")
-    if result.damaged:
+    if result.provenance.damaged:
         raise typer.Exit(ExitCode.BAD_DATA)

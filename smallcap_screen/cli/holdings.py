@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .data import on_chosen_data
+from .data import method_of, on_chosen_data
 from .emit import check_output, emit
 from .environment import Environment
 from .options import (
@@ -51,11 +51,8 @@ def holdings(
     from ..api.holdings import breakdown
     from ..render import holdings as render
 
-    result = on_chosen_data(
-        env, data,
-        lambda **chosen: breakdown(fund, negative=env.negative_policy(negative), weighting=weighting.value, forward=forward.value, **chosen),
-        notes=lambda r: r.notes, warnings=lambda r: r.warnings,
-    )
+    method = method_of(env, negative=negative, weighting=weighting, forward=forward)
+    result = on_chosen_data(env, data, lambda **chosen: breakdown(fund, method, **chosen))
     emit(
         env,
         output_format,

@@ -9,7 +9,7 @@ import typer
 
 from ..vocabulary import SCREEN_SORT_KEYS
 from .app import app
-from .data import on_chosen_data
+from .data import method_of, on_chosen_data
 from .emit import check_output, emit
 from .environment import Environment
 from .options import (
@@ -105,13 +105,9 @@ def screen(
         min_cap=parse_amount(min_cap, "--min-cap"), max_cap=parse_amount(max_cap, "--max-cap"), max_pb=max_pb,
         max_ps=max_ps,
     )
+    method = method_of(env, negative=negative, weighting=weighting, forward=forward)
     result = on_chosen_data(
-        env, data,
-        lambda **chosen: run_screen(
-            funds, criteria, sort=sort, descending=True if desc else None, top=top,
-            negative=env.negative_policy(negative), weighting=weighting.value, forward=forward.value, **chosen,
-        ),
-        notes=lambda r: r.facts.notes,
+        env, data, lambda **chosen: run_screen(funds, criteria, method, sort=sort, descending=True if desc else None, top=top, **chosen)
     )
     emit(
         env,

@@ -7,7 +7,7 @@ from typing import Annotated, List
 import typer
 
 from .app import app
-from .data import on_chosen_data
+from .data import method_of, on_chosen_data
 from .emit import check_output, emit
 from .environment import Environment
 from .options import (
@@ -52,11 +52,8 @@ def sectors(
     from ..render import sectors as render
     from ..api.screen import sectors as run_sectors
 
-    result = on_chosen_data(
-        env, data,
-        lambda **chosen: run_sectors(funds, benchmark=env.benchmark(benchmark), negative=env.negative_policy(negative), weighting=weighting.value, forward=forward.value, **chosen),
-        notes=lambda r: r.facts.notes,
-    )
+    method = method_of(env, benchmark, negative, weighting, forward)
+    result = on_chosen_data(env, data, lambda **chosen: run_sectors(funds, method, **chosen))
     emit(
         env,
         output_format,

@@ -9,6 +9,7 @@ import typer
 
 from ..errors import ExitCode
 from .app import app
+from .data import method_of
 from .environment import Environment
 from .options import BenchmarkOption, CacheDirOption, ConfiguredFundsArgument, QuietOption, RefreshOption, StoreOptions, with_environment
 
@@ -65,12 +66,13 @@ def _run(env: Environment, names: list[str], benchmark: Optional[str], quiet: bo
     from ..api.keep import take_snapshot
     from ..progress import LiveFetch
 
-    threshold = env.settings()["coverage_threshold"]
+    method = method_of(env, benchmark)
+    threshold = method.coverage_threshold
     with env.open_store(store_options) as store, env.open_cache(cache_dir, refresh=refresh) as cache:
         for note in store.notes:
             env.say(note)
         live_fetch = LiveFetch(cache, show=not quiet, stream=env.stderr)
-        run = take_snapshot(names, store=store, benchmark=env.benchmark(benchmark), coverage_threshold=threshold, fetch=live_fetch)
+        run = take_snapshot(names, method, store=store, fetch=live_fetch)
     if not quiet:
         for note in live_fetch.summary():
             env.say(note)
@@ -81,7 +83,7 @@ def _run(env: Environment, names: list[str], benchmark: Optional[str], quiet: bo
     if run.saved is None:
         return "; ".join(run.notes), ExitCode.PARTIAL
     kept = ", ".join(r.fund for r in run.comparison.rows)
-    day = run.comparison.as_of_prices
+    day = run.comparison.provenance.as_of_prices
     if run.saved.status == "unchanged":
         said = f"unchanged: the data is identical to snapshot {run.saved.snapshot_id} of {day} ({kept})"
     else:

@@ -37,7 +37,7 @@ def number(value: float | None, suffix: str = "") -> str:
 
 
 def data_line(facts) -> str:
-    """Where the figures of a screener result came from (``api.screen.DataFacts``), for a caption."""
+    """Where the figures of a screener result came from (its Provenance), for a caption."""
     dates = ", ".join(f"{f} {d or '(undated)'}" for f, d in facts.as_of_holdings.items())
     prices = facts.as_of_prices.isoformat() if facts.as_of_prices else "unknown"
     return f"Data: {facts.data_source}; holdings as of {dates}; prices and earnings as of {prices}."

@@ -52,12 +52,12 @@ def history_chart(history, path: Path, *, forward: bool = False) -> None:
 
 
 def _caption(history) -> str:
-    records = history.records
+    records = history.records()
     dates = sorted({r["data_date"] for r in records})
     coverage = [r["coverage"] for r in records if r.get("coverage") is not None]
     holdings = sorted({r["as_of_holdings"] for r in records if r.get("as_of_holdings")})
     parts = [
-        f"negative earnings: {history.negative_policy}",
+        f"negative earnings: {history.method.negative}",
         f"forward horizon: {records[0].get('forward_horizon') or '-'}" if records else "",
         f"coverage {min(coverage):.0%}-{max(coverage):.0%}" if coverage else "",
         f"data dates {dates[0]} .. {dates[-1]} ({len(dates)} snapshots)" if dates else "",

@@ -39,12 +39,12 @@ def comparison_table(comparison: Comparison, *, plain: bool = False, width: int 
         Column("Hold-\nings", figures(lambda r: f"{r['holdings']:,}"), priority=6),
         Column("Cover-\nage", figures(lambda r: pct(r["coverage"]))),
         Column("P/E\ntrail", figures(lambda r: marked(r["pe_trailing"], r["low_coverage"]))),
-        Column(f"P/E\n{comparison.forward_horizon}", figures(lambda r: marked(r["pe_forward"], r["low_coverage_forward"]))),
+        Column(f"P/E\n{comparison.provenance.forward_horizon}", figures(lambda r: marked(r["pe_forward"], r["low_coverage_forward"]))),
         Column("Disc.\ntrail", figures(lambda r: signed_pct(r["discount_trailing"], plain))),
         Column("Disc.\nfwd", figures(lambda r: signed_pct(r["discount_forward"], plain))),
         Column("Loss-\nmakers", figures(lambda r: pct(r["loss_weight"])), priority=5),
         Column("Median\nP/E", figures(lambda r: pe(r["median_pe"])), priority=7),
-        Column(f"Growth\nttm→{comparison.forward_horizon}", figures(lambda r: signed_pct(r["earnings_growth"], plain=True)), priority=8),
+        Column(f"Growth\nttm→{comparison.provenance.forward_horizon}", figures(lambda r: signed_pct(r["earnings_growth"], plain=True)), priority=8),
         Column("P/B", figures(lambda r: multiple(r["price_to_book"])), priority=3),
         Column("P/S", figures(lambda r: multiple(r["price_to_sales"])), priority=3),
     ]
@@ -74,16 +74,16 @@ def share_basis_text(actions: str) -> str:
 def caption(comparison: Comparison) -> str:
     records = comparison.records()
     dates = ", ".join(f"{r['fund']} {r['as_of_holdings'] or '(undated)'}" for r in records if r["status"] == "ok")
-    prices = comparison.as_of_prices.isoformat() if comparison.as_of_prices else "unknown"
+    prices = comparison.provenance.as_of_prices.isoformat() if comparison.provenance.as_of_prices else "unknown"
     lines = [
-        f"Data: {comparison.data_source}; holdings as of {dates or '-'}; prices and earnings as of {prices}.",
+        f"Data: {comparison.provenance.data_source}; holdings as of {dates or '-'}; prices and earnings as of {prices}.",
         "P/E = weighted harmonic mean of holding P/Es (sum of weights / sum of weight x E/P), "
-        f"{POLICY_TEXT[comparison.negative_policy]}.",
-        f"Trailing = last twelve months' EPS; {comparison.forward_horizon} = consensus EPS of the "
-        f"{'current' if comparison.forward_horizon == 'FY1' else 'next'} fiscal year. "
+        f"{POLICY_TEXT[comparison.method.negative]}.",
+        f"Trailing = last twelve months' EPS; {comparison.provenance.forward_horizon} = consensus EPS of the "
+        f"{'current' if comparison.provenance.forward_horizon == 'FY1' else 'next'} fiscal year. "
         f"Disc. = discount vs {comparison.benchmark} = 1 - P/E fund / P/E {comparison.benchmark} (positive = cheaper).",
         "Coverage = fund weight with price and trailing EPS; loss-makers = covered weight with EPS <= 0. "
-        f"Growth = implied earnings growth, {comparison.forward_horizon} consensus / trailing GAAP earnings - 1, cumulative (not a yearly rate).",
+        f"Growth = implied earnings growth, {comparison.provenance.forward_horizon} consensus / trailing GAAP earnings - 1, cumulative (not a yearly rate).",
         "P/B, P/S = weighted harmonic means over the holdings with positive book / with sales, "
         "whatever the earnings policy.",
         "Weights: " + ", ".join(f"{r['fund']} {r['weighting']}" for r in records if r["status"] == "ok")
@@ -99,7 +99,7 @@ def caption(comparison: Comparison) -> str:
     low = [
         f"{r['fund']} {what} {pct(r[field])}"
         for r in records if r["status"] == "ok"
-        for what, field, flag in (("trailing", "coverage", "low_coverage"), (comparison.forward_horizon, "coverage_forward", "low_coverage_forward"))
+        for what, field, flag in (("trailing", "coverage", "low_coverage"), (comparison.provenance.forward_horizon, "coverage_forward", "low_coverage_forward"))
         if r[flag]
     ]
     if low:
@@ -118,7 +118,7 @@ def caption(comparison: Comparison) -> str:
         lines.append("Missing: " + ", ".join(missing) + ".")
     reasons: dict[str, list[str]] = {}
     for r in records:
-        for what, key in (("trailing", "pe_trailing_reason"), (comparison.forward_horizon, "pe_forward_reason")):
+        for what, key in (("trailing", "pe_trailing_reason"), (comparison.provenance.forward_horizon, "pe_forward_reason")):
             if r.get(key):
                 reasons.setdefault(r[key], []).append(f"{r['fund']} {what}")
     if reasons:

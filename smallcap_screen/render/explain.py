@@ -53,8 +53,8 @@ def label(row: dict) -> str:
 
 
 def caption(result: Explanation) -> str:
-    facts = result.facts
-    policy = "losses excluded" if facts.negative_policy == "exclude" else "losses kept"
+    facts = result.provenance
+    policy = "losses excluded" if result.method.negative == "exclude" else "losses kept"
     lines = [
         data_line(facts),
         f"Weights: {weights_text(facts)} (price-date = shares held x price on the price date). Trailing EPS unless the row names a horizon.",

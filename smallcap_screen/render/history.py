@@ -60,7 +60,7 @@ def trends_table(history, metric: str, *, plain: bool = False, width: int = 80):
     dates = sorted({d for t in trends for d in t.dates})
     span = "no data" if not dates else f"{dates[0]}" if len(dates) == 1 else f"{dates[0]} .. {dates[-1]}"
     versus = f" vs {history.benchmark}" if discount else ""
-    layout = Layout(title=f"{METRIC_TITLES[metric]}{versus} ({history.negative_policy} negative earnings), {span}")
+    layout = Layout(title=f"{METRIC_TITLES[metric]}{versus} ({history.method.negative} negative earnings), {span}")
 
     def columns(spark_width: int) -> list[Column]:
         return [
@@ -89,7 +89,7 @@ def series_table(history, *, plain: bool = False, width: int = 200):
     from rich.table import Table
 
     table = Table(
-        title=f"Valuation history (discount vs {history.benchmark}, {history.negative_policy} negative earnings)",
+        title=f"Valuation history (discount vs {history.benchmark}, {history.method.negative} negative earnings)",
         box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold",
     )
     columns = {
@@ -106,6 +106,6 @@ def series_table(history, *, plain: bool = False, width: int = 200):
         del columns["Cover."], columns["Losses"]
     for header in columns:
         table.add_column(header, justify="left" if header in ("Date", "Fund") else "right", no_wrap=True)
-    for r in history.records:
+    for r in history.records():
         table.add_row(*(render(r) for render in columns.values()))
     return table

@@ -26,7 +26,7 @@ def breakdown_table(breakdown: Breakdown, *, top: int | None = None, plain: bool
     )
     rest = len(breakdown.table) - len(shown)
     caption = (
-        f"Data: {breakdown.data_source}; holdings as of {value.as_of_holdings or 'an unstated date'}; "
+        f"Data: {breakdown.provenance.data_source}; holdings as of {value.as_of_holdings or 'an unstated date'}; "
         f"prices as of {value.as_of_prices or 'an unstated date'}."
     )
     if rest:

@@ -25,7 +25,7 @@ def screen_table(result: ScreenResult, *, plain: bool = False, width: int = 200,
     """One row per stock that passed (the first ``rows`` of them), the funds' weights side by
     side; fits ``width`` columns."""
     table = result.table if rows is None else result.table.head(rows)
-    facts = result.facts
+    facts = result.provenance
     horizon = facts.forward_horizon
     columns = [
         Column("Ticker", list(table["ticker"]), justify="left", style="bold cyan"),
@@ -53,8 +53,8 @@ def screen_table(result: ScreenResult, *, plain: bool = False, width: int = 200,
 
 
 def caption(result: ScreenResult) -> str:
-    facts = result.facts
-    losses = "loss-makers show no P/E" if facts.negative_policy == "exclude" else "loss-makers show a negative P/E"
+    facts = result.provenance
+    losses = "loss-makers show no P/E" if result.method.negative == "exclude" else "loss-makers show a negative P/E"
     return "\n".join(
         [
             data_line(facts),

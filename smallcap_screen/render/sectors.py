@@ -52,7 +52,7 @@ def sector_table(view: SectorView, fund: str, rows: list[dict], *, plain: bool, 
         Column(f"{bench}\nlosses", [pct(r["benchmark_loss_weight"]) for r in rows], priority=2),
     ]
     styles = ["bold" if r["sector"] == ALL_SECTORS else None for r in rows]
-    title = f"{fund} vs {bench} by sector ({view.facts.negative_policy} negative earnings)"
+    title = f"{fund} vs {bench} by sector ({view.method.negative} negative earnings)"
     return fitted_table(columns, Layout(title=title, row_styles=styles), width=width, plain=plain)
 
 
@@ -95,11 +95,11 @@ def gap_table(view: SectorView, gap: GapDecomposition, *, plain: bool, width: in
 
 
 def caption(view: SectorView) -> str:
-    facts = view.facts
+    facts = view.provenance
     return "\n".join(
         [
             data_line(facts),
-            f"Weights: {weights_text(facts)}. Sector P/E = harmonic mean over the sector's holdings ({facts.negative_policy} negative earnings); "
+            f"Weights: {weights_text(facts)}. Sector P/E = harmonic mean over the sector's holdings ({view.method.negative} negative earnings); "
             "losses = covered weight with trailing EPS <= 0. Sectors an issuer leaves out come from another fund's file naming the stock.",
             "Gap = fund minus benchmark earnings yield (1 / P/E) = sector mix + valuation within sectors + interaction, "
             "exactly (Brinson-Fachler, README 'Methodology'); P/E points sum to the P/E difference, discount points to the discount.",
