@@ -48,6 +48,8 @@ SIGNIFICANT_DIGITS = 12
 FRACTION_WORDS = frozenset({"weight", "coverage", "discount", "growth", "yield", "relative", "fraction", "share"})
 MULTIPLE_WORDS = frozenset({"pe", "pb", "ps", "multiple"})
 MULTIPLE_FIELDS = frozenset({"price_to_book", "price_to_sales"})
+#: Fractions whose names say it only in their table: the parts of a sector gap in earnings yield.
+FRACTION_FIELDS = frozenset({"mix", "within", "interaction", "total"})
 #: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: A temporary file older than this whose writer is unknown is left over from a killed write.
@@ -136,7 +138,7 @@ def _cell(value: object) -> object:
 @functools.lru_cache(maxsize=None)
 def _kind(field: str) -> str:
     words = set(str(field).lower().split("_"))
-    if words & FRACTION_WORDS:
+    if words & FRACTION_WORDS or field in FRACTION_FIELDS:
         return "fraction"
     if words & MULTIPLE_WORDS or field in MULTIPLE_FIELDS:
         return "multiple"

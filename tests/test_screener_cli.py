@@ -14,6 +14,7 @@ from smallcap_screen.render import pe, signed_pct
 from smallcap_screen.render.explain import explain_table
 from smallcap_screen.render.screen import screen_table, weight
 from smallcap_screen.render.sectors import sectors_tables
+from smallcap_screen.api.compare import compare
 from smallcap_screen.api.screen import EXPLAIN_FIELDS, SECTOR_FIELDS, explain, screen, sectors
 from smallcap_screen.snapshot import bundled_snapshot
 from tests.helpers import assert_one_line_error, run
@@ -112,12 +113,28 @@ def test_sectors_json_decomposes_each_funds_gap_exactly(homes):
     for fund in ("IWM", "IJR"):
         total = next(r for r in rows if r["fund"] == fund and r["sector"] == "All sectors")
         sectors_ = [r for r in rows if r["fund"] == fund and r["sector"] != "All sectors"]
-        # figures are written to 12 significant digits: the parts add up to the written total
-        assert abs(total["mix"] + total["within"] + total["interaction"] - total["total"]) < 1e-9
-        assert abs(sum(r["total"] for r in sectors_) - total["total"]) < 1e-9
+        # yield points are fractions, written to 8 decimals (README "Rounding"): the parts add up
+        # to the written total within their rounding (5e-9 each)
+        assert abs(total["mix"] + total["within"] + total["interaction"] - total["total"]) < 2e-8
+        assert abs(sum(r["total"] for r in sectors_) - total["total"]) < 5e-9 * (len(sectors_) + 1)
+        assert all(len(repr(r[e]).split(".")[-1]) <= 8 for r in rows for e in ("mix", "within", "interaction", "total") if "e" not in repr(r[e]))
+        # the whole fund's share of loss-makers by count, as compare gives it (was null)
+        assert total["loss_count_share"] == compare_record(fund)["loss_count_share"]
         # P/Es are written to 4 decimals (a relative error up to 3e-6 each), the discount to 8
         assert total["total_discount"] == pytest.approx(1 - total["pe"] / total["benchmark_pe"], abs=1e-5)
         assert total["weighting"] == ("price-date" if fund == "IWM" else "holdings-date")
+
+
+def compare_record(fund: str) -> dict:
+    from smallcap_screen.output import tidy_records
+
+    return tidy_records(compare([fund], snapshot=bundled_snapshot()).records())[0]
+
+
+def test_sector_cells_never_print_minus_zero():
+    result = run("sectors", "IWM", "IJR", "VB", "--offline", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert "-0.00" not in result.stdout and "+0.00" not in result.stdout and "-0.0%" not in result.stdout
 
 
 def test_sectors_say_when_a_fund_has_no_sectors_in_the_data():

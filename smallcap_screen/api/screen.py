@@ -281,10 +281,12 @@ def _overall(table: "pd.DataFrame") -> dict:
     """The whole fund's holdings, coverage and loss-maker shares, from its sector table."""
     covered = table["coverage"] * table["weight"]
     losses = (table["loss_weight"] * covered).sum()
+    counted = int(table["covered_holdings"].sum())
     return {
         "holdings": int(table["holdings"].sum()),
         "coverage": float(covered.sum()),
         "loss_weight": float(losses / covered.sum()) if covered.sum() > 0 else None,
+        "loss_count_share": int(table["loss_holdings"].sum()) / counted if counted else None,
     }
 
 

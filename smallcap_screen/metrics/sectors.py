@@ -35,7 +35,8 @@ def sector_table(joined: Joined, *, negative: NegativePolicy = "exclude") -> pd.
     weight (share of the fund's equity weight), holdings, coverage (share of the sector's weight
     with price and trailing EPS), entering_weight (W_s: share of the weight entering the fund P/E),
     earnings_yield (y_s), pe (1 / y_s; NaN when not positive), loss_weight (covered weight with
-    EPS <= 0 over covered weight), loss_count_share (the same by count).
+    EPS <= 0 over covered weight), loss_count_share (the same by count), covered_holdings and
+    loss_holdings (the counts behind it, so that a whole fund's share adds up from its sectors).
     """
     check_policy(negative)
     frame = joined.frame
@@ -70,6 +71,8 @@ def sector_table(joined: Joined, *, negative: NegativePolicy = "exclude") -> pd.
                 "pe": (1.0 / sector_yield).where(sector_yield > 0),
                 "loss_weight": (sums["loss_weight"] / sums["covered_weight"]).where(sums["covered_weight"] > 0),
                 "loss_count_share": (sums["losses"] / sums["covered"]).where(sums["covered"] > 0),
+                "covered_holdings": sums["covered"],
+                "loss_holdings": sums["losses"],
             }
         )
     table.index.name = "sector"

@@ -22,11 +22,22 @@ def pct(value: float | None) -> str:
     return "-" if value is None or value != value else f"{value:.0%}" if value >= 0.995 else f"{value:.1%}"
 
 
+def unsigned_zero(text: str) -> str:
+    """A signed figure that rounds to zero without its sign: "0.00", never "-0.00" or "+0.00"."""
+    digits = text.lstrip("+-")
+    return digits if not any(c in "123456789" for c in digits) else text
+
+
+def signed_number(value: float | None, decimals: int = 2) -> str:
+    """``value`` with its sign ("+1.25", "-0.40"), "0.00" when it rounds to zero, "-" when missing."""
+    return "-" if value is None or value != value else unsigned_zero(f"{value:+.{decimals}f}")
+
+
 def signed_pct(value: float | None, plain: bool) -> str:
     """A signed percentage, green when positive (cheaper) and red when negative on a styled table."""
     if value is None or value != value:
         return "-"
-    text = f"{value:+.1%}"
+    text = unsigned_zero(f"{value:+.1%}")
     if plain or abs(value) < 0.0005:
         return text
     return f"[green]{text}[/]" if value > 0 else f"[red]{text}[/]"

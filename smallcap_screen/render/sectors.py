@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..output import csv_text, json_text
 from ..api.screen import ALL_SECTORS, SECTOR_FIELDS, SectorView
 from ..metrics.sectors import GapDecomposition
-from . import data_line, pct, pe, signed_pct, weights_text
+from . import data_line, pct, pe, signed_number, signed_pct, weights_text
 from .layout import Column, Layout, fitted_table
 
 EFFECT_NAMES = {"mix": "Mix: sector weights", "within": "Within: valuation in sectors", "interaction": "Interaction", "total": "Total gap"}
@@ -63,8 +63,8 @@ def effects_table(view: SectorView, fund: str, rows: list[dict], *, plain: bool,
 
     def effect(row: dict, name: str) -> str:
         if gap.meaningful:
-            return _signed(row[f"{name}_pe"])
-        return f"{row[name] * 100:+.2f}"
+            return signed_number(row[f"{name}_pe"])
+        return signed_number(row[name] * 100)
 
     columns = [Column("Sector", [r["sector"] for r in rows], justify="left", shrink=True, min_width=10, max_width=24)]
     short = {"mix": "Mix", "within": "Within", "interaction": "Inter.", "total": "Total"}
@@ -78,8 +78,8 @@ def gap_table(view: SectorView, gap: GapDecomposition, *, plain: bool, width: in
     effects = {"mix": gap.mix, "within": gap.within, "interaction": gap.interaction, "total": gap.total}
     columns = [
         Column("Gap, split", [EFFECT_NAMES[e] for e in effects], justify="left", shrink=True, min_width=14, max_width=30),
-        Column("Earnings\nyield", [f"{v * 100:+.2f}pp" for v in effects.values()]),
-        Column("P/E\npoints", [_signed(gap.in_pe(v)) for v in effects.values()]),
+        Column("Earnings\nyield", [f"{signed_number(v * 100)}pp" for v in effects.values()]),
+        Column("P/E\npoints", [signed_number(gap.in_pe(v)) for v in effects.values()]),
         Column("Discount\npoints", [signed_pct(gap.in_discount(v), plain) for v in effects.values()]),
     ]
     lines = [f"{gap.fund} {pe(gap.pe_fund)} vs {gap.benchmark} {pe(gap.pe_benchmark)}."]
@@ -106,6 +106,3 @@ def caption(view: SectorView) -> str:
         ]
     )
 
-
-def _signed(value: float | None) -> str:
-    return "-" if value is None else f"{value:+.2f}"
