@@ -116,24 +116,28 @@ def _choose(funds: list[Fund], files: dict[str, Holdings], data: DataMode, store
             if data == "live" and unreachable(exc):
                 raise
             # Every issuer answering a bot wall, or Yahoo refusing: local data, and `--live` is partial.
-            return _offline(store, f"no live data ({exc}); ")
+            return _offline(store, because=str(exc))
         failed = [f for f in funds if f.ticker not in fetched.holdings]
         if not failed:
             return ChosenData.of(fetched, live=True)
         return _with_fallback_holdings(fetched, failed, store, fetch)
-    return _offline(store, "")
+    return _offline(store)
 
 
-def _offline(store: Store | None, why: str) -> ChosenData:
-    """The newest stored snapshot, else the bundled one. ``why`` says why live data is not used:
-    falling back from live data is a warning (shown even with --quiet); choosing offline is a note."""
+def _offline(store: Store | None, because: str | None = None) -> ChosenData:
+    """The newest stored snapshot, else the bundled one; ``because`` says why live data, asked
+    for, is not used. Falling back from live data is a warning of one line at 80 columns (shown
+    even with --quiet) naming --offline, which skips the attempt; why, and the snapshot's label,
+    are a note. Choosing offline is a note."""
     skipped: list[str] = []  # damaged snapshots passed over: never silently
     snapshot = offline_snapshot(store, skipped=skipped)
     prices = snapshot.fundamentals.as_of.isoformat() if snapshot.fundamentals.as_of else "unknown date"
-    message = f"{why}using {snapshot.label} (prices as of {prices})"
-    if why:
-        return ChosenData.of(snapshot, warnings=[message], damaged=skipped)
-    return ChosenData.of(snapshot, notes=[message], damaged=skipped)
+    used = f"using {snapshot.label} (prices as of {prices})"
+    if because is None:
+        return ChosenData.of(snapshot, notes=[used], damaged=skipped)
+    which = snapshot.label if snapshot.store_id is None else f"stored snapshot {snapshot.store_id}"
+    warning = f"no live data: {which} of {prices}; --offline skips trying"
+    return ChosenData.of(snapshot, warnings=[warning], notes=[f"no live data ({because}); {used}"], damaged=skipped)
 
 
 def _with_fallback_holdings(fetched: Snapshot, failed: list[Fund], store: Store | None, fetch: Fetch) -> ChosenData:
