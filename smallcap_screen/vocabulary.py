@@ -28,6 +28,12 @@ EPS_BASES: tuple[str, ...] = ("diluted", "basic", "net_income_per_diluted_share"
 #: computed, and marked ``low_coverage`` (the config's ``coverage_threshold`` changes it).
 COVERAGE_THRESHOLD = 0.9
 
+#: Holdings older than this many days on the price date are marked ``old_holdings``: weights have
+#: drifted and a quarterly index rebalance has likely passed since. An N-PORT report is public up
+#: to 60 days after its quarter ends and is replaced by the next one a quarter later, so N-PORT
+#: holdings are 60 to ~150 days old; issuers' daily files are a few days old.
+OLD_HOLDINGS_DAYS = 120
+
 #: ``screen --sort`` names and the stock-table column each sorts by.
 SCREEN_SORT_KEYS: dict[str, str] = {
     "weight": "weight", "pe": "pe_trailing", "fwd-pe": "pe_forward", "cap": "market_cap", "pb": "price_to_book", "ps": "price_to_sales",
@@ -65,5 +71,5 @@ RECORD_FIELDS = [
     "price_to_sales", "price_to_sales_coverage", "top10_weight", "mag7_weight",
     "set_aside_weight", "flagged_holdings", "flagged_weight", "implausible_holdings", "implausible_weight", "reported_pe_trailing", "reported_pe_forward",
     "negative_policy", "forward_horizon", "forward_losses", "weighting", "corporate_actions",
-    "as_of_holdings", "as_of_prices", "data_source",
+    "as_of_holdings", "holdings_age_days", "old_holdings", "as_of_prices", "data_source",
 ]

@@ -15,7 +15,8 @@ def funds(env: Environment, output_format: FormatOption = None, output: OutputOp
     and whether the bundled snapshot holds them.
 
     Any command taking a fund takes a ticker or an alias: `compare RUT SP600 SPX` is
-    `compare IWM IJR SPY`.
+    `compare IWM IJR SPY`. Any other US fund or ETF ticker works too, live: its holdings come
+    from its latest SEC Form N-PORT filing (set sec_user_agent first; see `config show`).
 
     Example: smallcap-screen funds
     """

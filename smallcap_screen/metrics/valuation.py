@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import Fundamentals, Holdings
-from ..vocabulary import COVERAGE_THRESHOLD, NEGATIVE_POLICIES
+from ..vocabulary import COVERAGE_THRESHOLD, NEGATIVE_POLICIES, OLD_HOLDINGS_DAYS
 from .corporate_actions import named_actions
 from .frame import Forward, Joined, join
 from .weighting import Weighting
@@ -94,8 +94,20 @@ class FundValuation:
     relative_pe_trailing: float | None = None
     relative_pe_forward: float | None = None
 
+    @property
+    def holdings_age_days(self) -> int | None:
+        """Days from the holdings date to the price date (None when either is unknown)."""
+        if self.as_of_holdings is None or self.as_of_prices is None:
+            return None
+        return (self.as_of_prices - self.as_of_holdings).days
+
+    @property
+    def old_holdings(self) -> bool:
+        """The holdings are older than vocabulary.OLD_HOLDINGS_DAYS on the price date."""
+        return self.holdings_age_days is not None and self.holdings_age_days > OLD_HOLDINGS_DAYS
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "holdings_age_days": self.holdings_age_days, "old_holdings": self.old_holdings}
 
 
 def harmonic_pe(weights: np.ndarray, earnings_yield: np.ndarray, policy: NegativePolicy = "exclude") -> PE:

@@ -10,6 +10,8 @@ from ..output import csv_text, json_text
 
 #: Marks a P/E whose coverage is below the threshold (the caption says so).
 LOW = "!"
+#: Marks a fund whose holdings are older than vocabulary.OLD_HOLDINGS_DAYS (the caption says so).
+OLD = "*"
 
 POLICY_TEXT = {
     "exclude": "holdings with negative earnings excluded (iShares / FTSE Russell 'ex-negative' convention)",
@@ -34,7 +36,7 @@ def comparison_table(comparison: Comparison, *, plain: bool = False, width: int 
         return [render(r) if good else "-" for r, good in zip(records, ok)]
 
     columns = [
-        Column("Fund", [r["fund"] for r in records], justify="left", style="bold cyan"),
+        Column("Fund", [r["fund"] + (OLD if r["old_holdings"] else "") for r in records], justify="left", style="bold cyan"),
         Column("Index", [r["index"] for r in records], priority=9, justify="left", shrink=True, min_width=16, max_width=30),
         Column("Hold-\nings", figures(lambda r: f"{r['holdings']:,}"), priority=6),
         Column("Cover-\nage", figures(lambda r: pct(r["coverage"]))),
@@ -71,6 +73,23 @@ def share_basis_text(actions: str) -> str:
     return ", ".join([*splits, *([f"issuer weight for {' '.join(issuer)}"] if issuer else [])])
 
 
+def holdings_age_lines(records: list[dict]) -> list[str]:
+    """What the caption says about holdings from N-PORT and about old holdings (none: nothing)."""
+    from ..vocabulary import OLD_HOLDINGS_DAYS
+
+    lines = []
+    nport = [f"{r['fund']} {r['as_of_holdings']} ({r['holdings_age_days']} days old)" for r in records if r["status"] == "ok" and r["holdings_source"] == "nport"]
+    if nport:
+        lines.append(
+            "Holdings from SEC Form N-PORT, filed quarterly and public up to 60 days after the quarter (so up to ~5 months old; "
+            f"weights have drifted since): {', '.join(nport)}."
+        )
+    old = [r["fund"] for r in records if r["status"] == "ok" and r["old_holdings"]]
+    if old:
+        lines.append(f"{OLD} = holdings older than {OLD_HOLDINGS_DAYS} days on the price date: {', '.join(old)}.")
+    return lines
+
+
 def caption(comparison: Comparison) -> str:
     records = comparison.records()
     dates = ", ".join(f"{r['fund']} {r['as_of_holdings'] or '(undated)'}" for r in records if r["status"] == "ok")
@@ -93,6 +112,7 @@ def caption(comparison: Comparison) -> str:
     mixed = [f"{r['fund']} ({r['weighting']} vs {r['benchmark_weighting']})" for r in records if r["status"] == "ok" and r["benchmark_weighting"] and r["benchmark_weighting"] != r["weighting"]]
     if mixed:
         lines.append(f"Discounts that mix weightings ({comparison.benchmark} has no share counts): {', '.join(mixed)}.")
+    lines.extend(holdings_age_lines(records))
     actions = [f"{r['fund']} {share_basis_text(r['corporate_actions'])}" for r in records if r["status"] == "ok" and r["corporate_actions"]]
     if actions:
         lines.append("Put on the price date's share basis (splits between the price and holdings dates): " + "; ".join(actions) + ".")

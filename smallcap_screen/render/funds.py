@@ -31,5 +31,9 @@ def catalog_table(entries: list, *, plain: bool = False, width: int = 80):
             issuer = e.issuer if e.downloadable else f"{e.issuer} (no downloader)"
             table.add_row(e.fund, issuer, e.index, " ".join(e.aliases), "yes" if e.bundled else "")
         tables.append(table)
-    note = "A ticker or an alias names a fund in every command. Bundled: valued offline by the bundled snapshot."
+    note = (
+        "A ticker or an alias names a fund in every command. Bundled: valued offline by the bundled snapshot. "
+        "Any other US fund or ETF ticker (AVUV, DFSV, VSMAX ...) works live: its holdings come from its latest "
+        "SEC Form N-PORT filing (up to ~5 months old; needs sec_user_agent)."
+    )
     return Group(*tables, Text(note))
