@@ -59,9 +59,9 @@ class FetchReport:
     downloaded: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
-    #: The exit code of each failure in ``failed`` (errors.ExitCode: 4 a ticker the SEC lists as
-    #: no fund, 3 an unusable document, 2 no sec_user_agent, 5 a site refusing or unreachable).
-    failure_codes: dict[str, int] = field(default_factory=dict)
+    #: The error behind each failure in ``failed`` (its exit code: 4 a ticker the SEC lists as no
+    #: fund, 3 an unusable document, 2 no sec_user_agent, 5 a site refusing or unreachable).
+    errors: dict[str, ScreenError] = field(default_factory=dict)
     #: Funds whose holdings came from SEC N-PORT (as asked, or after their issuer's file failed).
     nport: list[str] = field(default_factory=list)
     #: Requests sent to the SEC (cache hits not counted).
@@ -81,6 +81,11 @@ class FetchReport:
     interrupted: bool = False
     quotes_kept: int = 0
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def failure_codes(self) -> dict[str, int]:
+        """The exit code of each failure in ``failed``."""
+        return {fund: int(error.exit_code) for fund, error in self.errors.items()}
 
 
 @dataclass
@@ -202,7 +207,7 @@ class _LiveRun:
                 for done in (self.report.downloaded, self.report.cached, self.report.nport):
                     done.sort(key=order.__getitem__)
                 self.report.failed = dict(sorted(self.report.failed.items(), key=lambda item: order[item[0]]))
-                self.report.failure_codes = {fund: self.report.failure_codes[fund] for fund in self.report.failed}
+                self.report.errors = {fund: self.report.errors[fund] for fund in self.report.failed}
                 self.report.yahoo_requests = yahoo.requests
                 self.report.sec_requests = self.nport.requests
                 self.report.throttled_seconds = sum(self.pacer.ban_waits.values())
@@ -286,7 +291,7 @@ class _LiveRun:
                 except ScreenError as error:
                     if kind == "holdings":
                         self.report.failed[what.ticker] = str(error)
-                        self.report.failure_codes[what.ticker] = int(error.exit_code)
+                        self.report.errors[what.ticker] = error
                         self.funds_left -= 1
                         self._notify_holdings()
                         continue
@@ -300,12 +305,12 @@ class _LiveRun:
                 took[kind](what, result)
 
     def _took_holdings(self, fund: Fund, result: tuple[Holdings, bool]) -> None:
-        from .sources.sec.nport import SOURCE, UNMAPPED
+        from .sources.sec.nport import UNMAPPED, from_nport
 
         holdings, was_cached = result
         self.holdings[fund.ticker] = holdings
         (self.report.cached if was_cached else self.report.downloaded).append(fund.ticker)
-        if holdings.source.startswith(SOURCE):
+        if from_nport(holdings):
             self.report.nport.append(fund.ticker)
         self.funds_left -= 1
         self._notify_holdings()

@@ -39,7 +39,7 @@ class LiveFetch:
         console = Console(stderr=self.stream is None, file=self.stream)
         note = (lambda text: console.print(text, markup=False, highlight=False)) if self.show else None
         if not (self.show and console.is_terminal):
-            return fetch_snapshot(funds, files, cache=self.cache, sec_user_agent=self.sec_user_agent or "", report=report, progress=Progress(note=note))
+            return fetch_snapshot(funds, files, cache=self.cache, sec_user_agent=self.sec_user_agent, report=report, progress=Progress(note=note))
 
         from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bars, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -55,7 +55,7 @@ class LiveFetch:
                 # arrived would move the bar backwards.
                 bars.update(quotes_task, visible=True, total=total, completed=done)
 
-            return fetch_snapshot(funds, files, cache=self.cache, sec_user_agent=self.sec_user_agent or "", report=report, progress=Progress(on_holdings, on_quotes, note))
+            return fetch_snapshot(funds, files, cache=self.cache, sec_user_agent=self.sec_user_agent, report=report, progress=Progress(on_holdings, on_quotes, note))
 
     def summary(self) -> list[str]:
         """One line on the holdings, one on the quotes, then any notes; nothing after an offline run."""

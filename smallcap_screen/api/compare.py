@@ -20,10 +20,11 @@ from ..model import Holdings
 from ..output import record_value
 from ..reference import LABEL as REFERENCE_LABEL
 from ..registry import get_fund, registry
+from ..sources.sec.nport import from_nport
 from ..snapshot import Snapshot, snapshot_of
 from ..store import Store
 from ..vocabulary import RECORD_FIELDS
-from .data import ChosenData, DataMode, Fetch, choose_data, file_label, resolve, unique
+from .data import FETCHED_SOURCES, ChosenData, DataMode, Fetch, choose_data, file_label, fund_label, resolve, unique
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class Comparison:
     def partial(self) -> bool:
         """Some fund's holdings are not live (or missing), or its coverage is under the threshold:
         with live data asked for, the run is partial (exit 7)."""
-        return any(row.holdings_source not in ("live", "file") for row in self.rows) or bool(self.shortfalls)
+        return any(row.holdings_source not in (*FETCHED_SOURCES, "file") for row in self.rows) or bool(self.shortfalls)
 
     @property
     def shortfalls(self) -> list[str]:
@@ -121,7 +122,7 @@ def compare(
         chosen = choose_data(unique(registered), files, data, store, fetch)
     result = comparison_on(chosen, funds, files, method)
     if store is not None and chosen.live:
-        live = {f: h for f, h in chosen.snapshot.holdings.items() if chosen.sources.get(f, ("live",))[0] == "live"}
+        live = {f: h for f, h in chosen.snapshot.holdings.items() if chosen.sources.get(f, ("live",))[0] in FETCHED_SOURCES}
         if live:
             keep = snapshot_of(live, chosen.snapshot.fundamentals, chosen.snapshot.label, created=chosen.snapshot.created, reported=chosen.snapshot.reported)
             store.save(keep, origin="live", results=results_of(keep, benchmark) if benchmark not in files else ())
@@ -133,8 +134,8 @@ def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Hol
     snapshot = chosen.snapshot
     benchmark, options = method.benchmark, method.valuation_options()
     notes = list(chosen.provenance.notes)
-    bench_holdings = files[benchmark] if benchmark in files else snapshot.holdings.get(get_fund(benchmark).ticker)
-    bench_name = bench_holdings.fund if bench_holdings else get_fund(benchmark).ticker
+    bench_holdings = files[benchmark] if benchmark in files else snapshot.holdings.get(get_fund(benchmark, nport=True).ticker)
+    bench_name = bench_holdings.fund if bench_holdings else get_fund(benchmark, nport=True).ticker
     bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, **options) if bench_holdings else None
     # A fund without share counts (IJR's derived list) is valued at holdings-date weights: its
     # discount takes the benchmark at those weights too where the benchmark has them.
@@ -148,8 +149,9 @@ def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Hol
             holdings, source = files[name], ("file", "")
             label, index = file_label(holdings, name)
         else:
-            fund = get_fund(name)
-            holdings, label, index = snapshot.holdings.get(fund.ticker), fund.name, fund.index
+            fund = get_fund(name, nport=True)
+            holdings, index = snapshot.holdings.get(fund.ticker), fund.index
+            label = fund_label(fund, holdings)
             source = chosen.sources.get(fund.ticker, default_source)
         if holdings is None:
             rows.append(FundRow(fund.ticker, label, index, None, source[1] or "not in this snapshot", holdings_source=source[0] if source[1] else ""))
@@ -172,7 +174,7 @@ def _unique_funds(funds: Sequence[str], files: dict[str, Holdings]) -> list[str]
     """The names once per fund: ``iwm`` and ``IWM`` (or an index alias of it) are one fund."""
     seen: dict[str, str] = {}
     for name in funds:
-        seen.setdefault(name if name in files else get_fund(name).ticker, name)
+        seen.setdefault(name if name in files else get_fund(name, nport=True).ticker, name)
     return list(seen.values())
 
 
@@ -186,7 +188,7 @@ def results_of(snapshot: Snapshot, benchmark: str) -> list[dict]:
     """The records of every fund of ``snapshot`` under each negative-earnings policy against
     ``benchmark`` (weighting and horizon: history.STORED_OPTIONS): what the store keeps beside a
     snapshot so that history need not recompute."""
-    funds = [f for f in snapshot.holdings if registry().knows(f)]
+    funds = [f for f, h in snapshot.holdings.items() if registry().knows(f) or from_nport(h)]
     return [record for policy in NEGATIVE_POLICIES for record in figures_on(snapshot, funds, Method(negative=policy, benchmark=benchmark))]
 
 

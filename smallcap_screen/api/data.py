@@ -1,10 +1,13 @@
 """Choosing the data a command computes on, and falling back when live data cannot be had.
 
-``data`` chooses where prices and holdings come from: ``"live"`` (issuer downloads and Yahoo, an
+``data`` chooses where prices and holdings come from: ``"live"`` (issuer downloads, else SEC
+N-PORT, and Yahoo; an
 error when the network is unreachable), ``"offline"`` (newest snapshot in the ``store`` passed, else
 the bundled reference snapshot) or ``"auto"`` (live, falling back to offline with a warning). Only a
 ``store`` passed in is read or written: without one, nothing touches the disk but the bundled data.
 A fund whose download fails takes its newest stored holdings, else the bundled ones, priced live.
+A fund outside the fund table (any US fund ticker) has its holdings from SEC N-PORT, so live only
+unless a stored snapshot holds it.
 """
 
 from __future__ import annotations
@@ -28,9 +31,12 @@ DataMode = Literal["auto", "live", "offline"]
 #: Replaces the live fetch: (registry funds, holdings files) -> a snapshot of today's data.
 Fetch = Callable[[list[Fund], list[Holdings]], Snapshot]
 
-#: Where a fund's holdings came from (``holdings_source``): downloaded today (or from the download
-#: cache), the newest stored snapshot, the bundled reference snapshot, or the user's own file.
-HOLDINGS_SOURCES = ("live", "store", "bundled", "file")
+#: Where a fund's holdings came from (``holdings_source``): the issuer's file downloaded today (or
+#: from the download cache), the fund's newest SEC N-PORT report (fetched now, or cached), the newest
+#: stored snapshot, the bundled reference snapshot, or the user's own file.
+HOLDINGS_SOURCES = ("live", "nport", "store", "bundled", "file")
+#: The holdings sources of a live fetch (what a store keeps of a live run).
+FETCHED_SOURCES = ("live", "nport")
 
 
 @dataclass(frozen=True)
@@ -84,8 +90,9 @@ def load_funds(
         if name in files:
             out.append(FundData(files[name].fund, *file_label(files[name], name), files[name]))
         else:
-            fund = get_fund(name)
-            out.append(FundData(fund.ticker, fund.name, fund.index, chosen.snapshot.holdings.get(fund.ticker)))
+            fund = get_fund(name, nport=True)
+            holdings = chosen.snapshot.holdings.get(fund.ticker)
+            out.append(FundData(fund.ticker, fund_label(fund, holdings), fund.index, holdings))
     return chosen, out
 
 
@@ -119,9 +126,20 @@ def _choose(funds: list[Fund], files: dict[str, Holdings], data: DataMode, store
             return _offline(store, because=str(exc))
         failed = [f for f in funds if f.ticker not in fetched.holdings]
         if not failed:
-            return ChosenData.of(fetched, live=True)
+            return ChosenData.of(fetched, _nport_sources(fetched), live=True)
         return _with_fallback_holdings(fetched, failed, store, fetch)
-    return _offline(store)
+    chosen = _offline(store)
+    needs_network = [f.ticker for f in funds if f.from_nport and f.ticker not in chosen.snapshot.holdings]
+    if needs_network:  # neither in the table nor in the local data: the table's error says N-PORT needs the network
+        registry().get(needs_network[0])
+    return chosen
+
+
+def _nport_sources(fetched: Snapshot) -> dict[str, tuple[str, str]]:
+    """``holdings_source`` "nport" for the funds of a live fetch whose holdings came from N-PORT."""
+    from ..sources.sec.nport import from_nport
+
+    return {fund: ("nport", "") for fund, holdings in fetched.holdings.items() if from_nport(holdings)}
 
 
 def _offline(store: Store | None, because: str | None = None) -> ChosenData:
@@ -144,19 +162,21 @@ def _with_fallback_holdings(fetched: Snapshot, failed: list[Fund], store: Store 
     """The live snapshot plus, for each fund whose download failed, its newest stored holdings (else
     the bundled ones), with live prices for the stocks they add."""
     holdings = dict(fetched.holdings)
-    sources: dict[str, tuple[str, str]] = {}
+    sources = _nport_sources(fetched)
     warnings: list[str] = []
     skipped: list[str] = []
     bundled = None
     for fund in failed:
-        why = f"live download failed ({short_reason(fetched.failed.get(fund.ticker, 'no holdings'))})"
+        failure = fetched.failed.get(fund.ticker, "no holdings")
+        # An N-PORT fund's failure is about the fund itself (no such fund, no report yet): said whole.
+        why = f"no N-PORT holdings ({failure})" if fund.from_nport else f"live download failed ({short_reason(failure)})"
         found = store.latest_holdings(fund.ticker, skipped=skipped) if store is not None else None
         if found is not None:
             chosen, info = found
             where = ("store", f"{why}; holdings of {_day(chosen.as_of)} from stored snapshot {info.id}")
         else:
             bundled = bundled or bundled_snapshot()
-            chosen = bundled.holdings.get(fund.ticker)
+            chosen = None if fund.from_nport else bundled.holdings.get(fund.ticker)
             where = ("bundled", f"{why}; holdings of {_day(chosen.as_of)} from the bundled snapshot") if chosen is not None else ("", f"{why}; no stored or bundled holdings")
         if chosen is not None:
             holdings[fund.ticker] = chosen
@@ -199,11 +219,18 @@ def _day(value: dt.date | None) -> str:
 def resolve(funds: Sequence[str]) -> tuple[dict[str, Holdings], list[Fund]]:
     """Split names into parsed holdings files and registry funds (UnknownFundError for neither)."""
     files = {f: _read_file(f) for f in dict.fromkeys(funds) if _is_file(f)}
-    return files, [get_fund(f) for f in funds if f not in files]
+    return files, [get_fund(f, nport=True) for f in funds if f not in files]
 
 
 def _is_file(name: str) -> bool:
     return not registry().knows(name) and (Path(name).suffix != "" or Path(name).exists())
+
+
+def fund_label(fund: Fund, holdings: Holdings | None) -> str:
+    """A fund's name: the table's, or for a fund outside it the series name its N-PORT report gives."""
+    if fund.from_nport and holdings is not None and holdings.fund_name:
+        return holdings.fund_name
+    return fund.name
 
 
 def file_label(holdings: Holdings, path: str) -> tuple[str, str]:

@@ -111,7 +111,7 @@ def history(
     ``choices`` as for :func:`.compare.compare`. A damaged snapshot is left out with a FallbackWarning."""
     method = method.but(**choices)
     store = store if store is not None else Store.open()
-    bench = get_fund(method.benchmark).ticker
+    bench = get_fund(method.benchmark, nport=True).ticker
     method = method.but(benchmark=bench)
     wanted = [f.upper() for f in funds]
     damaged: list[str] = []

@@ -65,8 +65,8 @@ def take_snapshot(
     keeps nothing; a run where nothing could be had otherwise (every issuer refusing, Yahoo
     refusing) keeps nothing and says why in ``notes``."""
     method = method.but(**choices)
-    registered = [get_fund(f) for f in funds]
-    bench = get_fund(method.benchmark)
+    registered = [get_fund(f, nport=True) for f in funds]
+    bench = get_fund(method.benchmark, nport=True)
     if fetch is None:
         from ..live import fetch_snapshot as fetch
     try:

@@ -8,7 +8,7 @@ import typer
 
 from ..errors import ExitCode
 from .app import app
-from .data import method_of, on_chosen_data
+from .data import fund_error, method_of, on_chosen_data
 from .emit import check_output, emit, nothing_computed
 from .environment import Environment
 from .options import (
@@ -69,8 +69,9 @@ def compare(
 
     method = method_of(env, benchmark, negative, weighting, forward, min_coverage)
     result = on_chosen_data(env, data, lambda **chosen: run_compare(funds, method, **chosen))
+    failure = fund_error(env, [row.fund for row in result.rows if not row.valuation])
     if not any(row.valuation for row in result.rows):
-        raise nothing_computed(f"{row.fund} ({row.status_reason})" for row in result.rows)
+        raise failure or nothing_computed(f"{row.fund} ({row.status_reason})" for row in result.rows)
     emit(
         env,
         output_format,
@@ -79,6 +80,8 @@ def compare(
         csv=lambda: render.to_csv(result),
         table=lambda plain, width: render.comparison_table(result, plain=plain, width=width),
     )
+    if failure is not None:  # the other funds' figures are out; the fund that failed says why
+        raise failure
     if data.live and result.partial:
         for line in result.shortfalls:
             env.say(f"warning: {line}")

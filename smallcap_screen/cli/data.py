@@ -4,7 +4,7 @@ the progress display, and what the result's provenance has to say on stderr."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, TypeVar
 
 if TYPE_CHECKING:
     from ..method import Method
@@ -24,6 +24,15 @@ def method_of(env: "Environment", benchmark: Optional[str] = None, negative=None
         negative=env.negative_policy(negative), benchmark=env.benchmark(benchmark),
         coverage_threshold=env.coverage_threshold(min_coverage), **{k: v.value for k, v in chosen.items() if v is not None},
     )
+
+
+def fund_error(env: "Environment", missing: Iterable[str]) -> Optional[Exception]:
+    """The error of the first of the ``missing`` funds (no figures) that is outside the fund table
+    and whose N-PORT holdings the live fetch could not get (no such fund: exit 4; no usable report:
+    3; no sec_user_agent: 2), for the command to raise once the other funds' figures are out."""
+    from ..registry import registry
+
+    return next((env.fund_errors[f] for f in missing if f in env.fund_errors and not registry().knows(f)), None)
 
 
 def on_chosen_data(
@@ -48,9 +57,12 @@ def on_chosen_data(
             from ..progress import LiveFetch
 
             with env.open_cache(options.cache_dir, refresh=options.refresh) as cache:
-                live_fetch = LiveFetch(cache, show=not options.quiet, stream=env.stderr, sec_user_agent=env.settings()["sec_user_agent"])
+                live_fetch = LiveFetch(cache, show=not options.quiet, stream=env.stderr, sec_user_agent=env.settings()["sec_user_agent"] or "")
                 env.interrupt_notes.append(live_fetch.kept)
-                result = call(data=mode, store=store, fetch=live_fetch)
+                try:
+                    result = call(data=mode, store=store, fetch=live_fetch)
+                finally:
+                    env.fund_errors = dict(live_fetch.report.errors) if live_fetch.report else {}
             summary = live_fetch.summary()
         store_notes = store.notes
     provenance = result.provenance

@@ -44,6 +44,8 @@ class Environment:
     config_path: Optional[Path] = None
     #: What a command keeps for the next run, said in one line on Ctrl-C (the newest one is said).
     interrupt_notes: list[Callable[[], str]] = field(default_factory=list)
+    #: Why the last live fetch could not get a fund's holdings, by fund (see cli/data.py fund_error).
+    fund_errors: dict = field(default_factory=dict)
     _config: Optional["Config"] = field(default=None, repr=False)
 
     @classmethod

@@ -71,7 +71,7 @@ def _run(env: Environment, names: list[str], benchmark: Optional[str], quiet: bo
     with env.open_store(store_options) as store, env.open_cache(cache_dir, refresh=refresh) as cache:
         for note in store.notes:
             env.say(note)
-        live_fetch = LiveFetch(cache, show=not quiet, stream=env.stderr)
+        live_fetch = LiveFetch(cache, show=not quiet, stream=env.stderr, sec_user_agent=env.settings()["sec_user_agent"] or "")
         run = take_snapshot(names, method, store=store, fetch=live_fetch)
     if not quiet:
         for note in live_fetch.summary():

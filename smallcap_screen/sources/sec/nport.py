@@ -176,6 +176,11 @@ def report_holdings(report: NportReport, symbols: pd.Series, *, fund: str, sourc
     return build_holdings(frame, fund=fund, as_of=report.report_date, source=source, fund_name=report.series_name, what=what)
 
 
+def from_nport(holdings: Holdings) -> bool:
+    """Whether ``holdings`` were read from an N-PORT report (their source says so, also once stored)."""
+    return holdings.source.startswith(SOURCE)
+
+
 def unmapped(holdings: Holdings) -> pd.DataFrame:
     """The equity lines of ``holdings`` that have no price symbol (they count against coverage)."""
     return holdings.equities[holdings.equities["ticker"].str.startswith(UNMAPPED)]
