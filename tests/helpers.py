@@ -23,7 +23,8 @@ EXCERPTS = REPO / "tests" / "fixtures" / "real"
 def run(*args: str, env: dict | None = None, cwd: str | Path | None = None) -> subprocess.CompletedProcess:
     """``smallcap-screen ARGS`` at 200 columns, colour settings of the caller removed, run in this
     process through ``main(argv, env)`` with its own streams (the same code a user's run takes
-    after start-up; tests of start-up, signals and kills use :func:`run_process`)."""
+    after start-up; tests of start-up (:func:`modules_after`), of live runs (:func:`run_live`),
+    signals and kills run a real process)."""
     from smallcap_screen.cli import main
     from smallcap_screen.cli.environment import Environment
 
@@ -32,15 +33,6 @@ def run(*args: str, env: dict | None = None, cwd: str | Path | None = None) -> s
     with _process_state(variables, drop=("NO_COLOR",), cwd=cwd):
         code = main(list(args), Environment.of_process(stdout=stdout, stderr=stderr))
     return subprocess.CompletedProcess(["smallcap-screen", *args], int(code), stdout.getvalue(), stderr.getvalue())
-
-
-def run_process(*args: str, env: dict | None = None, cwd: str | Path | None = None) -> subprocess.CompletedProcess:
-    """``smallcap-screen ARGS`` as a subprocess at 200 columns, colour settings of the caller removed."""
-    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    environment.update({"COLUMNS": "200", **(env or {})})
-    return subprocess.run(
-        [sys.executable, "-m", "smallcap_screen", *args], capture_output=True, text=True, env=environment, timeout=120, cwd=cwd
-    )
 
 
 @contextlib.contextmanager
