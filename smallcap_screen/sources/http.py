@@ -26,6 +26,7 @@ from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from ..errors import DataError, NetworkError
+from .input_bounds import MAX_BYTES
 from .pacing import GaveUp, Pacer, RateBudget, Retry, RetryPolicy, Unreachable
 from .parsing import looks_like_html
 
@@ -41,6 +42,13 @@ UNREACHABLE_CURL_CODES = frozenset({5, 6, 7, 97})
 #: libcurl's "maximum file size exceeded": the answer is larger than the session's size cap
 #: (``new_session(max_bytes=...)``), told by Content-Length or found while receiving.
 TOO_LARGE_CURL_CODE = 63
+#: Most bytes of any answer, declared (Content-Length, then libcurl refuses it before the body)
+#: or received after decompression (counted while it arrives, so a gzip bomb stops there): the
+#: bound on every input file, 64 MB, 18x the largest real file (the 3.5 MB finviz export), 60x
+#: the largest holdings file (a total-market fund, ~1 MB) and ~14x a full 1,500-symbol Yahoo
+#: answer. Without it a 300 MB issuer answer took the run to 1.1 GB, a 2 GB gzip bomb to a
+#: MemoryError at 4.2 GB.
+MAX_ANSWER_BYTES = MAX_BYTES
 #: How much of an error answer's body an HttpStatusError keeps (for telling refusals apart).
 ERROR_BODY_KEPT = 4096
 
@@ -58,16 +66,51 @@ def ca_bundle() -> str | bool:
     return True
 
 
-def new_session(*, max_bytes: int | None = None):
+def new_session(*, max_bytes: int | None = MAX_ANSWER_BYTES):
     """A browser-impersonating curl_cffi session honouring proxy and CA variables.
 
-    ``max_bytes``: libcurl aborts any answer larger than this (a DataError from HttpClient.get).
+    ``max_bytes``: libcurl aborts any answer that declares more (a DataError from HttpClient.get);
+    :func:`receive` also counts what arrives.
     """
     from curl_cffi import CurlOpt
     from curl_cffi import requests as curl_requests
 
     options = {CurlOpt.MAXFILESIZE_LARGE: max_bytes} if max_bytes is not None else None
     return curl_requests.Session(impersonate="chrome", verify=ca_bundle(), trust_env=True, curl_options=options)
+
+
+class AnswerTooLarge(DataError):
+    """An answer larger than :data:`MAX_ANSWER_BYTES`, declared or as it arrived (decompressed)."""
+
+
+def receive(session: Any, url: str, *, limit: int = MAX_ANSWER_BYTES, **options: Any) -> tuple[Any, bytes]:
+    """GET ``url`` on ``session`` (``options`` as for ``session.get``); the response and its body,
+    which is taken as it arrives (decompressed) and refused past ``limit`` bytes with
+    AnswerTooLarge, so no answer, compressed or not, can take more memory than that. Other
+    curl_cffi errors pass."""
+    from curl_cffi.curl import CURL_WRITEFUNC_ERROR
+    from curl_cffi.requests.exceptions import RequestException
+
+    body = bytearray()
+    refused = threading.Event()
+
+    def take(chunk: bytes) -> int:
+        if len(body) + len(chunk) > limit:
+            refused.set()
+            return CURL_WRITEFUNC_ERROR
+        body.extend(chunk)
+        return len(chunk)
+
+    try:
+        response = session.get(url, content_callback=take, **options)
+    except RequestException as error:
+        if refused.is_set() or getattr(error, "code", None) == TOO_LARGE_CURL_CODE:
+            host = urlsplit(url).hostname or url
+            raise AnswerTooLarge(
+                f"{host} sent more than {limit / 2**20:.0f} MB for {url.split('?')[0]}, more than any real answer; is it the right address?"
+            ) from None
+        raise
+    return response, bytes(body)
 
 
 class HtmlAnswerError(DataError):
@@ -203,7 +246,7 @@ class HttpClient:
         from curl_cffi.requests import exceptions as curl_errors
 
         try:
-            response = self.session.get(url, params=params, headers=headers, timeout=timeout)
+            response, body = receive(self.session, url, params=params, headers=headers, timeout=timeout)
         except (curl_errors.Timeout, curl_errors.IncompleteRead) as error:
             raise Retry(_curl_reason(error), answered=isinstance(error, curl_errors.IncompleteRead)) from None
         except curl_errors.SSLError as error:
@@ -212,8 +255,6 @@ class HttpClient:
                 "REQUESTS_CA_BUNDLE at its CA certificate"
             ) from None
         except curl_errors.RequestException as error:
-            if getattr(error, "code", None) == TOO_LARGE_CURL_CODE:
-                raise DataError(f"{host} sent more than this client accepts for {url}; is it the right address?") from None
             if is_unreachable(error):
                 raise Unreachable(
                     f"cannot reach {host} ({_curl_reason(error)}): check the network connection "
@@ -228,8 +269,7 @@ class HttpClient:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             raise Retry(f"HTTP {status}", retry_after=retry_after, throttled=status == 429)
         if status >= 400:
-            raise HttpStatusError(f"{host} answered HTTP {status} for {url}", status, response.content[:ERROR_BODY_KEPT])
-        body = response.content
+            raise HttpStatusError(f"{host} answered HTTP {status} for {url}", status, body[:ERROR_BODY_KEPT])
         expected = response.headers.get("Content-Length")
         # libcurl usually reports a short body itself; this catches the cases it lets through.
         if expected and expected.isdigit() and not response.headers.get("Content-Encoding"):

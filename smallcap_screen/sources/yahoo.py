@@ -28,6 +28,7 @@ answer raises ``NetworkError``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import math
 import re
@@ -42,7 +43,7 @@ import pandas as pd
 
 from ..errors import NetworkError
 from ..model import FLOAT_FUNDAMENTALS, FUNDAMENTAL_COLUMNS, Fundamentals
-from .http import is_unreachable, new_session, parse_retry_after
+from .http import AnswerTooLarge, is_unreachable, new_session, parse_retry_after, receive
 from .pacing import GaveUp, Pacer, RateBudget, Retry, RetryPolicy, Stopped, Unreachable
 
 QUOTE_URL = "https://query1.finance.yahoo.com/v7/finance/quote"
@@ -92,6 +93,13 @@ QUOTE_FIELDS = {
 }
 #: v7 quote field → key of a fund's own Yahoo-reported figures (see ``fetch_funds_reported``).
 FUND_FIELDS = {"trailingPE": "trailing_pe", "forwardPE": "forward_pe", "regularMarketPrice": "price", "currency": "currency"}
+#: Most bytes of a quote answer, as it arrives (decompressed): a full batch is about 1,500 quotes
+#: of ~1.5 kB with the fields asked (~2.3 MB), so 16 MB is 7x that. Four workers and the halving
+#: of a batch that breaks each hold at most this much at once: a gzip bomb in every answer costs
+#: ~70 MB, not the 2.1 GB of an uncapped one.
+QUOTE_MAX_BYTES = 16 * 2**20
+#: Most bytes of an answer to the cookie or crumb request (a web page at most, some 100 kB).
+HANDSHAKE_MAX_BYTES = 2 * 2**20
 #: A real crumb is a short token (not a 429 body or an HTML page).
 CRUMB_PATTERN = re.compile(r"[\w./+-]{1,64}")
 
@@ -405,7 +413,9 @@ class _Client:
 
         started = time.monotonic()
         try:
-            self.session.get(COOKIE_URL, timeout=timeout, allow_redirects=True)
+            receive(self.session, COOKIE_URL, limit=HANDSHAKE_MAX_BYTES, timeout=timeout, allow_redirects=True)
+        except AnswerTooLarge:
+            pass  # the cookie comes with the headers; the crumb request tells whether it came
         except Timeout as exc:
             raise Retry(_one_line(exc), answered=False) from None
         except RequestException as exc:
@@ -416,12 +426,14 @@ class _Client:
         if left <= 0:
             raise Retry(f"no cookie and crumb within {timeout:.0f} s", answered=False)
         try:
-            response = self.session.get(CRUMB_URL, timeout=left, allow_redirects=True)
+            response, body = receive(self.session, CRUMB_URL, limit=HANDSHAKE_MAX_BYTES, timeout=left, allow_redirects=True)
+        except AnswerTooLarge:
+            return None
         except RequestException as exc:
             if is_unreachable(exc):
                 raise _unreachable(exc) from None
             raise Retry(_one_line(exc), answered=False) from None
-        text = response.text.strip()
+        text = body.decode("utf-8", errors="replace").strip()
         if response.status_code == 429 or THROTTLED in text:
             raise Retry("crumb request answered HTTP 429", throttled=True, retry_after=parse_retry_after(response.headers.get("Retry-After")))
         return text if response.status_code == 200 and CRUMB_PATTERN.fullmatch(text) else None
@@ -465,7 +477,9 @@ class _Client:
             self.requests += 1
         crumb_param = {"crumb": crumb} if crumb else {}
         try:
-            response = self.session.get(url, params={**params, **crumb_param}, timeout=timeout)
+            response, body = receive(self.session, url, limit=QUOTE_MAX_BYTES, params={**params, **crumb_param}, timeout=timeout)
+        except AnswerTooLarge as exc:
+            raise _Broken(str(exc), retries=0) from None  # asked again it would be as large: halve it
         except RequestException as exc:
             if is_unreachable(exc):
                 raise _unreachable(exc) from None
@@ -486,7 +500,7 @@ class _Client:
         if status != 200:
             raise _Broken(f"HTTP {status}", retries=retries)
         try:
-            answer = response.json()
+            answer = json.loads(body)
         except ValueError:
             raise _Broken("answer is not JSON but perhaps an HTML page", retries=retries) from None
         if not isinstance(answer, dict) or key not in answer:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 from urllib.parse import parse_qs, urlsplit
 
 from smallcap_screen.registry import registry
@@ -59,13 +59,17 @@ CLASS_ID_BASE = 9000000
 
 @dataclass(frozen=True)
 class Fault:
-    """How one answer misbehaves: another status or body, extra headers, a delay, a cut-off body."""
+    """How one answer misbehaves: another status or body, extra headers, a delay, a cut-off body,
+    or a body made while it is sent (``stream``: chunks, sent chunked unless ``declared`` gives a
+    Content-Length)."""
 
     status: int = 200
     body: bytes | None = None
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0
     truncate: bool = False
+    stream: Callable[[], Iterable[bytes]] | None = None
+    declared: int | None = None
 
 
 def status(code: int, retry_after: str | None = None) -> Fault:
@@ -200,6 +204,8 @@ class _Handler(BaseHTTPRequestHandler):
         fault = site.next_fault(route) or Fault()
         if fault.delay:
             time.sleep(fault.delay)
+        if fault.stream is not None:
+            return self._stream(fault)
         if fault.body is not None or fault.status != 200:
             return self._answer(fault.status, fault.body or b"", fault.headers, truncate=fault.truncate)
         if route == "ssga":
@@ -228,6 +234,18 @@ class _Handler(BaseHTTPRequestHandler):
             body = vanguard_page(body, start=int(query.get("start", "1")), count=int(query.get("count", "500")))
         content_type = CONTENT_TYPES.get(path.suffix, "application/octet-stream")
         self._answer(200, body, (("Content-Type", content_type),), truncate=fault.truncate)
+
+    def _stream(self, fault: Fault) -> None:
+        self.send_response(fault.status)
+        for name, value in fault.headers:
+            self.send_header(name, value)
+        chunked = fault.declared is None
+        self.send_header(*(("Transfer-Encoding", "chunked") if chunked else ("Content-Length", str(fault.declared))))
+        self.end_headers()
+        for chunk in fault.stream():
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
 
     def _answer_dated(self, site: IssuerStandIn, ticker: str, as_of: str) -> None:
         try:

@@ -29,6 +29,8 @@ import trustme
 from tests.standins.server import BackgroundServer
 
 #: Headers that describe one connection, not the message, and so are not passed on.
+#: Bytes relayed at a time.
+RELAY_CHUNK = 1 << 16
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"}
 
 
@@ -119,18 +121,36 @@ class _Forwarding(BaseHTTPRequestHandler):
             self._backend.close()
             self.send_error(502, f"stand-in for {host} unreachable: {error}")
             return
-        try:
-            content, cut_short = answer.read(), False
-        except http.client.IncompleteRead as partial:
-            content, cut_short = partial.partial, True
+        # Relayed as it arrives, never held whole (an answer may be a 300 MB body or a bomb).
+        length = answer.getheader("Content-Length")
+        chunked = length is None
         self.send_response_only(answer.status, answer.reason)
         for name, value in answer.getheaders():
-            if name.lower() not in HOP_BY_HOP and not (name.lower() == "content-length" and not cut_short):
+            if name.lower() not in HOP_BY_HOP:
                 self.send_header(name, value)
-        if not cut_short:
-            self.send_header("Content-Length", str(len(content)))
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        self.wfile.write(content)
+        cut_short = False
+        sent = 0
+        try:
+            while True:
+                try:
+                    chunk = answer.read1(RELAY_CHUNK)
+                except http.client.IncompleteRead as partial:
+                    chunk, cut_short = partial.partial, True
+                if chunk:
+                    sent += len(chunk)
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+                if cut_short or not chunk:
+                    break
+            cut_short = cut_short or (not chunked and sent < int(length))
+            if not cut_short:
+                answer.read()  # the end of the body: frees the backend connection for the next request
+            if chunked and not cut_short:
+                self.wfile.write(b"0\r\n\r\n")
+        except OSError:  # the client hung up (it refused a body too large): so does the relay
+            cut_short = True
         if cut_short or answer.will_close:
             # Pass a dropped download on as a dropped download, with its promised length.
             self.close_connection = True

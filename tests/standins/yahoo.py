@@ -125,7 +125,8 @@ class YahooStandIn:
     Yahoo: 429 without Retry-After to every request for ``ban`` seconds after one went over.
     ``max_quote_symbols`` answers HTTP 400 to quote requests with more symbols (a cap on
     symbols per request). ``poisoned`` symbols break every quote request that holds one (HTTP 500,
-    as Yahoo has answered for about 1 % of symbols). ``consent_wall`` sets no cookie on fc.yahoo.com, as for EU visitors:
+    as Yahoo has answered for about 1 % of symbols); a request holding one of ``bombs`` is answered
+    ``bomb``, a gzip body (see bodies.gzip_bomb). ``consent_wall`` sets no cookie on fc.yahoo.com, as for EU visitors:
     only the consent form (guce/consent.yahoo.com) gives one. ``requests`` counts requests per route:
     the path without the symbol, e.g. ``/v10/finance/quoteSummary``; ``quote_batches``
     lists the symbols of each v7 quote request that got data.
@@ -141,6 +142,8 @@ class YahooStandIn:
         ban: float | None = None,
         max_quote_symbols: int | None = None,
         poisoned: frozenset[str] | set[str] = frozenset(),
+        bombs: frozenset[str] | set[str] = frozenset(),
+        bomb: bytes = b"",
         consent_wall: bool = False,
     ) -> None:
         self.quotes = dict(quotes)
@@ -150,6 +153,8 @@ class YahooStandIn:
         self.ban = ban
         self.max_quote_symbols = max_quote_symbols
         self.poisoned = set(poisoned)
+        self.bombs = set(bombs)
+        self.bomb = bomb
         self.consent_wall = consent_wall
         self._banned_until = 0.0
         self.requests: collections.Counter[str] = collections.Counter()
@@ -312,6 +317,8 @@ class YahooStandIn:
             return handler.send_json(400, {"finance": {"result": None, "error": error}})
         if self.poisoned.intersection(symbols):
             return handler.send(500, "<html><body>Internal error</body></html>", "text/html")
+        if self.bombs.intersection(symbols):
+            return handler.send_bytes(200, self.bomb, "application/json", {"Content-Encoding": "gzip"})
         with self._lock:
             self.quote_batches.append(symbols)
         result = [self.quotes[s] for s in symbols if s in self.quotes]
@@ -416,7 +423,9 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = do_GET
 
     def send(self, status: int, body: str, content_type: str, headers: Mapping[str, str] | None = None) -> None:
-        data = body.encode()
+        self.send_bytes(status, body.encode(), content_type, headers)
+
+    def send_bytes(self, status: int, data: bytes, content_type: str, headers: Mapping[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", f"{content_type}; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
