@@ -4,6 +4,7 @@ or refused, dated by the file, never re-pricing funds it barely covers."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +115,103 @@ def test_the_date_comes_from_a_date_column_or_the_file_name_never_the_clock():
 def test_parse_fundamentals_bytes_refuses_a_cut_quoted_field():
     with pytest.raises(DataError, match="truncated"):
         parse_fundamentals_bytes(b'"No.","Ticker","P/E","EPS (ttm)","Price"\n"1","AAPL","30","7.6","230\n', as_of=None)
+
+
+def prices_csv(path, snapshot, tickers=None, factor: float = 1.0, extra: int = 0):
+    """A plain export of ``snapshot``'s prices (of ``tickers`` only, if given) times ``factor``,
+    with ``extra`` rows of stocks no fund holds (the ETFs and the rest of a whole-market export)."""
+    table = snapshot.fundamentals.table[["price", "eps_trailing", "eps_forward"]].dropna(subset=["price", "eps_trailing"])
+    if tickers is not None:
+        table = table.loc[table.index.intersection(sorted(tickers))]
+    table = table.assign(price=table["price"] * factor)
+    lines = ["ticker,price,eps_trailing,eps_forward"]
+    lines += [",".join([t, *("" if v != v else repr(float(v)) for v in row)]) for t, row in zip(table.index, table.itertuples(index=False))]
+    lines += [f"ZZ{n:04d},{10 + n},1.5," for n in range(extra)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_import_keeps_its_figures_beside_the_prices_its_funds_need(tmp_path, data_dir):
+    import sqlite3
+
+    from smallcap_screen.api.compare import compare
+    from smallcap_screen.snapshot import bundled_snapshot
+
+    reference = bundled_snapshot()
+    export = prices_csv(tmp_path / "prices.csv", reference, extra=500)
+    result = run("import", str(export), "--as-of", "2025-11-21", "--data-dir", data_dir)
+    assert result.returncode == 0, result.stderr
+
+    with Store.open(data_dir=data_dir) as store:
+        [info] = store.snapshots()
+        kept = store.load(info.id)
+        stored = {r["fund"]: r for r in store.results("exclude", "SPY")[0].records.values()}
+    held = {t for h in kept.holdings.values() for t in h.tickers}
+    assert not any(t.startswith("ZZ") for t in kept.fundamentals.table.index)  # no fund holds them: not kept
+    assert set(kept.fundamentals.table.index) <= held
+    assert set(stored) == set(kept.holdings) == set(reference.holdings)
+    expected = {r["fund"]: r for r in compare(list(kept.holdings), data="offline", snapshot=kept).records()}
+    for fund, record in stored.items():
+        assert record["pe_trailing"] == expected[fund]["pe_trailing"] and record["discount_trailing"] == expected[fund]["discount_trailing"]
+    db = sqlite3.connect(f"file:{Path(data_dir) / 'snapshots.sqlite3'}?mode=ro", uri=True)
+    readme_sql = "SELECT data_date, pe_trailing, round(100 * discount_trailing, 1) AS discount_pct FROM fund_history WHERE fund = 'IWM' AND negative_policy = 'exclude' AND benchmark = 'SPY' ORDER BY data_date"
+    assert db.execute(readme_sql).fetchall() == [("2025-11-21", stored["IWM"]["pe_trailing"], round(100 * stored["IWM"]["discount_trailing"], 1))]
+
+    history = run("history", "IWM", "SPY", "-f", "json", "--data-dir", data_dir)
+    assert history.returncode == 0 and "not stored" not in history.stderr, history.stderr
+
+
+def test_a_partial_import_leaves_every_other_fund_its_newest_data_each_row_dated(tmp_path, data_dir):
+    from smallcap_screen.snapshot import bundled_snapshot
+
+    reference = bundled_snapshot()
+    whole = run("import", str(prices_csv(tmp_path / "whole.csv", reference)), "--as-of", "2025-11-21", "--data-dir", data_dir)
+    assert whole.returncode == 0, whole.stderr
+    iwm_only = prices_csv(tmp_path / "iwm.csv", reference, tickers=reference.holdings["IWM"].tickers, factor=1.1)
+    partial = run("import", str(iwm_only), "--as-of", "2025-11-28", "--data-dir", data_dir)
+    assert partial.returncode == 0 and "left out" in partial.stderr and "SPY" in partial.stderr
+
+    records = compare_offline(data_dir, "IWM", "IJR", "IJS", "SPY")
+    assert {f: r["as_of_prices"] for f, r in records.items() if r["status"] == "ok"} == {"IWM": "2025-11-28", "IJR": "2025-11-21", "SPY": "2025-11-21"}
+    # IWM against SPY's own newest figures, by hand (IJR, without share counts, is compared with SPY
+    # at the issuer's weights, a figure no row shows)
+    assert records["IWM"]["discount_trailing"] == pytest.approx(1 - records["IWM"]["pe_trailing"] / records["SPY"]["pe_trailing"], abs=1e-4)
+    assert records["IJR"]["discount_trailing"] is not None
+    with Store.open(data_dir=data_dir) as store:
+        first = store.results("exclude", "SPY")[0].records["IWM"]["pe_trailing"]
+    assert records["IWM"]["pe_trailing"] == pytest.approx(1.1 * first, rel=1e-3)  # every price 10% up
+    assert records["IJS"]["status"] == "missing" and "no holdings file of IJS ships" in records["IJS"]["status_reason"]
+    assert "stored snapshot 1" in records["SPY"]["status_reason"] and "2025-11-21" in records["SPY"]["status_reason"]
+    holdings = run("holdings", "SPY", "--offline", "-f", "json", "--data-dir", data_dir)
+    assert holdings.returncode == 0, holdings.stderr
+
+
+def test_a_store_holding_an_imported_portfolio_exports_its_history(tmp_path, data_dir):
+    from smallcap_screen.snapshot import bundled_snapshot
+
+    portfolio = tmp_path / "HOLD.csv"
+    portfolio.write_text("Symbol,Name,Weight\nAAPL,Apple Inc,60%\nMSFT,Microsoft,40%\n", encoding="utf-8")
+    export = prices_csv(tmp_path / "prices.csv", bundled_snapshot())
+    assert run("import", str(export), "--as-of", "2025-11-21", "--holdings", str(portfolio), "--data-dir", data_dir).returncode == 0
+
+    exported = run("export", "-f", "json", "--data-dir", data_dir)
+    assert exported.returncode == 0, exported.stderr
+    hold = [r for r in json.loads(exported.stdout) if r["fund"] == "HOLD"]
+    aapl, msft = (bundled_snapshot().fundamentals.table.loc[t] for t in ("AAPL", "MSFT"))
+    by_hand = 1 / (0.6 * aapl["eps_trailing"] / aapl["price"] + 0.4 * msft["eps_trailing"] / msft["price"])
+    assert [r["pe_trailing"] for r in hold] == [pytest.approx(by_hand, rel=1e-3)]
+
+
+def test_snapshots_migrate_stores_the_figures_an_older_import_kept_none_of(data_dir):
+    from smallcap_screen.api.history import history
+    from tests.helpers import dated
+
+    with Store.open(data_dir=data_dir) as store:
+        for day in (13, 20):
+            store.save(dated(day, price_factor=1 + day / 1000), origin="import")  # as imports were kept: no figures
+        assert history(["IWM"], store=store).recomputed == 2
+    result = run("snapshots", "migrate", "--data-dir", data_dir)
+    assert result.returncode == 0 and "of 2 snapshot(s)" in result.stderr, result.stderr
+    with Store.open(data_dir=data_dir) as store:
+        assert history(["IWM", "SPY"], store=store).recomputed == 0
+        assert history(["IWM"], store=store, negative="include").recomputed == 0

@@ -102,7 +102,7 @@ def imported(raw_dir) -> dict[str, dict]:
     snapshot = snapshot_from_export(
         raw_dir / "fundamentals_finviz_2025-08-19.csv",
         holdings_files=[raw_dir / name for name, _ in HOLDINGS_FILES.values()],
-        base=bundled_snapshot(),
+        base=bundled_snapshot().holdings,
         as_of=dt.date(2025, 8, 19),
     ).snapshot
     # The recipe above weights by the holdings file's market values: the holdings-date weighting.

@@ -39,6 +39,10 @@ class FundRow:
     #: The fund's own figures as Yahoo reports them (live data only), shown as a cross-check.
     reported: dict = field(default_factory=dict)
     holdings_source: str = ""
+    #: The data this row was computed on, and its prices' date, where not the comparison's own
+    #: (offline, a fund whose newest stored snapshot is older than the newest one).
+    data_source: str = ""
+    as_of_prices: dt.date | None = None
 
     @property
     def status(self) -> str:
@@ -83,6 +87,8 @@ class Comparison:
                 **self.provenance.record_fields(self.method),
                 reported_pe_trailing=row.reported.get("trailing_pe"), reported_pe_forward=row.reported.get("forward_pe"),
             )
+            if row.data_source:  # valued on its own snapshot (offline): that one's name and date
+                values.update(data_source=row.data_source, as_of_prices=row.as_of_prices)
             if row.valuation:
                 values["benchmark"] = row.valuation.benchmark
             record = {name: record_value(values.get(name)) for name in RECORD_FIELDS}
@@ -134,9 +140,10 @@ def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Hol
     snapshot = chosen.snapshot
     benchmark, options = method.benchmark, method.valuation_options()
     notes = list(chosen.provenance.notes)
-    bench_holdings = files[benchmark] if benchmark in files else snapshot.holdings.get(get_fund(benchmark, nport=True).ticker)
-    bench_name = bench_holdings.fund if bench_holdings else get_fund(benchmark, nport=True).ticker
-    bench_value = fund_valuation(bench_holdings, snapshot.fundamentals, **options) if bench_holdings else None
+    bench_name = files[benchmark].fund if benchmark in files else get_fund(benchmark, nport=True).ticker
+    bench_data = snapshot if benchmark in files else chosen.for_fund(bench_name)
+    bench_holdings = files[benchmark] if benchmark in files else bench_data.holdings.get(bench_name)
+    bench_value = fund_valuation(bench_holdings, bench_data.fundamentals, **options) if bench_holdings else None
     # A fund without share counts (IJR's derived list) is valued at holdings-date weights: its
     # discount takes the benchmark at those weights too where the benchmark has them.
     bench_at = {bench_value.weighting: bench_value} if bench_value is not None else {}
@@ -145,23 +152,26 @@ def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Hol
     default_source = ("store", "") if snapshot.store_id is not None else ("bundled", "") if snapshot.label == REFERENCE_LABEL else ("live", "")
     rows = []
     for name in _unique_funds(funds, files):
+        own = snapshot
         if name in files:
             holdings, source = files[name], ("file", "")
             label, index = file_label(holdings, name)
         else:
             fund = get_fund(name, nport=True)
-            holdings, index = snapshot.holdings.get(fund.ticker), fund.index
+            own = chosen.for_fund(fund.ticker)
+            holdings, index = own.holdings.get(fund.ticker), fund.index
             label = fund_label(fund, holdings)
             source = chosen.sources.get(fund.ticker, default_source)
         if holdings is None:
             rows.append(FundRow(fund.ticker, label, index, None, source[1] or "not in this snapshot", holdings_source=source[0] if source[1] else ""))
             continue
-        valuation = fund_valuation(holdings, snapshot.fundamentals, **options)
+        valuation = fund_valuation(holdings, own.fundamentals, **options)
         if bench_value is not None:
             if valuation.weighting not in bench_at:
-                bench_at[valuation.weighting] = fund_valuation(bench_holdings, snapshot.fundamentals, **{**options, "weighting": valuation.weighting})
+                bench_at[valuation.weighting] = fund_valuation(bench_holdings, bench_data.fundamentals, **{**options, "weighting": valuation.weighting})
             valuation = versus_benchmark(valuation, bench_at[valuation.weighting])
-        rows.append(FundRow(holdings.fund, label, index, valuation, source[1], snapshot.reported.get(holdings.fund, {}), source[0]))
+        own_data = (own.label, own.fundamentals.as_of) if own is not snapshot else ("", None)
+        rows.append(FundRow(holdings.fund, label, index, valuation, source[1], own.reported.get(holdings.fund, {}), source[0], *own_data))
     valued = [row.valuation for row in rows if row.valuation]
     provenance = chosen.provenance.but(
         as_of_holdings={v.fund: v.as_of_holdings for v in valued}, weighting={v.fund: v.weighting for v in valued},
@@ -179,16 +189,18 @@ def _unique_funds(funds: Sequence[str], files: dict[str, Holdings]) -> list[str]
 
 
 def figures_on(snapshot: Snapshot, funds: Sequence[str], method: Method) -> list[dict]:
-    """The records of ``funds`` (registry tickers the snapshot holds) on ``snapshot`` alone: no
+    """The records of ``funds`` (funds the snapshot holds: registry tickers, N-PORT funds, or the
+    name of a portfolio imported from the user's own holdings file) on ``snapshot`` alone: no
     fetch, no fallback."""
-    return comparison_on(ChosenData.pinned(snapshot), funds, {}, method).records()
+    own = {f: snapshot.holdings[f] for f in funds if not registry().knows(f) and not from_nport(snapshot.holdings[f])}
+    return comparison_on(ChosenData.pinned(snapshot), funds, own, method).records()
 
 
 def results_of(snapshot: Snapshot, benchmark: str) -> list[dict]:
     """The records of every fund of ``snapshot`` under each negative-earnings policy against
     ``benchmark`` (weighting and horizon: history.STORED_OPTIONS): what the store keeps beside a
     snapshot so that history need not recompute."""
-    funds = [f for f, h in snapshot.holdings.items() if registry().knows(f) or from_nport(h)]
+    funds = list(snapshot.holdings)
     return [record for policy in NEGATIVE_POLICIES for record in figures_on(snapshot, funds, Method(negative=policy, benchmark=benchmark))]
 
 

@@ -2,8 +2,10 @@
 
 ``data`` chooses where prices and holdings come from: ``"live"`` (issuer downloads, else SEC
 N-PORT, and Yahoo; an
-error when the network is unreachable), ``"offline"`` (newest snapshot in the ``store`` passed, else
-the bundled reference snapshot) or ``"auto"`` (live, falling back to offline with a warning). Only a
+error when the network is unreachable), ``"offline"`` (per fund, the benchmark too, the newest
+snapshot in the ``store`` passed that holds it, else the bundled reference snapshot; each fund is
+valued on its own snapshot's prices, and its row names it) or ``"auto"`` (live, falling back to
+offline with a warning). Only a
 ``store`` passed in is read or written: without one, nothing touches the disk but the bundled data.
 A fund whose download fails takes its newest stored holdings, else the bundled ones, priced live.
 A fund outside the fund table (any US fund ticker) has its holdings from SEC N-PORT, so live only
@@ -12,8 +14,9 @@ unless a stored snapshot holds it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal, Sequence
 
@@ -49,6 +52,13 @@ class ChosenData:
     provenance: Provenance
     #: Fetched live just now (its live funds may be kept in a store); False for stored or bundled data.
     live: bool = False
+    #: Funds whose holdings and prices come from another snapshot than ``snapshot`` (offline: each
+    #: fund's newest stored snapshot holding it, else the bundled one).
+    by_fund: dict[str, Snapshot] = field(default_factory=dict)
+
+    def for_fund(self, fund: str) -> Snapshot:
+        """The snapshot ``fund`` (a registry ticker) is valued on: its holdings and prices."""
+        return self.by_fund.get(fund, self.snapshot)
 
     @classmethod
     def of(cls, snapshot: Snapshot, sources: dict | None = None, *, notes=(), warnings=(), damaged=(), live: bool = False) -> "ChosenData":
@@ -91,7 +101,7 @@ def load_funds(
             out.append(FundData(files[name].fund, *file_label(files[name], name), files[name]))
         else:
             fund = get_fund(name, nport=True)
-            holdings = chosen.snapshot.holdings.get(fund.ticker)
+            holdings = chosen.for_fund(fund.ticker).holdings.get(fund.ticker)
             out.append(FundData(fund.ticker, fund_label(fund, holdings), fund.index, holdings))
     return chosen, out
 
@@ -123,13 +133,13 @@ def _choose(funds: list[Fund], files: dict[str, Holdings], data: DataMode, store
             if data == "live" and unreachable(exc):
                 raise
             # Every issuer answering a bot wall, or Yahoo refusing: local data, and `--live` is partial.
-            return _offline(store, because=str(exc))
+            return _offline(funds, store, because=str(exc))
         failed = [f for f in funds if f.ticker not in fetched.holdings]
         if not failed:
             return ChosenData.of(fetched, _nport_sources(fetched), live=True)
         return _with_fallback_holdings(fetched, failed, store, fetch)
-    chosen = _offline(store)
-    needs_network = [f.ticker for f in funds if f.from_nport and f.ticker not in chosen.snapshot.holdings]
+    chosen = _offline(funds, store)
+    needs_network = [f.ticker for f in funds if f.from_nport and f.ticker not in chosen.for_fund(f.ticker).holdings]
     if needs_network:  # neither in the table nor in the local data: the table's error says N-PORT needs the network
         registry().get(needs_network[0])
     return chosen
@@ -142,20 +152,44 @@ def _nport_sources(fetched: Snapshot) -> dict[str, tuple[str, str]]:
     return {fund: ("nport", "") for fund, holdings in fetched.holdings.items() if from_nport(holdings)}
 
 
-def _offline(store: Store | None, because: str | None = None) -> ChosenData:
-    """The newest stored snapshot, else the bundled one; ``because`` says why live data, asked
-    for, is not used. Falling back from live data is a warning of one line at 80 columns (shown
-    even with --quiet) naming --offline, which skips the attempt; why, and the snapshot's label,
-    are a note. Choosing offline is a note."""
+def _offline(funds: list[Fund], store: Store | None, because: str | None = None) -> ChosenData:
+    """The newest stored snapshot, else the bundled one, and for each of ``funds`` it lacks its
+    own newest (see :func:`newest_per_fund`); ``because`` says why live data, asked for, is not
+    used. Falling back from live data is a warning of one line at 80 columns (shown even with
+    --quiet) naming --offline, which skips the attempt; why, and the snapshot's label, are a
+    note. Choosing offline is a note, as is each fund taken from another snapshot."""
     skipped: list[str] = []  # damaged snapshots passed over: never silently
     snapshot = offline_snapshot(store, skipped=skipped)
+    by_fund, sources = newest_per_fund([f.ticker for f in funds if f.ticker not in snapshot.holdings], store, skipped=skipped)
+    others = [f"{fund}: {reason}" for fund, (_, reason) in sources.items()]
     prices = snapshot.fundamentals.as_of.isoformat() if snapshot.fundamentals.as_of else "unknown date"
     used = f"using {snapshot.label} (prices as of {prices})"
     if because is None:
-        return ChosenData.of(snapshot, notes=[used], damaged=skipped)
-    which = snapshot.label if snapshot.store_id is None else f"stored snapshot {snapshot.store_id}"
-    warning = f"no live data: {which} of {prices}; --offline skips trying"
-    return ChosenData.of(snapshot, warnings=[warning], notes=[f"no live data ({because}); {used}"], damaged=skipped)
+        chosen = ChosenData.of(snapshot, sources, notes=[used, *others], damaged=skipped)
+    else:
+        which = snapshot.label if snapshot.store_id is None else f"stored snapshot {snapshot.store_id}"
+        warning = f"no live data: {which} of {prices}; --offline skips trying"
+        chosen = ChosenData.of(snapshot, sources, warnings=[warning], notes=[f"no live data ({because}); {used}", *others], damaged=skipped)
+    return dataclasses.replace(chosen, by_fund=by_fund)
+
+
+def newest_per_fund(funds: Sequence[str], store: Store | None, *, skipped: list[str] | None = None) -> tuple[dict[str, Snapshot], dict[str, tuple[str, str]]]:
+    """Per fund the newest snapshot in ``store`` holding it, else the bundled snapshot if it does;
+    and per fund where from (``holdings_source``, a reason naming the snapshot and its date, or
+    why there is none)."""
+    found = store.newest_of(funds, skipped=skipped) if store is not None and funds else {}
+    sources = {fund: ("store", f"holdings and prices of {_day(s.data_date or s.fundamentals.as_of)} from stored snapshot {s.store_id}") for fund, s in found.items()}
+    rest = [f for f in funds if f not in found]
+    if rest:
+        bundled = bundled_snapshot()
+        for fund in rest:
+            if fund in bundled.holdings:
+                found[fund] = bundled
+                sources[fund] = ("bundled", f"holdings and prices of {_day(bundled.fundamentals.as_of)} from the bundled snapshot")
+            else:
+                kept = "no snapshot in the store holds it yet" if store is not None else "no store was given"
+                sources[fund] = ("", f"no offline data: no holdings file of {fund} ships with the package and {kept}; the first live run fills it")
+    return found, sources
 
 
 def _with_fallback_holdings(fetched: Snapshot, failed: list[Fund], store: Store | None, fetch: Fetch) -> ChosenData:

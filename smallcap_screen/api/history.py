@@ -151,7 +151,7 @@ def history(
             record = found.get(fund)
             if record and record.get("status") == "ok":
                 records.append({"snapshot": info.id, "data_date": info.data_date.isoformat(), **record})
-    notes = [f"figures under {method.negative} vs {bench} were not stored for {recomputed} snapshot(s): computed from their inputs"] if recomputed else []
+    notes = [f"figures under {method.negative} vs {bench} were not stored for {recomputed} snapshot(s): computed from their inputs (`smallcap-screen snapshots migrate` stores those of the config's benchmark once)"] if recomputed else []
     provenance = Provenance(f"the store at {store.path}", notes=notes, damaged=damaged)
     provenance.warn()
     return History(records, wanted, bench, method, provenance, recomputed)

@@ -46,7 +46,7 @@ def breakdown(
     method = method.but(**choices)
     files, registered = resolve([fund])
     chosen = ChosenData.pinned(snapshot) if snapshot is not None else choose_data(registered, files, data, store, fetch)
-    snapshot = chosen.snapshot
+    snapshot = chosen.snapshot if fund in files else chosen.for_fund(registered[0].ticker)
     holdings = files[fund] if fund in files else snapshot.holdings.get(registered[0].ticker)
     if holdings is None:
         raise DataError(f"{registered[0].ticker} is not in {snapshot.label}: run with live data or pick a fund it holds")

@@ -20,11 +20,12 @@ from typing import Sequence
 
 from ..errors import DataError, NetworkError, OutputError, UsageError
 from ..method import Method
+from ..model import Holdings
 from ..registry import get_fund
 from ..snapshot import Snapshot, snapshot_of
 from ..store import Saved, Store
 from .compare import Comparison, comparison_on, results_of
-from .data import ChosenData, Fetch, offline_snapshot, short_reason, unique, unreachable
+from .data import ChosenData, Fetch, short_reason, unique, unreachable
 
 #: Share of a fund's equity weight an import must price (price and trailing EPS) to re-price it.
 MIN_COVERAGE = 0.9
@@ -110,25 +111,61 @@ class ImportRun:
 
 
 def import_export(
-    export: Path, *, store: Store, holdings_files: Sequence[Path] = (), as_of: dt.date | None = None
+    export: Path, *, store: Store, holdings_files: Sequence[Path] = (), as_of: dt.date | None = None, benchmark: str = "SPY"
 ) -> ImportRun:
     """Keep in ``store`` a snapshot priced by ``export``, of the funds of ``holdings_files``
-    added to those of the newest snapshot in ``store`` (else the bundled one); see
+    added to each fund's newest holdings in ``store`` (else the bundled ones), with its figures
+    against ``benchmark`` under every policy, in one transaction as `snapshot` keeps them; see
     :func:`snapshot_from_export` for what is refused."""
-    imported = snapshot_from_export(export, holdings_files=holdings_files, base=offline_snapshot(store), as_of=as_of)
-    return ImportRun(imported, store.save(imported.snapshot, origin="import"))
+    imported = snapshot_from_export(export, holdings_files=holdings_files, base=_newest_holdings(store), as_of=as_of)
+    results = results_of(imported.snapshot, get_fund(benchmark).ticker)
+    return ImportRun(imported, store.save(imported.snapshot, origin="import", results=results))
+
+
+def _newest_holdings(store: Store) -> dict[str, Holdings]:
+    """Every fund the store or the bundled snapshot holds, each with its newest holdings."""
+    from ..snapshot import bundled_snapshot
+
+    stored = sorted({f for info in store.snapshots(counts=False) for f in info.fund_names})
+    newest = {fund: s.holdings[fund] for fund, s in store.newest_of(stored).items()}
+    return {**bundled_snapshot().holdings, **newest}
+
+
+def migrate(store: Store, *, benchmark: str = "SPY") -> list[str]:
+    """Bring ``store`` up to date (:meth:`Store.migrate`: schema, old snapshot folders), then
+    keep the figures against ``benchmark`` under every policy of each snapshot that lacks some
+    (imports and moved folders of earlier versions kept none), so that `history` reads them
+    instead of computing them on every call. Returns notes for the user."""
+    from ..metrics import NEGATIVE_POLICIES
+
+    notes = store.migrate()
+    bench = get_fund(benchmark).ticker
+    stored = [{entry.info.id: set(entry.records) for entry in store.results(policy, bench)} for policy in NEGATIVE_POLICIES]
+    lacking = [info for info in store.snapshots(counts=False) if any(not set(info.fund_names) <= kept.get(info.id, set()) for kept in stored)]
+    damaged = []
+    for info in lacking:
+        try:
+            snapshot = store.load(info.id)
+        except DataError as exc:
+            damaged.append(str(exc))
+            continue
+        store.put_results(info.id, results_of(snapshot, bench))
+    if len(lacking) > len(damaged):
+        notes.append(f"stored the figures vs {bench} of {len(lacking) - len(damaged)} snapshot(s) that had none")
+    return [*notes, *damaged]
 
 
 def snapshot_from_export(
     export: Path,
     *,
     holdings_files: Sequence[Path] = (),
-    base: Snapshot,
+    base: dict[str, Holdings],
     as_of: dt.date | None = None,
     min_coverage: float = MIN_COVERAGE,
 ) -> Imported:
-    """A snapshot of ``base``'s holdings (replaced or extended by ``holdings_files``) priced by the
-    export, keeping every stock of the export (so any file is priced by it later).
+    """A snapshot of the ``base`` holdings (replaced or extended by ``holdings_files``) priced by
+    the export. It keeps the prices of the stocks these funds hold, not the whole export (a
+    whole-market export is some 10,000 rows, ETFs included: 400 KB a week in the store).
 
     ``as_of`` is the prices' date; without it the date the export states is used, and an export
     that states none is refused with UsageError (a file's modification time is not the prices'
@@ -145,7 +182,7 @@ def snapshot_from_export(
     fundamentals = parse_fundamentals_bytes(content, as_of=as_of, source=f"export {export.name}")
     if as_of is None:
         raise UsageError(f"{export.name} does not say which day its prices are from: pass it as --as-of YYYY-MM-DD")
-    holdings = dict(base.holdings)
+    holdings = dict(base)
     given = set()
     for path in holdings_files:
         parsed = read_holdings_file(path)
@@ -169,8 +206,8 @@ def snapshot_from_export(
     low = [f for f in given if coverage[f] < min_coverage]
     if low:
         notes.append(f"{', '.join(low)} kept as asked, though {export.name} prices only " + ", ".join(f"{coverage[f]:.0%}" for f in low))
-    snapshot = Snapshot(kept, fundamentals, dt.datetime.now(dt.timezone.utc), f"import of {export.name}")
+    snapshot = snapshot_of(kept, fundamentals, f"import of {export.name}")
     return Imported(snapshot, coverage, left_out, notes)
 
 
-__all__ = ["ImportRun", "Imported", "MIN_COVERAGE", "SnapshotRun", "import_export", "snapshot_from_export", "take_snapshot"]
+__all__ = ["ImportRun", "Imported", "MIN_COVERAGE", "SnapshotRun", "import_export", "migrate", "snapshot_from_export", "take_snapshot"]

@@ -261,7 +261,7 @@ def _joined(names, method: Method, *, data, snapshot, store, fetch) -> tuple[lis
     snapshot = chosen.snapshot
     _require(loaded, snapshot.label)
     others = [*snapshot.holdings.values(), *(f.holdings for f in loaded)]
-    joined = [join(sectors_from_other_funds(f.holdings, others), snapshot.fundamentals, weighting=method.weighting, forward=method.forward) for f in loaded]
+    joined = [join(sectors_from_other_funds(f.holdings, others), chosen.for_fund(f.fund).fundamentals, weighting=method.weighting, forward=method.forward) for f in loaded]
     provenance = chosen.provenance.but(
         as_of_holdings={f.fund: f.holdings.as_of for f in loaded},
         weighting={j.fund: j.weighting for j in joined},

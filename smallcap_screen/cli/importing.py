@@ -43,7 +43,7 @@ def import_export(
 
     date = parse_date(as_of, "--as-of")
     with env.open_store(store_options) as store:
-        run = run_import(export, store=store, holdings_files=holdings_files, as_of=date)
+        run = run_import(export, store=store, holdings_files=holdings_files, as_of=date, benchmark=env.benchmark(None))
     imported, saved = run.imported, run.saved
     funds = ", ".join(f"{f} {len(h.equities)} ({imported.coverage[f]:.0%} priced)" for f, h in imported.snapshot.holdings.items())
     for note in imported.notes:

@@ -131,14 +131,18 @@ def prune(
 @snapshots_app.command("migrate")
 @with_environment(StoreOptions)
 def migrate(env: Environment, *, store_options: StoreOptions) -> None:
-    """Bring a store kept by an earlier version up to date: its schema, and the snapshot folders
-    of versions before the SQLite store moved in. Other commands only read an older store (and
-    say when this is due); writing to it upgrades its schema first.
+    """Bring a store kept by an earlier version up to date: its schema, the snapshot folders of
+    versions before the SQLite store moved in, and the figures (vs the config's benchmark) of
+    snapshots kept without them, which `history` then reads instead of computing each time.
+    Other commands only read an older store (and say when this is due); writing to it upgrades
+    its schema first.
 
     Example: smallcap-screen snapshots migrate
     """
+    from ..api.keep import migrate as migrate_store
+
     with env.open_store(store_options) as store:
-        notes = store.migrate()
+        notes = migrate_store(store, benchmark=env.benchmark(None))
     for note in notes:
         env.say(note)
     env.say(f"the store {store.path} is up to date")

@@ -93,9 +93,15 @@ def holdings_age_lines(records: list[dict]) -> list[str]:
 def caption(comparison: Comparison) -> str:
     records = comparison.records()
     dates = ", ".join(f"{r['fund']} {r['as_of_holdings'] or '(undated)'}" for r in records if r["status"] == "ok")
-    prices = comparison.provenance.as_of_prices.isoformat() if comparison.provenance.as_of_prices else "unknown"
+    shown = [r for r in records if r["status"] == "ok"]
+    if len({(r["data_source"], r["as_of_prices"]) for r in shown}) > 1:  # offline, funds from several snapshots
+        data = "; ".join(f"{r['fund']} {r['data_source']}" for r in shown)
+        prices = ", ".join(f"{r['fund']} {r['as_of_prices'] or 'unknown'}" for r in shown)
+    else:
+        data = comparison.provenance.data_source
+        prices = comparison.provenance.as_of_prices.isoformat() if comparison.provenance.as_of_prices else "unknown"
     lines = [
-        f"Data: {comparison.provenance.data_source}; holdings as of {dates or '-'}; prices and earnings as of {prices}.",
+        f"Data: {data}; holdings as of {dates or '-'}; prices and earnings as of {prices}.",
         "P/E = weighted harmonic mean of holding P/Es (sum of weights / sum of weight x E/P), "
         f"{POLICY_TEXT[comparison.method.negative]}.",
         f"Trailing = last twelve months' EPS; {comparison.provenance.forward_horizon} = consensus EPS of the "

@@ -669,6 +669,30 @@ class Store:
                     skipped.append(str(exc))
         return None
 
+    def newest_of(self, funds: Sequence[str], *, skipped: list[str] | None = None) -> dict[str, Snapshot]:
+        """Per fund its newest intact snapshot (by data date) that holds it, each snapshot read
+        once: what offline data is made of, fund by fund, when a later snapshot (a partial
+        import) holds only some of them. Funds no intact snapshot holds are left out; damaged
+        snapshots passed over are named in ``skipped``."""
+        found: dict[str, Snapshot] = {}
+        damaged: set[int] = set()
+        wanted = list(dict.fromkeys(funds))
+        for info in reversed(self.snapshots(counts=False)):
+            held = [f for f in wanted if f in info.fund_names and f not in found]
+            if not held or info.id in damaged:
+                continue
+            try:
+                snapshot = self.load(info.id)
+            except DataError as exc:
+                damaged.add(info.id)
+                if skipped is not None:
+                    skipped.append(str(exc))
+                continue
+            found.update(dict.fromkeys(held, snapshot))
+            if len(found) == len(wanted):
+                break
+        return found
+
     def latest_holdings(self, fund: str, *, skipped: list[str] | None = None) -> tuple[Holdings, SnapshotInfo] | None:
         """The newest intact stored holdings of ``fund`` (by the snapshots' data date), and where from."""
         for info in reversed(self.snapshots()):
