@@ -276,9 +276,9 @@ def test_a_yahoo_that_only_fails_raises_network_error(yahoo):
     with pytest.raises(NetworkError, match="keeps failing"):
         fetch(yahoo, list(yahoo.quotes), batch_size=100)
 
-    # A batch's 5 attempts, then first halves down to two single symbols (50, 25, 12, 6, 3, 1,
-    # 2, 1); between those, each of the other 3 workers' batches may have its 5 attempts.
-    assert yahoo.requests["/v7/finance/quote"] <= 4 * 5 + 8
+    # One batch's 5 attempts (the others wait for a first answer), then first halves down to two
+    # single symbols (50, 25, 12, 6, 3, 1, 2, 1).
+    assert yahoo.requests["/v7/finance/quote"] == 5 + 8
 
 
 def test_quotes_table_flags_foreign_statements_and_bad_prices():

@@ -530,6 +530,7 @@ class _Batcher:
         self._split_until: float | None = None
         #: Single symbols that broke an answer while Yahoo had answered nothing (see _broken_alone).
         self._alone_before_answers = 0
+        self._probing = threading.Lock()
         self._lock = threading.Lock()
 
     def fetch(self, symbols: list[str]) -> QuoteBatch:
@@ -540,7 +541,18 @@ class _Batcher:
         quotes: dict[str, dict] = {}
         failed: list[str] = []
         breaking: list[str] = []
-        self._fetch(symbols, quotes, failed, breaking)
+        if self.client.answered.is_set():
+            self._fetch(symbols, quotes, failed, breaking)
+            return QuoteBatch(symbols, quotes, failed, breaking)
+        # Until Yahoo has answered, one batch at a time (its halving included): a Yahoo that
+        # fails everything is then given up on after one batch's requests, not four at once.
+        while not self._probing.acquire(timeout=0.05):
+            if self.client.pacer.stop.is_set():
+                raise Stopped("stopped before asking Yahoo Finance")
+        try:
+            self._fetch(symbols, quotes, failed, breaking)
+        finally:
+            self._probing.release()
         return QuoteBatch(symbols, quotes, failed, breaking)
 
     def _fetch(self, symbols: list[str], quotes: dict[str, dict], failed: list[str], breaking: list[str], *, part: bool = False) -> bool:
