@@ -88,6 +88,8 @@ def series_table(history, *, plain: bool = False, width: int = 200):
     from rich import box
     from rich.table import Table
 
+    from .layout import visible
+
     table = Table(
         title=f"Valuation history (discount vs {history.benchmark}, {history.method.negative} negative earnings)",
         box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold",
@@ -107,5 +109,5 @@ def series_table(history, *, plain: bool = False, width: int = 200):
     for header in columns:
         table.add_column(header, justify="left" if header in ("Date", "Fund") else "right", no_wrap=True)
     for r in history.records():
-        table.add_row(*(render(r) for render in columns.values()))
+        table.add_row(*(visible(render(r)) for render in columns.values()))
     return table

@@ -8,11 +8,22 @@ be shortened, with an ellipsis.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
 #: Priority of columns that are never dropped (the row's identity and the headline figures).
 ESSENTIAL = 0
+#: Characters that act on a terminal instead of showing: C0 controls but the newline that
+#: separates a cell's lines, DEL, C1 controls, and the bidirectional overrides and isolates.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character shown as its escape (``\\x1b``) instead of acting:
+    names from input files reach tables, and a holdings file whose names carried ESC[2J cleared
+    the user's screen (CSV cells are neutralised for spreadsheets the same way)."""
+    return _CONTROL.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 @dataclass
@@ -42,7 +53,7 @@ class Layout:
 def fitted_table(columns: list[Column], layout: Layout, *, width: int, plain: bool):
     """A Rich table of ``columns`` no wider than ``width``: low-priority columns dropped as needed,
     then ``shrink`` columns given whatever room is left (never less than their ``min_width``)."""
-    kept = list(columns)
+    kept = _visible(columns)
     dropped: list[Column] = []
     while True:
         natural = _width(_table(_widest(_shortened(kept, {})), layout, plain, dropped))
@@ -59,7 +70,12 @@ def fitted_table(columns: list[Column], layout: Layout, *, width: int, plain: bo
 def spare_width(columns: list[Column], layout: Layout, *, width: int, plain: bool) -> int:
     """How many characters a table of ``columns`` leaves free in ``width`` (negative: too wide),
     e.g. for a column whose length is chosen to fill the room, such as a sparkline."""
-    return width - _width(_table(_widest(_shortened(columns, {})), layout, plain, []))
+    return width - _width(_table(_widest(_shortened(_visible(columns), {})), layout, plain, []))
+
+
+def _visible(columns: list[Column]) -> list[Column]:
+    """Copies of ``columns`` whose cells show control characters as escapes (see :func:`visible`)."""
+    return [Column(**{**column.__dict__, "cells": [visible(cell) for cell in column.cells]}) for column in columns]
 
 
 def _shortened(columns: list[Column], room: dict[int, int]) -> list[Column]:
@@ -119,8 +135,8 @@ def _table(columns: list[Column], layout: Layout, plain: bool, dropped: list[Col
         names = ", ".join(c.header.replace("-\n", "").replace("\n", " ") for c in dropped)
         caption = (caption + "\n" if caption else "") + f"Not shown at this width: {names} (widen the terminal, or use -f csv / -f json)."
     table = Table(
-        title=layout.title or None,
-        caption=caption or None,
+        title=visible(layout.title) or None,
+        caption=visible(caption) or None,
         caption_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,

@@ -8,6 +8,8 @@ def snapshots_table(infos, *, plain: bool = False, width: int = 200):
     from rich import box
     from rich.table import Table
 
+    from .layout import visible
+
     table = Table(title=f"Stored snapshots ({len(infos)}), by data date", box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold")
     columns = {
         "ID": lambda i: str(i.id),
@@ -28,7 +30,7 @@ def snapshots_table(infos, *, plain: bool = False, width: int = 200):
         else:
             table.add_column(header, justify="right" if header in ("ID", "Lines") else "left", no_wrap=header != "Funds")
     for info in infos:
-        table.add_row(*(render(info) for render in columns.values()))
+        table.add_row(*(visible(render(info)) for render in columns.values()))
     return table
 
 
@@ -47,6 +49,8 @@ def snapshot_detail(info, *, plain: bool = False, width: int = 200):
     """Everything the store knows about one snapshot, without its rows."""
     from rich import box
     from rich.console import Group
+
+    from .layout import visible
     from rich.table import Table
 
     facts = Table.grid(padding=(0, 2))
@@ -61,10 +65,10 @@ def snapshot_detail(info, *, plain: bool = False, width: int = 200):
         ("prices", f"{info.prices_source}, as of {info.prices_as_of or 'unknown'}, forward horizon {info.forward_horizon}"),
         ("stocks priced", f"{info.stocks:,}"),
     ):
-        facts.add_row(label, value)
+        facts.add_row(label, visible(value))
     funds = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold")
     for header in ("Fund", "Holdings as of", "Lines", "Source"):
         funds.add_column(header, justify="right" if header == "Lines" else "left", no_wrap=header != "Source")
     for f in info.funds:
-        funds.add_row(f.fund, f.as_of.isoformat() if f.as_of else "-", f"{f.lines:,}", f.source)
+        funds.add_row(visible(f.fund), f.as_of.isoformat() if f.as_of else "-", f"{f.lines:,}", visible(f.source))
     return Group(facts, funds)
