@@ -70,3 +70,50 @@ def test_ci_runs_exactly_the_readme_test_command_on_pinned_versions():
     pins = [line for line in (root / ".ci" / "constraints.txt").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
     assert pins and all(re.fullmatch(r"[A-Za-z0-9_.-]+==\S+", line) for line in pins), "every constraint is an exact pin"
     assert {"pandas", "yfinance", "curl_cffi", "typer"} <= {line.split("==")[0] for line in pins}
+
+
+def readme_examples() -> list[list[str]]:
+    """The command lines of the README's code blocks, as a user types them after the set-up."""
+    import shlex
+
+    blocks = re.findall(r"^```[a-z]*\n(.*?)^```", README, re.S | re.M)
+    lines = [line.split(" #")[0] for block in blocks for line in block.splitlines()]
+    return [shlex.split(line.rpartition("smallcap-screen ")[2]) for line in lines if "smallcap-screen " in line]
+
+
+def test_every_readme_example_is_a_command_line_the_app_accepts():
+    """Each example parses: its command exists and takes every option and value it is given
+    (README drift fails here without running anything)."""
+    import typer
+
+    examples = readme_examples()
+    assert len(examples) >= 12
+    for args in examples:
+        assert parses(args), args
+
+
+def parses(args: list[str]) -> bool:
+    """Whether the app takes ``args``: known commands, options and values (nothing is run)."""
+    import typer
+
+    Group = typer.core.TyperGroup
+    command, ctx, name = typer.main.get_command(app), None, "smallcap-screen"
+    while isinstance(command, Group) and args and args[0] in command.commands:
+        ctx = command.make_context(name, [], parent=ctx, resilient_parsing=True)
+        name, *args = args
+        command = command.commands[name]
+    if isinstance(command, Group) and args and not args[0].startswith("-"):
+        return False  # not a command of this group
+    try:
+        command.make_context(name, list(args), parent=ctx)
+    except typer.TyperException:
+        return False
+    return True
+
+
+def test_a_mistyped_example_would_not_parse():
+    assert parses(["snapshots", "-f", "json"]) and parses(["cache", "clear", "quotes"])
+    assert not parses(["comapre", "IWM"])
+    assert not parses(["screen", "IWM", "--max-pee", "12"])
+    assert not parses(["screen", "IWM", "--sort", "cheapness"])
+    assert not parses(["snapshots", "prune"])  # --keep-weekly is required
