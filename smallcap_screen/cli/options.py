@@ -52,12 +52,20 @@ ForwardOption = Annotated[
     ForwardHorizon,
     typer.Option("--forward", help="Forward horizon: 'fy2' next fiscal year's consensus; 'fy1' the current fiscal year's (where the source has it)."),
 ]
+def _not_nan(value: Optional[float]) -> Optional[float]:
+    """A range check lets NaN through (every comparison with it is false): refused here."""
+    if value is not None and value != value:
+        raise typer.BadParameter("nan is not a number from 0 to 1")
+    return value
+
+
 MinCoverageOption = Annotated[
     Optional[float],
     typer.Option(
         "--min-coverage",
         min=0.0,
         max=1.0,
+        callback=_not_nan,
         help="Mark a P/E 'low coverage' when less than this fraction of the fund's weight has price and EPS (0-1). "
         "Default: the config's coverage_threshold, else 0.9.",
         show_default=False,
