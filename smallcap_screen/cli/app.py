@@ -54,7 +54,7 @@ def _global_options(
 ) -> None:
     """Small-cap valuation screener: fund P/E computed bottom-up from full ETF holdings, and the
     small-cap discount versus the S&P 500."""
-    from .options import environment_of
+    from .environment import environment_of
 
     environment_of(ctx).config_path = config
 

@@ -12,16 +12,24 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional, TextIO
+from typing import TYPE_CHECKING, Callable, Optional, Protocol, TextIO
 
 if TYPE_CHECKING:
+    import typer
+
     from ..cache import Cache
     from ..config import Config
     from ..store import Store
-    from .options import StoreOptions
 
 #: Width of tables written into a pipe when ``COLUMNS`` does not say one: a terminal's usual width.
 PIPE_WIDTH = 80
+
+
+class StorePlace(Protocol):
+    """What names a store: --db and --data-dir (the bundles of :mod:`.options`)."""
+
+    db: Optional[Path]
+    data_dir: Optional[Path]
 
 
 @dataclass
@@ -99,7 +107,7 @@ class Environment:
             self._config = load_config(self.config_path)
         return self._config
 
-    def open_store(self, options: "StoreOptions") -> "Store":
+    def open_store(self, options: StorePlace) -> "Store":
         """The store named by --db (or SMALLCAP_SCREEN_DB), else --data-dir, else the config's
         paths, else the default place: the same for every command."""
         from ..store import Store
@@ -137,6 +145,15 @@ class Environment:
     def coverage_threshold(self, given: Optional[float]) -> float:
         """--min-coverage when given, else the config's coverage threshold."""
         return self.settings().pick("coverage_threshold", given)
+
+
+def environment_of(ctx: "typer.Context") -> Environment:
+    """The Environment :func:`~smallcap_screen.cli.app.main` runs the app in (the process's own
+    when the app is invoked otherwise)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Environment):
+        root.obj = Environment.of_process()
+    return root.obj
 
 
 def _isatty(stream: TextIO) -> bool:

@@ -19,6 +19,7 @@ from typing import Annotated, Callable, List, Optional
 import typer
 
 from ..vocabulary import FORWARDS, NEGATIVE_POLICIES, OUTPUT_FORMATS, WEIGHTINGS
+from .environment import environment_of
 
 Negative = Enum("Negative", [(p, p) for p in NEGATIVE_POLICIES], type=str)
 Format = Enum("Format", [(f, f) for f in OUTPUT_FORMATS], type=str)
@@ -148,7 +149,7 @@ def with_environment(bundle: type | None = None) -> Callable[[Callable], Callabl
         own = list(inspect.signature(command).parameters.values())
         if not own or own[0].name != "env":
             raise TypeError(f"{command.__name__} must take the environment as its first parameter, env")
-        hints = typing.get_type_hints(command, include_extras=True, localns={"Environment": object, **_BUNDLES})
+        hints = typing.get_type_hints(command, include_extras=True)
         gathered = next((p.name for p in own if bundle is not None and hints.get(p.name) is bundle), None)
         if bundle is not None and gathered is None:
             raise TypeError(f"{command.__name__} must take a parameter annotated {bundle.__name__}")
@@ -175,19 +176,6 @@ def with_environment(bundle: type | None = None) -> Callable[[Callable], Callabl
 
     return decorate
 
-
-def environment_of(ctx: typer.Context):
-    """The Environment :func:`~smallcap_screen.cli.app.main` runs the app in (the process's own
-    when the app is invoked otherwise)."""
-    from .environment import Environment
-
-    root = ctx.find_root()
-    if not isinstance(root.obj, Environment):
-        root.obj = Environment.of_process()
-    return root.obj
-
-
-_BUNDLES = {"StoreOptions": StoreOptions, "DataOptions": DataOptions}
 
 
 def parse_date(text: Optional[str], option: str):
