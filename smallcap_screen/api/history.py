@@ -33,7 +33,8 @@ STORED_OPTIONS = ("price-date", "fy2")
 class History:
     """The fund-level figures of every stored snapshot, ordered by data date.
 
-    ``rows`` have the fields of RECORD_FIELDS plus ``snapshot`` (its id) and ``data_date``;
+    ``rows`` have the fields of RECORD_FIELDS plus ``snapshot`` (its id), ``data_date`` and
+    ``origin`` (live, import or backfill: how the snapshot came into the store);
     ``provenance.damaged`` names snapshots that failed their checksum and were left out (exit 3 in
     the CLI); ``recomputed`` counts snapshots whose figures were not stored under this method.
     """
@@ -150,7 +151,7 @@ def history(
         for fund in held:
             record = found.get(fund)
             if record and record.get("status") == "ok":
-                records.append({"snapshot": info.id, "data_date": info.data_date.isoformat(), **record})
+                records.append({"snapshot": info.id, "data_date": info.data_date.isoformat(), "origin": info.origin, **record})
     notes = [f"figures under {method.negative} vs {bench} were not stored for {recomputed} snapshot(s): computed from their inputs (`smallcap-screen snapshots migrate` stores those of the config's benchmark once)"] if recomputed else []
     provenance = Provenance(f"the store at {store.path}", notes=notes, damaged=damaged)
     provenance.warn()

@@ -63,7 +63,7 @@ def export(
         if what is What.history:
             names = funds or sorted({f for i in store.snapshots() for f in i.fund_names})
             result = history(names, method_of(env, benchmark, negative), store=store, since=first, until=last)
-            frame = pd.DataFrame(result.records(), columns=["data_date", "snapshot", *RECORD_FIELDS])
+            frame = pd.DataFrame(result.records(), columns=["data_date", "snapshot", "origin", *RECORD_FIELDS])
         else:
             result = holdings_history(funds, store=store, since=first, until=last)
             frame = result.table

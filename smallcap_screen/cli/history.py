@@ -105,7 +105,7 @@ def history(
         output_format,
         output,
         json=lambda: json_text(records),
-        csv=lambda: csv_text(records, ["data_date", "snapshot", *RECORD_FIELDS]),
+        csv=lambda: csv_text(records, ["data_date", "snapshot", "origin", *RECORD_FIELDS]),
         table=lambda plain, width: render.series_table(result, plain=plain, width=width) if full else render.trends_table(result, metric.value, plain=plain, width=width),
     )
     for damaged in result.provenance.damaged:

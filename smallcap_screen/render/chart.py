@@ -9,27 +9,34 @@ CHART_FORMATS = (".png", ".svg")
 
 
 def history_chart(history, path: Path, *, forward: bool = False) -> None:
-    """Two panels over the data dates, one line per fund: P/E on top, the discount to the
-    benchmark below; a legend, and a caption with policy, horizon, coverage and data dates.
-    Written atomically (a failure leaves no partial file)."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display needed, and no GUI toolkit imported
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-
+    """The history chart (:func:`history_figure`) written to ``path`` as PNG or SVG by its
+    extension, atomically (a failure leaves no partial file)."""
     from ..output import write_atomically
+
+    figure = history_figure(history, forward=forward)
+    write_atomically(Path(path), _saved(figure, Path(path).suffix.lower().lstrip(".")), what="chart ")
+
+
+def history_svg(history, *, forward: bool = False) -> str:
+    """The history chart as an inline ``<svg>`` element (for the report)."""
+    return _inline_svg(history_figure(history, forward=forward), "history")
+
+
+def history_figure(history, *, forward: bool = False):
+    """Two panels over the data dates, one line per fund: P/E on top, the discount to the
+    benchmark below; a legend, and a caption with policy, horizon, coverage and data dates."""
+    plt = _pyplot()
+    import matplotlib.dates as mdates
 
     pe_metric, discount_metric = ("fwd_pe", "fwd_discount") if forward else ("pe", "discount")
     horizon = "forward (next fiscal year)" if forward else "trailing twelve months"
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[3, 2])
+    backfilled = {(r["fund"], r["data_date"]) for r in history.records() if r.get("origin") == "backfill"}
     for trend in history.trends(pe_metric):
-        top.plot(trend.dates, [_nan(v) for v in trend.values], label=trend.fund, linewidth=1.6)
+        _series(top, trend, [_nan(v) for v in trend.values], backfilled)
     for trend in history.trends(discount_metric):
         if trend.fund != history.benchmark:
-            bottom.plot(trend.dates, [_pct(v) for v in trend.values], label=trend.fund, linewidth=1.6)
+            _series(bottom, trend, [_pct(v) for v in trend.values], backfilled)
     bottom.axhline(0, color="grey", linewidth=0.8)
     top.set_ylabel("P/E (x)")
     top.set_title(f"Fund P/E, {horizon}", loc="left", fontsize=11)
@@ -43,15 +50,107 @@ def history_chart(history, path: Path, *, forward: bool = False) -> None:
     locator = mdates.AutoDateLocator()
     bottom.xaxis.set_major_locator(locator)
     bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    figure.text(0.01, 0.01, _caption(history), fontsize=8, color="dimgrey", ha="left", va="bottom", wrap=True)
+    figure.text(0.01, 0.01, history_caption(history), fontsize=8, color="dimgrey", ha="left", va="bottom", wrap=True)
     figure.tight_layout(rect=(0, 0.05, 1, 1))
+    return figure
+
+
+def _series(axes, trend, values: list[float], backfilled: set[tuple[str, str]]) -> None:
+    """One fund's line: solid over snapshots taken live (or imported), thin and dashed over
+    backfilled ones, so a reader tells reconstructed history from what was seen at the time."""
+    kept = [(d, v) for d, v in zip(trend.dates, values) if (trend.fund, d.isoformat()) not in backfilled]
+    if len(kept) == len(values):
+        axes.plot(trend.dates, values, label=trend.fund, linewidth=1.6)
+        return
+    (line,) = axes.plot(trend.dates, values, label=f"{trend.fund} (dashed: backfilled)", linewidth=1.0, linestyle="--")
+    if kept:
+        axes.plot([d for d, _ in kept], [v for _, v in kept], color=line.get_color(), linewidth=1.6, marker="o", markersize=3)
+
+
+def decomposition_svg(totals: list[dict], benchmark: str) -> str:
+    """Each fund's P/E gap to the benchmark split into sector mix, valuation within sectors and
+    interaction (the ``All sectors`` rows of ``sectors``), as horizontal stacked bars in P/E points."""
+    plt = _pyplot()
+    effects = (("mix_pe", "sector mix", "#4c72b0"), ("within_pe", "within sectors", "#dd8452"), ("interaction_pe", "interaction", "#8c8c8c"))
+    funds = [t["fund"] for t in totals]
+    figure, axes = plt.subplots(figsize=(10, 0.6 * len(funds) + 1.4))
+    for position, total in enumerate(totals):
+        left_negative = left_positive = 0.0
+        for key, label, colour in effects:
+            value = total.get(key) or 0.0
+            start = left_negative if value < 0 else left_positive
+            axes.barh(position, value, left=start, color=colour, label=label if position == 0 else None, height=0.55)
+            if value < 0:
+                left_negative += value
+            else:
+                left_positive += value
+        if total.get("total_pe") is not None:
+            axes.plot([total["total_pe"]], [position], marker="D", color="black", label="total" if position == 0 else None)
+    axes.axvline(0, color="grey", linewidth=0.8)
+    axes.set_yticks(range(len(funds)), funds)
+    axes.invert_yaxis()
+    axes.set_xlabel(f"P/E points of the gap to {benchmark} (negative = cheaper)")
+    axes.grid(True, axis="x", alpha=0.3)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
+    figure.tight_layout()
+    return _inline_svg(figure, "sectors")
+
+
+def loss_makers_svg(records: list[dict]) -> str:
+    """Share of each fund's weight and of its holdings with trailing earnings at or below zero."""
+    plt = _pyplot()
+    rows = [r for r in records if r["status"] == "ok"]
+    funds = [r["fund"] for r in rows]
+    figure, axes = plt.subplots(figsize=(10, 0.6 * len(funds) + 1.4))
+    height = 0.38
+    positions = range(len(funds))
+    axes.barh([p - height / 2 for p in positions], [_pct(r["loss_weight"]) for r in rows], height=height, label="by weight", color="#c44e52")
+    axes.barh([p + height / 2 for p in positions], [_pct(r["loss_count_share"]) for r in rows], height=height, label="by count", color="#e8a5a7")
+    axes.set_yticks(list(positions), funds)
+    axes.invert_yaxis()
+    axes.set_xlabel("loss-makers (%)")
+    axes.grid(True, axis="x", alpha=0.3)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
+    figure.tight_layout()
+    return _inline_svg(figure, "losses")
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display needed, and no GUI toolkit imported
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _saved(figure, file_format: str) -> bytes:
+    import io
+
+    import matplotlib.pyplot as plt
+
     buffer = io.BytesIO()
-    figure.savefig(buffer, format=Path(path).suffix.lower().lstrip("."), dpi=110)
+    # No creation date in the file: the same history gives the same bytes.
+    figure.savefig(buffer, format=file_format, dpi=110, metadata={"Date": None} if file_format == "svg" else None)
     plt.close(figure)
-    write_atomically(Path(path), buffer.getvalue(), what="chart ")
+    return buffer.getvalue()
 
 
-def _caption(history) -> str:
+def _inline_svg(figure, prefix: str) -> str:
+    """The figure as an ``<svg>`` element to put in HTML: text kept as text, no XML prologue,
+    and every id prefixed so that several charts on one page never share one."""
+    import re
+
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": prefix}):
+        text = _saved(figure, "svg").decode("utf-8")
+    text = text[text.index("<svg"):]
+    text = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', text)
+    return re.sub(r'(url\(#|href="#)([^)"]+)', rf"\1{prefix}-\2", text)
+
+
+def history_caption(history) -> str:
     records = history.records()
     dates = sorted({r["data_date"] for r in records})
     coverage = [r["coverage"] for r in records if r.get("coverage") is not None]

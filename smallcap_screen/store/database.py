@@ -107,6 +107,8 @@ class SnapshotInfo:
     forward_horizon: str
     funds: list[FundEntry]
     stocks: int
+    #: SHA-256 over the snapshot's content and metadata, checked on every read (store/rows.py).
+    checksum: str = ""
 
     @property
     def fund_names(self) -> list[str]:
@@ -124,6 +126,7 @@ class SnapshotInfo:
             "forward_horizon": self.forward_horizon,
             "funds": {f.fund: {"as_of": _iso(f.as_of), "source": f.source, "holdings": f.lines} for f in self.funds},
             "stocks": self.stocks,
+            "checksum": self.checksum,
         }
 
 
@@ -856,6 +859,7 @@ def _info(meta: dict, funds: list[FundEntry], stocks: int) -> SnapshotInfo:
     return SnapshotInfo(
         meta["id"], _date(meta["data_date"]), dt.datetime.fromisoformat(meta["taken_at"]), meta["origin"], meta["label"],
         _date(meta["prices_as_of"]), meta["prices_source"], meta["forward_horizon"], sorted(funds, key=lambda f: f.fund), stocks,
+        meta["checksum"],
     )
 
 
