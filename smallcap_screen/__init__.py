@@ -23,6 +23,8 @@ _EXPORTS = {
     "Comparison": "api.compare",
     "breakdown": "api.holdings",
     "history": "api.history",
+    "report": "api.report",
+    "Report": "api.report",
     "holdings_history": "api.history",
     "take_snapshot": "api.keep",
     "import_export": "api.keep",

@@ -119,9 +119,11 @@ def by_fund(stdout: str) -> dict[str, dict]:
     return {r["fund"]: r for r in json.loads(stdout)}
 
 
-def dated(day: int, *, funds: tuple[str, ...] = ("IWM", "IJR", "IVV", "SPY"), price_factor: float = 1.0, taken_hour: int = 22):
-    """Four funds of the bundled snapshot as if priced on 2025-11-``day`` (so the inputs differ),
-    with the fundamentals of the stocks they hold: snapshots to fill a store with."""
+def dated(
+    day: int | dt.date, *, funds: tuple[str, ...] = ("IWM", "IJR", "IVV", "SPY"), price_factor: float = 1.0, taken_hour: int = 22
+):
+    """Four funds of the bundled snapshot as if priced on 2025-11-``day`` (or on the date given),
+    so the inputs differ, with the fundamentals of the stocks they hold: snapshots to fill a store with."""
     from smallcap_screen.model import Fundamentals
     from smallcap_screen.snapshot import bundled_snapshot, snapshot_of
 
@@ -130,5 +132,6 @@ def dated(day: int, *, funds: tuple[str, ...] = ("IWM", "IJR", "IVV", "SPY"), pr
     table = f.table.copy()
     table["price"] = table["price"] * price_factor
     holdings = {k: v for k, v in reference.holdings.items() if k in funds}
-    fundamentals = Fundamentals(table, dt.date(2025, 11, day), f.source, f.forward_horizon)
-    return snapshot_of(holdings, fundamentals, reference.label, created=dt.datetime(2025, 11, day, taken_hour, tzinfo=dt.timezone.utc))
+    on = day if isinstance(day, dt.date) else dt.date(2025, 11, day)
+    fundamentals = Fundamentals(table, on, f.source, f.forward_horizon)
+    return snapshot_of(holdings, fundamentals, reference.label, created=dt.datetime(on.year, on.month, on.day, taken_hour, tzinfo=dt.timezone.utc))

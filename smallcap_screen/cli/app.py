@@ -62,7 +62,7 @@ def _global_options(
 #: Every command and the module of this package that registers it, in the order --help lists them.
 COMMAND_MODULES = {
     "compare": "compare", "screen": "screen", "sectors": "sectors", "explain": "explain", "holdings": "holdings",
-    "snapshot": "snapshot", "backfill": "backfill", "history": "history", "snapshots": "snapshots", "export": "export", "import": "importing",
+    "report": "report", "snapshot": "snapshot", "backfill": "backfill", "history": "history", "snapshots": "snapshots", "export": "export", "import": "importing",
     "funds": "funds", "config": "config", "cache": "cache",
 }
 

@@ -185,6 +185,17 @@ def holding_breakdown(
     return out.sort_values("weight", ascending=False, kind="stable").reset_index(drop=True)
 
 
+def earnings_contributions(breakdown: pd.DataFrame) -> pd.DataFrame:
+    """The holdings that entered the trailing P/E (a :func:`holding_breakdown` table), largest
+    contribution to the fund's earnings yield first, with ``share``: weight x E/P over the sum of
+    those. Under "include" a loss-maker's share is negative: it takes earnings away."""
+    entered = breakdown[breakdown["trailing"].isin(["included", "loss, included"])]
+    contribution = entered["weight"] / entered["pe_trailing"]
+    total = contribution.sum()
+    share = contribution / total if total > 0 else contribution * np.nan
+    return entered.assign(share=share).sort_values("share", ascending=False, kind="stable").reset_index(drop=True)
+
+
 def fund_valuation(
     holdings: Holdings,
     fundamentals: Fundamentals,

@@ -1,0 +1,49 @@
+"""A four-fund report over five years of weekly history: time and file size, against targets.
+
+    .venv/bin/python benchmarks/report.py              # build the store (a few minutes), then measure
+    .venv/bin/python benchmarks/report.py --db X.db    # keep / reuse the store at X.db
+
+The store is benchmarks/history.py's: 260 weekly snapshots of IWM, IJR, IJS and SPY with every
+holding, kept as `snapshot` keeps them. The report is `report IWM IJR IJS SPY --offline`: its
+figures from the newest snapshot, its history from all 260.
+
+Targets (issue 18): under 5 s and under 1.5 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from history import FUNDS, WEEKS, build, fastest  # noqa: E402  (benchmarks/history.py, beside this script)
+from run import compiled  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="store to build (if absent) and measure; default: a temporary one")
+    args = parser.parse_args()
+    compiled()
+    folder = tempfile.TemporaryDirectory(prefix="report-bench-")
+    path = args.db or Path(folder.name) / "snapshots.sqlite3"
+    if not path.exists():
+        print(f"building {WEEKS} weekly snapshots of {', '.join(FUNDS)} in {path} ...", flush=True)
+        build(path)
+    out = Path(folder.name) / "report.html"
+    env = {**os.environ, "SMALLCAP_SCREEN_DB": str(path)}
+    seconds = fastest([sys.executable, "-m", "smallcap_screen", "report", *FUNDS, "--offline", "--quiet", "-o", str(out)], env, runs=3)
+    size = out.stat().st_size / 1e6
+    print(f"{'measure':<46}{'target':>10}{'measured':>12}")
+    print(f"{'report of 4 funds, 260 weeks, fastest of 3':<46}{'< 5 s':>10}{seconds:>10.2f} s")
+    print(f"{'its file size':<46}{'< 1.5 MB':>10}{size:>10.2f} MB")
+
+
+if __name__ == "__main__":
+    main()
