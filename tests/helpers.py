@@ -105,6 +105,16 @@ class FakeTime:
         self.now += seconds
 
 
+def live_homes(tmp_path: Path) -> dict[str, str]:
+    """Empty cache, store, yfinance cache and config folders for one live test's subprocesses."""
+    return {
+        "SMALLCAP_SCREEN_CACHE_DIR": str(tmp_path / "cache"),
+        "SMALLCAP_SCREEN_DB": str(tmp_path / "store" / "snapshots.sqlite3"),
+        "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+    }
+
+
 def dead_proxy_env() -> dict[str, str]:
     """Proxy variables pointing at a closed port: the network is unplugged."""
     with socket.socket() as s:

@@ -8,7 +8,7 @@ import pytest
 from smallcap_screen.sources.holdings_file import read_holdings_file
 from smallcap_screen.sources.yahoo import SPLIT_BUDGET
 from smallcap_screen.store import Store
-from tests.helpers import by_fund
+from tests.helpers import by_fund, live_homes
 from tests.helpers import run_live as run
 from tests.standins.internet import StandInInternet
 
@@ -21,12 +21,7 @@ def net(raw_dir):
 
 @pytest.fixture
 def homes(tmp_path) -> dict[str, str]:
-    return {
-        "SMALLCAP_SCREEN_CACHE_DIR": str(tmp_path / "cache"),
-        "SMALLCAP_SCREEN_DB": str(tmp_path / "store" / "snapshots.sqlite3"),
-        "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
-        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
-    }
+    return live_homes(tmp_path)
 
 
 def held(net, *funds: str) -> list[str]:

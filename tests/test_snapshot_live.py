@@ -22,7 +22,7 @@ from smallcap_screen.sources.http import HTML_RETRIES
 from smallcap_screen.store import Store
 from tests.standins.issuers import HTML_PAGE, status
 from tests.standins.internet import StandInInternet
-from tests.helpers import by_fund, dead_proxy_env
+from tests.helpers import by_fund, dead_proxy_env, live_homes
 from tests.helpers import run_live as run
 
 FUNDS = ["IJR", "IJS", "IWM", "SPY"]  # sorted
@@ -36,12 +36,7 @@ def net(raw_dir):
 
 @pytest.fixture
 def homes(tmp_path) -> dict[str, str]:
-    return {
-        "SMALLCAP_SCREEN_CACHE_DIR": str(tmp_path / "cache"),
-        "SMALLCAP_SCREEN_DB": str(tmp_path / "store" / "snapshots.sqlite3"),
-        "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
-        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
-    }
+    return live_homes(tmp_path)
 
 
 def stored(homes) -> list[dict]:
