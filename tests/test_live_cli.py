@@ -72,11 +72,19 @@ def test_live_figures_equal_those_of_an_import_of_the_same_files(net, homes, raw
     # reverse split, a market cap 10x off price x shares); Yahoo quotes carry no such evidence, so
     # those holdings enter live. They weigh about 0.1% of IWM.
     # The excerpt keeps the flagged HE and TNXP among 37 holdings: 1.1% of its weight.
+    # A split between the holdings and the price date is told by the order of the dates: the
+    # import prices on 2025-08-19, before SPY's file of 2025-11-18 (NFLX's 10:1 split of
+    # 2025-11-17 is undone), while the live run's quotes are "today's", after the file, where no
+    # split explains NFLX's share count and it takes its issuer weight (0.86% instead of 0.96%).
+    # Both name the holding; its weight moves the shares of the others by a hair.
     for fund in ("IWM", "SPY"):
         flagged = offline[fund]["flagged_weight"]
         assert flagged < raw_figure(whole=0.002, excerpt=0.02) and live[fund]["flagged_holdings"] <= offline[fund]["flagged_holdings"]
+        adjusted = {a.split()[0] for a in (offline[fund]["corporate_actions"] or "").split("; ") if a}
+        assert adjusted == {a.split()[0] for a in (live[fund]["corporate_actions"] or "").split("; ") if a}, fund
+        moved = 0.002 if adjusted else 0.0
         for field in ("coverage", "loss_weight"):
-            assert live[fund][field] == pytest.approx(offline[fund][field], abs=flagged + 1e-9), (fund, field)
+            assert live[fund][field] == pytest.approx(offline[fund][field], rel=moved, abs=flagged + 1e-9), (fund, field)
         for field in ("pe_trailing", "pe_forward"):
             assert live[fund][field] == pytest.approx(offline[fund][field], rel=raw_figure(whole=1e-3, excerpt=3e-2)), (fund, field)
 
