@@ -185,14 +185,21 @@ def load_config(path: Path | str | None = None) -> Config:
 
 
 def _read_toml(path: Path) -> dict:
+    """The file's TOML, read like every input file (:mod:`.sources.input_bounds`): a regular file
+    of bounded size, UTF-16/32 with a byte-order mark decoded; DataError for anything unreadable."""
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib
+    from .sources.input_bounds import bounded_text, read_regular_file
+
+    what = f"config file {path}"
+    content = bounded_text(read_regular_file(path, "config file"), what)
     try:
-        with open(path, "rb") as file:
-            return tomllib.load(file)
-    except OSError as exc:
-        raise DataError(f"cannot read config file {path}: {exc.strerror}") from exc
+        return tomllib.loads(content.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise DataError(f"{what} is not UTF-8 text; save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"config file {path} is not valid TOML ({exc}); fix it or remove it") from exc
+        raise DataError(f"{what} is not valid TOML ({exc}); fix it or remove it") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise DataError(f"{what} nests arrays or tables too deeply to be read; settings are never nested, fix it or remove it") from None

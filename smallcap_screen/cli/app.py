@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -30,6 +31,9 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+#: OSError numbers of a write refused for want of room: a full disk, a quota, a file size limit.
+OUTPUT_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 #: Longest error message printed: one line of a wide terminal, whatever the input held.
 MESSAGE_LIMIT = 400
@@ -118,12 +122,18 @@ def main(argv: Optional[Sequence[str]] = None, env: Optional["Environment"] = No
             asked = _asked(args)
             register([asked] if asked else None)
             code = _run(args, env)
+            env.stdout.flush()  # a full disk under a redirected stdout shows here, while it can still be said
     except KeyboardInterrupt:
         code = ExitCode.INTERRUPTED
     except ScreenError as exc:
         env.say(f"error: {printable(exc, MESSAGE_LIMIT)}")
         return exc.exit_code
     except Exception as exc:
+        if isinstance(exc, OSError) and exc.errno in OUTPUT_FULL:
+            # Every file the tool writes says its own errors (OutputError); what reaches here is stdout.
+            _drop_unwritten(env)
+            env.say(f"error: standard output could not be written ({exc.strerror}); free some space, or write to a file elsewhere with -o FILE")
+            return ExitCode.OUTPUT_NOT_WRITTEN
         if env.debug:
             raise
         env.say(f"internal error: {type(exc).__name__}: {printable(exc, MESSAGE_LIMIT)} (set SMALLCAP_SCREEN_DEBUG=1 for a traceback, and please report it)")
@@ -131,6 +141,15 @@ def main(argv: Optional[Sequence[str]] = None, env: Optional["Environment"] = No
     if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C inside a command into exit 130
         env.say(env.interrupted())
     return code
+
+
+def _drop_unwritten(env: "Environment") -> None:
+    """Point the process's stdout at the null device when it is ``env``'s: Python flushes it again
+    as it exits, which would repeat the error the user was just told about."""
+    if env.stdout is sys.stdout and hasattr(sys.stdout, "fileno"):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 def _run(args: list[str], env: "Environment") -> int:

@@ -4,6 +4,7 @@ Finviz writes ``Market Cap``, ``Sales`` and ``Income`` in $ millions and ``Share
 in millions; they are converted to dollars and shares here. Tickers are already Yahoo symbols
 (``BRK-B``). Known faults of the export, each flagged in ``flags`` and set to NaN:
 
+- ``value_infinite``: a number was infinite ("inf", 1e999); that value is set to NaN.
 - ``price_invalid``: price missing or <= 0.
 - ``pe_invalid``: a P/E <= 0 was given (finviz leaves P/E blank for losses, so it is garbage).
 - ``forward_pe_invalid``: likewise for Forward P/E.
@@ -25,7 +26,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..model import FUNDAMENTAL_COLUMNS, Fundamentals
-from .parsing import to_numbers
+from .parsing import finite_numbers, flag_codes, to_numbers
 
 REQUIRED_COLUMNS = ["Ticker", "Price", "P/E", "EPS (ttm)"]
 #: Read when present, NaN when a custom export leaves them out.
@@ -58,7 +59,7 @@ def fundamentals_from_finviz(raw: pd.DataFrame, *, as_of: dt.date | None, source
 def _fundamentals(raw: pd.DataFrame) -> pd.DataFrame:
     """Finviz columns → FUNDAMENTAL_COLUMNS, with absurd values flagged and set to NaN."""
     absent = pd.Series(np.nan, index=raw.index)
-    number = {c: to_numbers(raw[c]) if c in raw else absent for c in REQUIRED_COLUMNS[1:] + OPTIONAL_COLUMNS}
+    number, infinite = finite_numbers({c: to_numbers(raw[c]) if c in raw else absent for c in REQUIRED_COLUMNS[1:] + OPTIONAL_COLUMNS})
     price_given = number["Price"]
     price = price_given.where(price_given > 0)
     pe, forward_pe = number["P/E"], number["Forward P/E"]
@@ -71,8 +72,9 @@ def _fundamentals(raw: pd.DataFrame) -> pd.DataFrame:
     cap_ratio = market_cap / (price * shares)
     cap_suspect = (cap_ratio > SUSPECT_FACTOR) | (cap_ratio < 1 / SUSPECT_FACTOR)
 
-    flags = _flags(
+    flags = flag_codes(
         {
+            "value_infinite": infinite,
             "price_invalid": price.isna(),
             "pe_invalid": pe <= 0,
             "forward_pe_invalid": forward_pe <= 0,
@@ -98,10 +100,3 @@ def _fundamentals(raw: pd.DataFrame) -> pd.DataFrame:
         index=raw.index,
     )
 
-
-def _flags(masks: dict[str, pd.Series], index: pd.Index) -> pd.Series:
-    """';'-joined flag codes per row, "" where none applies."""
-    flags = pd.Series("", index=index, dtype=object)
-    for code, mask in masks.items():
-        flags = flags.where(~mask, flags + code + ";")
-    return flags.str.rstrip(";")

@@ -19,7 +19,7 @@ import pandas as pd
 from ..errors import DataError
 from ..model import FUNDAMENTAL_COLUMNS, Fundamentals
 from ..tickers import to_yahoo_series
-from .parsing import to_numbers
+from .parsing import finite_numbers, flag_codes, to_numbers
 
 #: Accepted spellings of each column, lower-case; the documented name first.
 COLUMN_NAMES = {
@@ -38,7 +38,8 @@ REQUIRED = ("ticker", "price", "eps_trailing")
 def fundamentals_from_table(table: pd.DataFrame, *, as_of: dt.date | None, source: str = "", what: str = "") -> Fundamentals:
     """The export (already read and checked, :func:`.fundamentals_file.read_fundamentals_table`) as fundamentals by Yahoo ticker.
 
-    A price <= 0 is set to NaN and flagged ``price_invalid``. Raises DataError naming the columns
+    A price <= 0 is set to NaN and flagged ``price_invalid``; an infinite number is set to NaN and
+    flagged ``value_infinite``. Raises DataError naming the columns
     it needs when ticker, price or trailing EPS cannot be found.
     """
     what = what or source or "fundamentals CSV"
@@ -51,7 +52,9 @@ def fundamentals_from_table(table: pd.DataFrame, *, as_of: dt.date | None, sourc
             "nor a CSV with ticker, price, eps_trailing columns"
         )
     ticker = to_yahoo_series(table[columns["ticker"]])
-    number = {key: to_numbers(table[column]) if column else pd.Series(np.nan, index=table.index) for key, column in columns.items() if key != "ticker"}
+    number, infinite = finite_numbers(
+        {key: to_numbers(table[column]) if column else pd.Series(np.nan, index=table.index) for key, column in columns.items() if key != "ticker"}
+    )
     price = number["price"].where(number["price"] > 0)
     frame = pd.DataFrame(
         {
@@ -60,7 +63,7 @@ def fundamentals_from_table(table: pd.DataFrame, *, as_of: dt.date | None, sourc
             "sales": np.nan,
             "currency": "USD",
             "financial_currency": "",
-            "flags": np.where(number["price"].notna() & price.isna(), "price_invalid", ""),
+            "flags": flag_codes({"value_infinite": infinite, "price_invalid": number["price"].notna() & price.isna()}, table.index),
         }
     )
     frame.index = pd.Index(ticker, name="ticker")

@@ -45,7 +45,8 @@ _BOMS = (  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
 
 def read_regular_file(path: str | Path, what: str) -> bytes:
     """The bytes of a regular file of at most MAX_BYTES; DataError "cannot read {what} {path}: ..."
-    for a missing or unreadable path, a folder, FIFO, socket or device, or a file too large."""
+    for a missing or unreadable path, a folder, FIFO, socket or device, a file too large, or one
+    whose reading fails."""
     path = Path(path)
     try:
         # O_NONBLOCK: opening a FIFO without a writer returns at once instead of waiting.
@@ -58,8 +59,11 @@ def read_regular_file(path: str | Path, what: str) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise DataError(f"cannot read {what} {path}: it is {_kind(info.st_mode)}, not a regular file; give the path of a file")
         raise DataError(f"cannot read {what} {path}: it is {_size(info.st_size)}, more than the {_size(MAX_BYTES)} any holdings file or export needs; is it the right file?")
-    with os.fdopen(descriptor, "rb") as file:
-        content = file.read(MAX_BYTES + 1)  # the file may grow while it is read
+    try:
+        with os.fdopen(descriptor, "rb") as file:
+            content = file.read(MAX_BYTES + 1)  # the file may grow while it is read
+    except OSError as error:  # a file that fails as it is read: /proc/self/mem, a failing disk
+        raise DataError(f"cannot read {what} {path}: {error.strerror or error}; give the path of a readable file") from None
     if len(content) > MAX_BYTES:
         raise DataError(f"cannot read {what} {path}: it grew past {_size(MAX_BYTES)} while being read")
     return content

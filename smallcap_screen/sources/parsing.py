@@ -51,6 +51,25 @@ def to_numbers(values: pd.Series, *, decimal_comma: bool = False) -> pd.Series:
     return numbers.where(~percent, numbers / 100)
 
 
+def finite_numbers(numbers: dict[str, pd.Series]) -> tuple[dict[str, pd.Series], pd.Series]:
+    """The number columns of one table with every infinity set to NaN, and the rows that held one
+    (flagged ``value_infinite`` by the readers): "inf" typed in a cell, or a spreadsheet's overflow
+    (1e999). No price, EPS or count is infinite, and neither JSON nor the store can keep one."""
+    index = next(iter(numbers.values())).index
+    infinite = pd.Series(False, index=index)
+    for values in numbers.values():
+        infinite |= np.isinf(values)
+    return {key: values.mask(np.isinf(values)) for key, values in numbers.items()}, infinite
+
+
+def flag_codes(masks: dict[str, pd.Series], index: pd.Index) -> pd.Series:
+    """';'-joined flag codes per row (``masks``: code → rows it applies to), "" where none applies."""
+    flags = pd.Series("", index=index, dtype=object)
+    for code, mask in masks.items():
+        flags = flags.where(~mask, flags + code + ";")
+    return flags.str.rstrip(";")
+
+
 def looks_like_html(content: bytes) -> bool:
     """True when a body is a web page (an error or consent page served instead of a file)."""
     head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
