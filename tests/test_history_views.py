@@ -133,8 +133,8 @@ def test_snapshots_show_rm_and_prune(tmp_path):
     assert run("snapshots", "prune", "--keep-weekly", "1", env=env).returncode == 0
     listed = json.loads(run("snapshots", "-f", "json", env=env).stdout)
     assert [s["id"] for s in listed] == [ids[2]]
-    assert run("snapshots", "rm", str(ids[2]), env=env).returncode == 0
-    assert run("snapshots", "rm", str(ids[2]), env=env).returncode == 3
+    assert run("snapshots", "rm", str(ids[2]), "--yes", env=env).returncode == 0
+    assert run("snapshots", "rm", str(ids[2]), "--yes", env=env).returncode == 3
 
 
 

@@ -54,7 +54,7 @@ def test_a_read_only_store_is_read_and_a_write_to_it_is_exit_6(kept):
     assert history.returncode == 0, history.stderr
     assert len(json.loads(history.stdout)) == 2
 
-    removed = cli(on_read_only_disk(kept, smallcap(kept, "snapshots", "rm", "1")))
+    removed = cli(on_read_only_disk(kept, smallcap(kept, "snapshots", "rm", "1", "--yes")))
     assert_one_line_error(removed, 6, "read-only")
     assert "move it away" not in removed.stderr
 

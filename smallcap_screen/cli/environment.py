@@ -54,13 +54,17 @@ class Environment:
     interrupt_notes: list[Callable[[], str]] = field(default_factory=list)
     #: Why the last live fetch could not get a fund's holdings, by fund (see cli/data.py fund_error).
     fund_errors: dict = field(default_factory=dict)
+    #: Standard input, and whether it is a terminal a question can be asked on (:meth:`confirm`).
+    stdin: Optional[TextIO] = None
+    stdin_isatty: bool = False
     _config: Optional["Config"] = field(default=None, repr=False)
 
     @classmethod
-    def of_process(cls, stdout: TextIO | None = None, stderr: TextIO | None = None) -> "Environment":
+    def of_process(cls, stdout: TextIO | None = None, stderr: TextIO | None = None, stdin: TextIO | None = None) -> "Environment":
         """The process's streams (or those given) and its environment variables."""
         stdout = stdout or sys.stdout
         stderr = stderr or sys.stderr
+        stdin = stdin or sys.stdin
         columns = os.environ.get("COLUMNS", "")
         return cls(
             stdout=stdout,
@@ -70,6 +74,8 @@ class Environment:
             colour=not os.environ.get("NO_COLOR"),
             columns=int(columns) if columns.isdigit() and int(columns) > 0 else None,
             debug=bool(os.environ.get("SMALLCAP_SCREEN_DEBUG")),
+            stdin=stdin,
+            stdin_isatty=_isatty(stdin),
         )
 
     @property
@@ -94,6 +100,15 @@ class Environment:
                 for line in message.splitlines()
             )
         print(message, file=self.stderr, flush=True)
+
+    def confirm(self, question: str) -> bool:
+        """Ask ``question`` on standard error and read the answer from standard input: True only
+        for y or yes; anything else, or the end of input, is no."""
+        print(f"{question} [y/N] ", end="", file=self.stderr, flush=True)
+        answer = self.stdin.readline() if self.stdin is not None else ""
+        if not answer.endswith("\n"):  # end of input (Ctrl-D): the terminal echoed no line end
+            print(file=self.stderr, flush=True)
+        return answer.strip().lower() in ("y", "yes")
 
     def interrupted(self) -> str:
         """The line said on Ctrl-C: what the command kept for the next run, else that nothing was written."""

@@ -95,14 +95,30 @@ def show(
 def remove(
     env: Environment,
     snapshot_ids: Annotated[List[int], typer.Argument(metavar="ID...", help="Snapshot ids from `smallcap-screen snapshots`.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Remove without asking: for scripts, where no terminal can be asked.")] = False,
     *,
     store_options: StoreOptions,
 ) -> None:
-    """Remove snapshots from the store (with the figures computed from them).
+    """Remove snapshots from the store (with the figures computed from them), for good. On a
+    terminal it names them and asks first (y/N); elsewhere it needs --yes (else exit 2).
 
-    Example: smallcap-screen snapshots rm 3 4
+    Examples:
+
+      smallcap-screen snapshots rm 3 4
+
+      smallcap-screen snapshots rm 3 --yes
     """
+    from ..errors import UsageError
+
+    if not yes and not env.stdin_isatty:
+        raise UsageError("snapshots rm removes snapshots for good and there is no terminal to ask on; pass --yes to remove them")
     with env.open_store(store_options) as store:
+        if not yes:
+            doomed = [store.info(snapshot_id) for snapshot_id in sorted(set(snapshot_ids))]  # an unknown id: exit 3 before asking
+            named = "; ".join(f"{i.id} ({i.data_date.isoformat()}: {' '.join(i.fund_names)})" for i in doomed)
+            if not env.confirm(f"remove snapshot(s) {named} for good?"):
+                env.say("nothing removed")
+                return
         removed = store.remove(snapshot_ids)
     env.say(f"removed snapshot(s) {', '.join(map(str, removed))}")
 
