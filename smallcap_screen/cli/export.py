@@ -8,7 +8,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from ..errors import ExitCode
+from ..errors import DataError, ExitCode
 from .app import app
 from .data import method_of
 from .emit import check_output, is_stdout, write_text
@@ -60,13 +60,17 @@ def export(
     with env.open_store(store_options) as store:
         for note in store.notes:
             env.say(note)
+        stored = store.snapshots()
         if what is What.history:
-            names = funds or sorted({f for i in store.snapshots() for f in i.fund_names})
+            names = funds or sorted({f for i in stored for f in i.fund_names})
             result = history(names, method_of(env, benchmark, negative), store=store, since=first, until=last)
             frame = pd.DataFrame(result.records(), columns=["data_date", "snapshot", "origin", *RECORD_FIELDS])
         else:
             result = holdings_history(funds, store=store, since=first, until=last)
             frame = result.table
+        where = store.path
+    if frame.empty:  # a header alone would pass for an export in a script: say it, write nothing
+        raise DataError(_nothing_to_export(where, bool(stored), funds, since, until))
     data = {"csv": csv_text, "json": json_text, "parquet": export_parquet}[chosen](frame)
     write_text(env, data, output)
     for damaged in result.provenance.damaged:
@@ -78,3 +82,11 @@ def export(
 def _format_of(output: Optional[Path]) -> str:
     suffix = "" if is_stdout(output) else output.suffix.lower()
     return {".json": "json", ".parquet": "parquet"}.get(suffix, "csv")
+
+
+def _nothing_to_export(store: Path, holds_snapshots: bool, funds: Optional[List[str]], since: Optional[str], until: Optional[str]) -> str:
+    if not holds_snapshots:
+        return f"nothing to export: the store {store} holds no snapshots yet; `smallcap-screen snapshot` or `import` keeps one"
+    asked = " of " + ", ".join(funds) if funds else ""
+    dates = "".join(f" {word} {date}" for word, date in (("from", since), ("until", until)) if date)
+    return f"nothing to export: no stored snapshot{asked}{dates}; `smallcap-screen snapshots` lists what the store holds"
