@@ -81,12 +81,13 @@ def screen(
 ) -> ScreenResult:
     """One row per stock held by any of ``funds``, kept by ``criteria`` (metrics.screens.Criteria),
     sorted by ``sort`` (weight, pe, fwd_pe, cap, pb, ps, growth, price, ticker, name, sector;
-    descending by default only for weight), at most ``top`` rows."""
+    descending by default only for weight), at most ``top`` rows (None or 0: every row, as
+    ``holdings --top 0``)."""
     method = method.but(**choices)
     joined, provenance = _joined(funds, method, data=data, snapshot=snapshot, store=store, fetch=fetch)
     table = stock_table(joined, negative=method.negative)
     kept = apply_screen(table, criteria, sort=sort, descending=descending)
-    return ScreenResult([j.fund for j in joined], kept if top is None else kept.head(top), len(kept), len(table), method, provenance)
+    return ScreenResult([j.fund for j in joined], kept.head(top) if top else kept, len(kept), len(table), method, provenance)
 
 
 # --- sectors -----------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def holdings(
     weighting: WeightingOption = Weighting.price_date,
     forward: ForwardOption = ForwardHorizon.fy2,
     top: Annotated[
-        int, typer.Option("--top", min=0, help="Show the largest N holdings in the table (0: all). CSV and JSON always have all.")
+        int, typer.Option("--top", min=0, help="Show the largest N holdings in the table (0: all, as for screen). CSV and JSON always have all.")
     ] = 25,
     output_format: FormatOption = None,
     output: OutputOption = None,

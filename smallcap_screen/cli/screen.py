@@ -68,7 +68,7 @@ def screen(
     ] = "weight",
     desc: Annotated[bool, typer.Option("--desc", help="Sort descending (missing values stay last).")] = False,
     top: Annotated[
-        Optional[int], typer.Option("--top", min=1, help="Keep the first N rows (default: all; a table shows the first 100).")
+        Optional[int], typer.Option("--top", min=0, help="Keep the first N rows (0: all, in a table too; default: all, a table shows the first 100).")
     ] = None,
     negative: NegativeOption = None,
     weighting: WeightingOption = Weighting.price_date,
@@ -115,5 +115,5 @@ def screen(
         output,
         json=lambda: render.to_json(result),
         csv=lambda: render.to_csv(result),
-        table=lambda plain, width: render.screen_table(result, plain=plain, width=width, rows=top or render.TABLE_ROWS),
+        table=lambda plain, width: render.screen_table(result, plain=plain, width=width, rows=render.TABLE_ROWS if top is None else top or None),
     )

@@ -48,7 +48,7 @@ def screen_table(result: ScreenResult, *, plain: bool = False, width: int = 200,
     title = f"Stocks of {', '.join(result.funds)}: {shown} passing, of {result.stocks:,}"
     notes = caption(result)
     if len(table) < len(result.table):
-        notes += f"\n{len(result.table) - len(table):,} more rows not shown: --top N shows N, -f csv / -f json every row."
+        notes += f"\n{len(result.table) - len(table):,} more rows not shown: --top N shows N, --top 0 all, -f csv / -f json every row."
     return fitted_table(columns, Layout(title=title, caption=notes), width=width, plain=plain)
 
 
