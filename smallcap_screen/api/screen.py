@@ -82,11 +82,20 @@ def screen(
     """One row per stock held by any of ``funds``, kept by ``criteria`` (metrics.screens.Criteria),
     sorted by ``sort`` (weight, pe, fwd_pe, cap, pb, ps, growth, price, ticker, name, sector;
     descending by default only for weight), at most ``top`` rows (None or 0: every row, as
-    ``holdings --top 0``)."""
+    ``holdings --top 0``). A market-cap bound fails stocks without a market cap; the provenance's
+    notes say how many lack one."""
     method = method.but(**choices)
     joined, provenance = _joined(funds, method, data=data, snapshot=snapshot, store=store, fetch=fetch)
     table = stock_table(joined, negative=method.negative)
     kept = apply_screen(table, criteria, sort=sort, descending=descending)
+    if criteria.min_cap is not None or criteria.max_cap is not None:
+        uncapped = int(table["market_cap"].isna().sum())
+        if uncapped:  # they fail the bound: without a word an import lacking caps screens to nothing
+            advice = "; screen without one, or use data with market caps (live, or an export with a market cap column)"
+            provenance.notes.append(
+                f"{uncapped:,} of {len(table):,} stocks have no market cap in this data ({provenance.data_source or 'the data chosen'}) "
+                f"and fail a market-cap bound{advice if uncapped == len(table) else ''}"
+            )
     return ScreenResult([j.fund for j in joined], kept.head(top) if top else kept, len(kept), len(table), method, provenance)
 
 
