@@ -106,8 +106,9 @@ def receive(session: Any, url: str, *, limit: int = MAX_ANSWER_BYTES, **options:
     except RequestException as error:
         if refused.is_set() or getattr(error, "code", None) == TOO_LARGE_CURL_CODE:
             host = urlsplit(url).hostname or url
+            cap = f"{limit / 2**20:.0f} MB" if limit >= 2**20 else f"{limit:,} bytes"
             raise AnswerTooLarge(
-                f"{host} sent more than {limit / 2**20:.0f} MB for {url.split('?')[0]}, more than any real answer; is it the right address?"
+                f"{host} sent more than {cap} for {url.split('?')[0]}, more than this client accepts of any real answer; is it the right address?"
             ) from None
         raise
     return response, bytes(body)
@@ -175,8 +176,11 @@ class HttpClient:
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
+        max_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         self._session = session
+        #: No answer is taken past this many bytes, decompressed (see :func:`receive`).
+        self.max_bytes = max_bytes
         self._owns_session = session is None
         if pacer is None:
             policy = RetryPolicy(retries=retries, backoff=backoff, timeout=timeout, max_ban_wait=max_wait)
@@ -190,7 +194,7 @@ class HttpClient:
     @property
     def session(self) -> Any:
         if self._session is None:
-            self._session = new_session()
+            self._session = new_session(max_bytes=self.max_bytes)
         return self._session
 
     def close(self) -> None:
@@ -246,7 +250,7 @@ class HttpClient:
         from curl_cffi.requests import exceptions as curl_errors
 
         try:
-            response, body = receive(self.session, url, params=params, headers=headers, timeout=timeout)
+            response, body = receive(self.session, url, limit=self.max_bytes, params=params, headers=headers, timeout=timeout)
         except (curl_errors.Timeout, curl_errors.IncompleteRead) as error:
             raise Retry(_curl_reason(error), answered=isinstance(error, curl_errors.IncompleteRead)) from None
         except curl_errors.SSLError as error:

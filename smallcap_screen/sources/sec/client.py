@@ -151,7 +151,7 @@ class SecClient:
         else:
             pacer.budgets.setdefault(SEC, SEC_BUDGET)
         self._session = new_session(max_bytes=max_bytes)
-        self._http = HttpClient(self._session, pacer=pacer)
+        self._http = HttpClient(self._session, pacer=pacer, max_bytes=max_bytes)
         self._cache = Cache(cache_dir) if cache_dir is not None else cache
         #: Why the cache was dropped for the rest of the run (a full disk ...), for the caller to report.
         self.cache_error: str | None = None
@@ -226,8 +226,6 @@ class SecClient:
             if error.status == 404:
                 raise SecNotFound(f"{host} has no document at {url}") from None
             raise
-        if len(fetched.body) > self.max_bytes:  # decompressed past the cap
-            raise DataError(f"{host} sent more than {self.max_bytes} bytes for {url}; is it the right address?")
         with self._lock:
             self._bytes += len(fetched.body)
         return fetched.body
