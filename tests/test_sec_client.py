@@ -14,7 +14,7 @@ import pytest
 from smallcap_screen.config import load_config
 from smallcap_screen.errors import DataError, NetworkError, UsageError
 from smallcap_screen.sources.pacing import RetryPolicy
-from smallcap_screen.sources.sec.client import SecClient, SecNotFound, SecRefused, sec_pacer, sec_user_agent
+from smallcap_screen.sources.sec.client import SEC_BUDGET, SecClient, SecNotFound, SecRefused, sec_pacer, sec_user_agent
 from smallcap_screen.sources.sec.identity import TICKER_ALIASES, company_ciks
 from tests.standins.issuers import status
 from tests.standins.sec import SecStandIn
@@ -89,8 +89,8 @@ def test_the_budget_holds_at_ten_per_second_across_threads_and_hosts():
     assert client.requests == count == len(site.log)
     assert site.most_in_one_second() <= 10
     assert site.blocked_until == 0.0  # the stand-in never saw an 11th request within a second
-    # 30 requests at 9.5/s need ~3 s (29 gaps of 105 ms); a client without the budget takes ~0.1 s.
-    assert elapsed >= 29 / 9.5 - 0.05
+    # 30 requests at 9/s need ~3.2 s (29 gaps of 111 ms); a client without the budget takes ~0.1 s.
+    assert elapsed >= 29 / SEC_BUDGET.rate - 0.05
 
 
 def test_an_undeclared_user_agent_refusal_is_one_clear_error_and_stops_further_requests():
