@@ -41,9 +41,11 @@ def history(
     funds: ConfiguredFundsArgument = None,
     since: Annotated[Optional[str], typer.Option("--since", help="First data date, YYYY-MM-DD.")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Last data date, YYYY-MM-DD.")] = None,
-    metric: Annotated[Metric, typer.Option("--metric", "-m", help="What the summary follows: trailing/forward P/E, discount, loss-maker weight, coverage.")] = Metric.pe,
+    metric: Annotated[
+        Optional[Metric], typer.Option("--metric", "-m", help="What the summary and the --plot chart follow: trailing/forward P/E, discount, loss-maker weight, coverage (default: pe; the chart: P/E and discount).", show_default=False)
+    ] = None,
     table: Annotated[bool, typer.Option("--table", help="Print the full dated series instead of the per-fund summary.")] = False,
-    plot: Annotated[Optional[Path], typer.Option("--plot", help="Also write a chart of P/E and discount: FILE.png or FILE.svg.")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Also write a chart, FILE.png or FILE.svg: of --metric when given, else of P/E and discount.")] = None,
     benchmark: BenchmarkOption = None,
     negative: NegativeOption = None,
     weighting: WeightingOption = Weighting.price_date,
@@ -96,7 +98,7 @@ def history(
     if plot is not None and records:
         from ..render.chart import history_chart
 
-        history_chart(result, plot, forward=metric.value.startswith("fwd_"))
+        history_chart(result, plot, metric=metric.value if metric else None)
         if not quiet:
             env.say(f"wrote {plot}")
     full = table or resolve_format(output_format, output) is not Format.table
@@ -106,7 +108,7 @@ def history(
         output,
         json=lambda: json_text(records),
         csv=lambda: csv_text(records, ["data_date", "snapshot", "origin", *RECORD_FIELDS]),
-        table=lambda plain, width: render.series_table(result, plain=plain, width=width) if full else render.trends_table(result, metric.value, plain=plain, width=width),
+        table=lambda plain, width: render.series_table(result, plain=plain, width=width) if full else render.trends_table(result, (metric or Metric.pe).value, plain=plain, width=width),
     )
     for damaged in result.provenance.damaged:
         env.say(f"error: {damaged}")

@@ -8,51 +8,97 @@ from pathlib import Path
 CHART_FORMATS = (".png", ".svg")
 
 
-def history_chart(history, path: Path, *, forward: bool = False) -> None:
+#: Each metric `history --metric` follows (vocabulary.HISTORY_METRICS) as a chart panel: its axis
+#: label and title ({benchmark} filled in); shares are drawn in percent, multiples as they are.
+PANELS: dict[str, tuple[str, str]] = {
+    "pe": ("P/E (x)", "Fund P/E, trailing twelve months"),
+    "fwd_pe": ("forward P/E (x)", "Fund P/E, forward (next fiscal year)"),
+    "discount": ("discount vs {benchmark} (%)", "Discount to {benchmark} on trailing P/E (positive = cheaper)"),
+    "fwd_discount": ("forward discount vs {benchmark} (%)", "Discount to {benchmark} on forward P/E (positive = cheaper)"),
+    "loss_weight": ("loss-makers (% of weight)", "Weight of holdings with trailing earnings at or below zero"),
+    "coverage": ("coverage (% of weight)", "Weight of holdings whose trailing earnings yield is known (coverage)"),
+}
+#: Spans of data dates (days) under which every tick names its day, else its month, with the year.
+DAY_TICKS_UNDER = 62
+MONTH_TICKS_UNDER = 730
+
+
+def history_chart(history, path: Path, *, forward: bool = False, metric: str | None = None) -> None:
     """The history chart (:func:`history_figure`) written to ``path`` as PNG or SVG by its
     extension, atomically (a failure leaves no partial file)."""
     from ..output import write_atomically
 
-    figure = history_figure(history, forward=forward)
+    figure = history_figure(history, forward=forward, metric=metric)
     write_atomically(Path(path), _saved(figure, Path(path).suffix.lower().lstrip(".")), what="chart ")
 
 
 def history_svg(history, *, forward: bool = False) -> str:
-    """The history chart as an inline ``<svg>`` element (for the report)."""
+    """The history chart of P/E and discount as an inline ``<svg>`` element (for the report)."""
     return _inline_svg(history_figure(history, forward=forward), "history")
 
 
-def history_figure(history, *, forward: bool = False):
-    """Two panels over the data dates, one line per fund: P/E on top, the discount to the
-    benchmark below; a legend, and a caption with policy, horizon, coverage and data dates."""
+def history_figure(history, *, forward: bool = False, metric: str | None = None):
+    """One line per fund over the data dates: with ``metric`` (a key of :data:`PANELS`) one panel
+    of that metric; without, two panels, P/E on top and the discount to the benchmark below
+    (forward ones with ``forward``). A legend, and a caption with policy, horizon, coverage and data dates."""
     plt = _pyplot()
+
+    metrics = [metric] if metric else (["fwd_pe", "fwd_discount"] if forward else ["pe", "discount"])
+    shape = {"figsize": (10, 7), "height_ratios": [3, 2]} if len(metrics) == 2 else {"figsize": (10, 4.5)}
+    figure, panels = plt.subplots(len(metrics), 1, sharex=True, squeeze=False, **shape)
+    backfilled = {(r["fund"], r["data_date"]) for r in history.records() if r.get("origin") == "backfill"}
+    for axes, shown in zip(panels[:, 0], metrics):
+        _panel(axes, history, shown, backfilled)
+    bottom = panels[-1, 0]
+    bottom.set_xlabel("data date")
+    _date_axis(bottom, sorted({d for trend in history.trends(metrics[0]) for d in trend.dates}))
+    figure.text(0.01, 0.01, history_caption(history), fontsize=8, color="dimgrey", ha="left", va="bottom", wrap=True)
+    figure.tight_layout(rect=(0, 0.08 if len(metrics) == 1 else 0.05, 1, 1))
+    return figure
+
+
+def _panel(axes, history, metric: str, backfilled: set[tuple[str, str]]) -> None:
+    """One metric's lines, axis label, title and legend; discounts leave out the benchmark's own (0) line."""
+    label, title = (text.format(benchmark=history.benchmark) for text in PANELS[metric])
+    multiple = metric in ("pe", "fwd_pe")
+    for trend in history.trends(metric):
+        if metric.endswith("discount") and trend.fund == history.benchmark:
+            continue
+        _series(axes, trend, [_nan(v) if multiple else _pct(v) for v in trend.values], backfilled)
+    if metric.endswith("discount"):
+        axes.axhline(0, color="grey", linewidth=0.8)
+    axes.set_ylabel(label)
+    axes.set_title(title, loc="left", fontsize=11)
+    axes.grid(True, alpha=0.3)
+    if axes.lines:
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)  # beside, never over a line
+
+
+def _date_axis(axes, dates: list) -> None:
+    """Ticks that each say their date with its year: days over a span of a few weeks, every month
+    (from the first of the first month to the first after the last) over a span under two years,
+    else matplotlib's choice of years and months (years named at each year)."""
+    import datetime as dt
+
     import matplotlib.dates as mdates
 
-    pe_metric, discount_metric = ("fwd_pe", "fwd_discount") if forward else ("pe", "discount")
-    horizon = "forward (next fiscal year)" if forward else "trailing twelve months"
-    figure, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[3, 2])
-    backfilled = {(r["fund"], r["data_date"]) for r in history.records() if r.get("origin") == "backfill"}
-    for trend in history.trends(pe_metric):
-        _series(top, trend, [_nan(v) for v in trend.values], backfilled)
-    for trend in history.trends(discount_metric):
-        if trend.fund != history.benchmark:
-            _series(bottom, trend, [_pct(v) for v in trend.values], backfilled)
-    bottom.axhline(0, color="grey", linewidth=0.8)
-    top.set_ylabel("P/E (x)")
-    top.set_title(f"Fund P/E, {horizon}", loc="left", fontsize=11)
-    bottom.set_ylabel(f"discount vs {history.benchmark} (%)")
-    bottom.set_title(f"Discount to {history.benchmark} (positive = cheaper)", loc="left", fontsize=11)
-    bottom.set_xlabel("data date")
-    for axes in (top, bottom):
-        axes.grid(True, alpha=0.3)
-        if axes.lines:
-            axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)  # beside, never over a line
-    locator = mdates.AutoDateLocator()
-    bottom.xaxis.set_major_locator(locator)
-    bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    figure.text(0.01, 0.01, history_caption(history), fontsize=8, color="dimgrey", ha="left", va="bottom", wrap=True)
-    figure.tight_layout(rect=(0, 0.05, 1, 1))
-    return figure
+    span = (dates[-1] - dates[0]).days if dates else 0
+    if span < DAY_TICKS_UNDER:
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+    elif span < MONTH_TICKS_UNDER:
+        first = dates[0].replace(day=1)
+        after = (dates[-1].replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        months = (after.year - first.year) * 12 + after.month - first.month
+        axes.set_xlim(first, after)
+        axes.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, -(-months // 12))))
+        axes.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        axes.tick_params(axis="x", labelrotation=30)
+    else:
+        locator = mdates.AutoDateLocator()
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 def _series(axes, trend, values: list[float], backfilled: set[tuple[str, str]]) -> None:
