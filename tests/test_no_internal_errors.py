@@ -96,3 +96,11 @@ def test_a_deeply_nested_config_file_is_one_line_exit_3(tmp_path):
 def test_a_file_that_fails_as_it_is_read_is_one_line_exit_3(tmp_path, where):
     args = ["compare", "/proc/self/mem", "--offline"] if where == "holdings" else ["--config", "/proc/self/mem", "compare", "IWM", "--offline"]
     assert_one_line_error(run(*args, "--data-dir", str(tmp_path)), 3, "cannot read", "/proc/self/mem", "Input/output error")
+
+
+def test_a_run_started_with_stdout_closed_is_no_internal_error(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "smallcap_screen", "funds"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120,
+        preexec_fn=lambda: os.close(1),  # Python then starts with sys.stdout None
+    )
+    assert "internal error" not in done.stderr and done.returncode == 0, done.stderr

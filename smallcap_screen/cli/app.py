@@ -122,7 +122,8 @@ def main(argv: Optional[Sequence[str]] = None, env: Optional["Environment"] = No
             asked = _asked(args)
             register([asked] if asked else None)
             code = _run(args, env)
-            env.stdout.flush()  # a full disk under a redirected stdout shows here, while it can still be said
+            if env.stdout is not None:  # None: started with stdout closed
+                env.stdout.flush()  # a full disk under a redirected stdout shows here, while it can still be said
     except KeyboardInterrupt:
         code = ExitCode.INTERRUPTED
     except ScreenError as exc:
