@@ -74,6 +74,8 @@ class FetchReport:
     quotes_failed: list[str] = field(default_factory=list)
     quotes_breaking: list[str] = field(default_factory=list)
     yahoo_requests: int = 0
+    #: Of those, quoteSummary requests for fiscal-year ends (next-twelve-months figures only).
+    fiscal_year_requests: int = 0
     #: Seconds spent waiting out Yahoo's bans (HTTP 429).
     throttled_seconds: float = 0.0
     #: Why the cache was dropped for this run (it could not be written), if it was.
@@ -111,8 +113,13 @@ def fetch_snapshot(
     yahoo_session: Any = None,
     issuer_base_urls: Mapping[str, str] | None = None,
     sec_user_agent: str | None = None,
+    fiscal_year_ends: bool = False,
 ) -> Snapshot:
     """Download the funds' holdings and the quotes of every stock they (and ``files``) hold.
+
+    With ``fiscal_year_ends`` (for next-twelve-months figures), also each quoted stock's last
+    fiscal-year end, which the batch quote lacks: one quoteSummary request per stock not known
+    from the cache, kept with its quote (``report.fiscal_year_requests`` counts them).
 
     ``cache`` is read and written only when given. ``policy`` sets retries, timeouts, the
     per-host deadline and the longest ban to wait out (default: ``RetryPolicy()``).
@@ -139,6 +146,7 @@ def fetch_snapshot(
         issuer_base_urls,
         sec_user_agent,
     )
+    run.fiscal_year_ends = fiscal_year_ends
     return run.fetch(list(funds), list(files))
 
 
@@ -171,6 +179,7 @@ class _LiveRun:
         self.pending: dict[Future, tuple[str, Any]] = {}
         self.funds_total = 0
         self.funds_left = 0
+        self.fiscal_year_ends = False
 
     def fetch(self, funds: list[Fund], files: list[Holdings]) -> Snapshot:
         from concurrent.futures import ThreadPoolExecutor
@@ -196,6 +205,9 @@ class _LiveRun:
                 self._notify_holdings()
                 self._want([t for h in files for t in h.tickers])
                 self._collect()
+                if self.fiscal_year_ends:
+                    self._ask_fiscal_year_ends()
+                    self._collect()
             except KeyboardInterrupt:
                 self.report.interrupted = True
                 raise
@@ -234,6 +246,16 @@ class _LiveRun:
         if missing:
             future = self.yahoo.submit_funds([key.removeprefix(REPORTED_KEY) for key in missing])
             self.pending[future] = ("reported", None)
+
+    def _ask_fiscal_year_ends(self) -> None:
+        """Each quoted stock's last fiscal-year end not yet in its record (cached records keep
+        it, also when Yahoo has none: ``None``)."""
+        from .sources.yahoo import FISCAL_YEAR_END_FIELD
+
+        wanted = [s for s, q in sorted(self.records.items()) if not q.get("unknown") and FISCAL_YEAR_END_FIELD not in q]
+        self.report.fiscal_year_requests += len(wanted)
+        for future in self.yahoo.submit_fiscal_year_ends(wanted):
+            self.pending[future] = ("fiscal_year_end", None)
 
     def _download(self, fund: Fund, client) -> tuple[Holdings, bool]:
         """One fund's holdings (on a download thread), and whether they came from the cache: its
@@ -300,8 +322,11 @@ class _LiveRun:
                     if kind == "reported":
                         self.report.notes.append(f"no Yahoo-reported figures for the funds ({error})")
                         continue
+                    if kind == "fiscal_year_end":
+                        self.report.notes.append(f"{error}: its fiscal-year end is unknown for this run")
+                        continue
                     raise  # quotes: Yahoo cannot be used at all
-                took = {"holdings": self._took_holdings, "quotes": self._took_quotes, "reported": self._took_reported}
+                took = {"holdings": self._took_holdings, "quotes": self._took_quotes, "reported": self._took_reported, "fiscal_year_end": self._took_fiscal_year_end}
                 took[kind](what, result)
 
     def _took_holdings(self, fund: Fund, result: tuple[Holdings, bool]) -> None:
@@ -328,6 +353,14 @@ class _LiveRun:
         self.report.quotes_failed.extend(batch.failed)
         self.report.quotes_breaking.extend(batch.breaking)
         self._notify_quotes()
+
+    def _took_fiscal_year_end(self, _: None, answer: tuple[str, object]) -> None:
+        from .sources.yahoo import FISCAL_YEAR_END_FIELD
+
+        symbol, end = answer
+        record = {**self.records[symbol], FISCAL_YEAR_END_FIELD: end}
+        self.records[symbol] = record
+        self.cache.put_quotes({symbol: record})
 
     def _took_reported(self, _: None, figures: dict[str, dict]) -> None:
         self.reported.update(figures)
@@ -418,9 +451,9 @@ class _NportSource:
 
 
 def _kept_fields(quote: dict) -> dict:
-    from .sources.yahoo import QUOTE_FIELDS
+    from .sources.yahoo import FISCAL_YEAR_END_FIELD, QUOTE_FIELDS
 
-    return {name: quote[name] for name in ("symbol", *QUOTE_FIELDS) if name in quote}
+    return {name: quote[name] for name in ("symbol", *QUOTE_FIELDS, FISCAL_YEAR_END_FIELD) if name in quote}
 
 
 class _RunCache:

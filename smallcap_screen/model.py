@@ -25,6 +25,10 @@ SET_ASIDE_COLUMNS = ["issuer_ticker", "name", "asset_class", "weight", "reason"]
 #: Columns of ``Fundamentals.table`` (index: ``ticker``, the Yahoo symbol).
 #: Per-share values are in ``currency`` unless ``financial_currency`` says the statements differ.
 #: ``flags`` holds ';'-separated codes for values that were found absurd and set to NaN.
+#: ``dividend_yield``: dividends of the last twelve months over the price (a fraction; 0 for a
+#: stock that pays none, NaN where the source does not say). ``fiscal_year_end``: ISO date of the
+#: end of the company's last completed fiscal year ("" where unknown), which places its FY1 and
+#: FY2 estimates in time for the next-twelve-months blend (metrics/frame.py).
 FUNDAMENTAL_COLUMNS = [
     "price",
     "shares",
@@ -34,12 +38,14 @@ FUNDAMENTAL_COLUMNS = [
     "eps_fy1",
     "book_per_share",
     "sales",
+    "dividend_yield",
     "currency",
     "financial_currency",
+    "fiscal_year_end",
     "flags",
 ]
 
-FLOAT_FUNDAMENTALS = ["price", "shares", "market_cap", "eps_trailing", "eps_forward", "eps_fy1", "book_per_share", "sales"]
+FLOAT_FUNDAMENTALS = ["price", "shares", "market_cap", "eps_trailing", "eps_forward", "eps_fy1", "book_per_share", "sales", "dividend_yield"]
 
 
 def empty_frame(columns: list[str]) -> pd.DataFrame:

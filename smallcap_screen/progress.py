@@ -25,10 +25,12 @@ class LiveFetch:
         #: What the last fetch did, also after it failed or was interrupted.
         self.report: FetchReport | None = None
         self._succeeded = False
+        self.fiscal_year_ends = False
 
-    def __call__(self, funds, files):
+    def __call__(self, funds, files, *, fiscal_year_ends: bool = False):
         self.report = FetchReport()
         self._succeeded = False
+        self.fiscal_year_ends = fiscal_year_ends
         snapshot = self._fetch(funds, files, self.report)
         self._succeeded = True
         return snapshot
@@ -39,7 +41,7 @@ class LiveFetch:
         console = Console(stderr=self.stream is None, file=self.stream)
         note = (lambda text: console.print(text, markup=False, highlight=False)) if self.show else None
         if not (self.show and console.is_terminal):
-            return fetch_snapshot(funds, files, cache=self.cache, sec_user_agent=self.sec_user_agent, report=report, progress=Progress(note=note))
+            return fetch_snapshot(funds, files, cache=self.cache, sec_user_agent=self.sec_user_agent, report=report, progress=Progress(note=note), fiscal_year_ends=self.fiscal_year_ends)
 
         from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bars, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -55,7 +57,7 @@ class LiveFetch:
                 # arrived would move the bar backwards.
                 bars.update(quotes_task, visible=True, total=total, completed=done)
 
-            return fetch_snapshot(funds, files, cache=self.cache, sec_user_agent=self.sec_user_agent, report=report, progress=Progress(on_holdings, on_quotes, note))
+            return fetch_snapshot(funds, files, cache=self.cache, sec_user_agent=self.sec_user_agent, report=report, progress=Progress(on_holdings, on_quotes, note), fiscal_year_ends=self.fiscal_year_ends)
 
     def summary(self) -> list[str]:
         """One line on the holdings, one on the quotes, then any notes; nothing after an offline run."""
@@ -68,6 +70,8 @@ class LiveFetch:
         holdings += [f"failed {fund} ({reason})" for fund, reason in report.failed.items()]
         lines = [f"holdings: {'; '.join(holdings) or 'none'}"]
         quotes = f"quotes: {report.quotes_fetched:,} fetched in {report.yahoo_requests} Yahoo requests, {report.quotes_cached:,} from cache"
+        if report.fiscal_year_requests:
+            quotes += f" ({report.fiscal_year_requests:,} of the requests for fiscal-year ends)"
         if report.quotes_missing:
             shown = ", ".join(report.quotes_missing[:8]) + (" ..." if len(report.quotes_missing) > 8 else "")
             quotes += f", {len(report.quotes_missing)} without a quote ({shown})"

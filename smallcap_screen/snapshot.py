@@ -116,13 +116,13 @@ def read_snapshot(directory: Path) -> Snapshot:
             raise DataError(f"snapshot {directory} has format {manifest.get('format')!r}, expected {FORMAT_VERSION}; rebuild it")
         holdings = pd.read_csv(directory / "holdings.csv", dtype={"ticker": str, "issuer_ticker": str}, keep_default_na=False, na_values={"weight": [""], "market_value": [""], "shares": [""]})
         set_aside = pd.read_csv(directory / "set_aside.csv", dtype=str, keep_default_na=False)
-        table = pd.read_csv(directory / "fundamentals.csv", index_col="ticker", keep_default_na=False, na_values=[""], dtype={"ticker": str, "currency": str, "financial_currency": str, "flags": str})
+        table = pd.read_csv(directory / "fundamentals.csv", index_col="ticker", keep_default_na=False, na_values=[""], dtype={"ticker": str, "currency": str, "financial_currency": str, "fiscal_year_end": str, "flags": str})
     except (OSError, ValueError, KeyError) as exc:
         raise DataError(f"snapshot at {directory} is missing or damaged ({exc}); delete it or rebuild it") from exc
     # Columns added to the model after a snapshot was written (shares, eps_fy1) read as unknown.
     holdings = holdings.reindex(columns=["fund", *EQUITY_COLUMNS])
     table = table.reindex(columns=FUNDAMENTAL_COLUMNS)
-    for column in ("currency", "financial_currency", "flags"):
+    for column in ("currency", "financial_currency", "fiscal_year_end", "flags"):
         table[column] = table[column].fillna("")
     set_aside["weight"] = pd.to_numeric(set_aside["weight"], errors="coerce")
     facts = manifest["fundamentals"]

@@ -16,8 +16,10 @@ NEGATIVE_POLICIES: tuple[str, ...] = ("exclude", "include")
 WEIGHTINGS: tuple[str, ...] = ("price-date", "holdings-date")
 
 #: Forward earnings horizon: fy1 = current fiscal year consensus (Yahoo epsCurrentYear);
-#: fy2 = next fiscal year (Yahoo epsForward, finviz Forward P/E).
-FORWARDS: tuple[str, ...] = ("fy1", "fy2")
+#: fy2 = next fiscal year (Yahoo epsForward, finviz Forward P/E); ntm = next twelve months
+#: (FactSet, Yardeni): w * FY1 + (1 - w) * FY2 per company, w the share of its current fiscal year
+#: still ahead on the price date (metrics/frame.py).
+FORWARDS: tuple[str, ...] = ("fy1", "fy2", "ntm")
 
 #: What a point-in-time trailing EPS is computed from, in order of preference (see
 #: metrics/trailing_eps.py): diluted EPS as filed, basic EPS as filed, or net income divided by
@@ -67,9 +69,9 @@ RECORD_FIELDS = [
     "pe_trailing", "pe_trailing_reason", "pe_forward", "pe_forward_reason",
     "benchmark", "benchmark_weighting", "discount_trailing", "discount_forward", "relative_pe_trailing", "relative_pe_forward",
     "loss_weight", "loss_count_share", "median_pe", "weighted_median_pe",
-    "earnings_growth", "earnings_growth_basis", "price_to_book", "price_to_book_coverage",
-    "price_to_sales", "price_to_sales_coverage", "top10_weight", "mag7_weight",
+    "earnings_growth", "earnings_growth_basis", "eps_growth_next_year", "price_to_book", "price_to_book_coverage",
+    "price_to_sales", "price_to_sales_coverage", "dividend_yield", "dividend_yield_coverage", "top10_weight", "mag7_weight",
     "set_aside_weight", "flagged_holdings", "flagged_weight", "implausible_holdings", "implausible_weight", "reported_pe_trailing", "reported_pe_forward",
-    "negative_policy", "forward_horizon", "forward_losses", "weighting", "corporate_actions",
+    "negative_policy", "forward_horizon", "fiscal_year_unknown", "forward_losses", "weighting", "corporate_actions",
     "as_of_holdings", "holdings_age_days", "old_holdings", "as_of_prices", "data_source",
 ]

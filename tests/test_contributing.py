@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import re
 
 import pandas as pd
@@ -48,8 +49,11 @@ def test_every_forward_horizon_has_its_earnings_yield_in_the_joined_frame():
     holdings = Holdings(fund="X", equities=held, as_of=None, source="by hand")
     table = pd.DataFrame({c: [None] for c in FUNDAMENTAL_COLUMNS}, index=pd.Index(["AAA"], name="ticker"))
     table = table.assign(price=10.0, eps_trailing=1.0, eps_forward=2.0, eps_fy1=1.5, flags="")
-    fundamentals = Fundamentals(table=table, as_of=None, source="by hand")
-    expected = {"fy1": 1.5 / 10, "fy2": 2.0 / 10}  # fy1 reads eps_fy1, fy2 the source's next-year estimate
+    table = table.assign(fiscal_year_end="2024-12-31")
+    fundamentals = Fundamentals(table=table, as_of=dt.date(2025, 8, 19), source="by hand")
+    ahead = 134 / 365  # of the fiscal year ending 2025-12-31, on 2025-08-19
+    # fy1 reads eps_fy1, fy2 the source's next-year estimate, ntm blends them by the fiscal year
+    expected = {"fy1": 1.5 / 10, "fy2": 2.0 / 10, "ntm": (ahead * 1.5 + (1 - ahead) * 2.0) / 10}
     for horizon in FORWARDS:
         joined = frame.join(holdings, fundamentals, weighting="holdings-date", forward=horizon).frame
         assert f"yield_{horizon}" in joined.columns, horizon

@@ -211,7 +211,7 @@ def random_fundamentals(tickers: list[str], seed: int) -> Fundamentals:
             "flags": "",
         },
         index=pd.Index(tickers, name="ticker"),
-    )[FUNDAMENTAL_COLUMNS]
+    ).reindex(columns=FUNDAMENTAL_COLUMNS)
     return Fundamentals(table, dt.date(2025, 11, 18), "test")
 
 

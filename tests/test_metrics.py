@@ -49,7 +49,7 @@ def make_fund(rows: dict[str, tuple], fund: str = "TEST") -> tuple[Holdings, Fun
             "flags": "",
         },
         index=pd.Index(list(rows), name="ticker"),
-    )[FUNDAMENTAL_COLUMNS]
+    ).reindex(columns=FUNDAMENTAL_COLUMNS)
     return (
         Holdings(fund, equities, dt.date(2025, 11, 5), "test"),
         Fundamentals(table, dt.date(2025, 8, 19), "test"),

@@ -21,8 +21,8 @@ from smallcap_screen.model import EQUITY_COLUMNS, FUNDAMENTAL_COLUMNS, Fundament
 
 
 def make(rows: list[dict], fund: str = "TEST") -> tuple[Holdings, Fundamentals]:
-    """rows: dicts with ticker, weight, price, eps, and optionally fwd, fy1, shares, sector,
-    book, cap, flags. Missing values are unknown (NaN)."""
+    """rows: dicts with ticker, weight, price, eps, and optionally fwd, fy1, fye (fiscal-year
+    end), div (dividend yield), shares, sector, book, cap, flags. Missing values are unknown (NaN)."""
     get = lambda key, default=np.nan: [r.get(key, default) for r in rows]  # noqa: E731
     equities = pd.DataFrame(
         {"ticker": get("ticker"), "issuer_ticker": get("ticker"), "name": get("ticker"), "sector": get("sector", ""),
@@ -31,7 +31,8 @@ def make(rows: list[dict], fund: str = "TEST") -> tuple[Holdings, Fundamentals]:
     table = pd.DataFrame(
         {"price": get("price"), "shares": np.nan, "market_cap": get("cap"), "eps_trailing": get("eps"),
          "eps_forward": get("fwd"), "eps_fy1": get("fy1"), "book_per_share": get("book"), "sales": np.nan,
-         "currency": "USD", "financial_currency": "USD", "flags": get("flags", "")},
+         "dividend_yield": get("div"), "currency": "USD", "financial_currency": "USD", "fiscal_year_end": get("fye", ""),
+         "flags": get("flags", "")},
         index=pd.Index(get("ticker"), name="ticker"),
     )[FUNDAMENTAL_COLUMNS]
     return Holdings(fund, equities, dt.date(2025, 11, 5), "test"), Fundamentals(table, dt.date(2025, 8, 19), "test")
@@ -351,3 +352,36 @@ def test_an_absurd_book_value_is_set_aside_and_counted_under_either_policy():
         assert value.price_to_book == pytest.approx(2.0)  # A alone: B's negative book is set aside too
         assert value.price_to_book_coverage == pytest.approx(0.5)
         assert value.implausible_holdings == 1 and value.implausible_weight == pytest.approx(0.1)
+
+
+# --- next twelve months, growth FY1 -> FY2, dividend yield --------------------------------------
+
+
+def test_ntm_blends_fy1_and_fy2_by_each_companys_fiscal_year_and_leaves_out_unknown_ends():
+    from smallcap_screen.metrics.valuation import fund_valuation
+
+    rows = [
+        # priced 2025-08-19: December year (134 of 365 days ahead), September (40 of 365), unknown
+        {"ticker": "DEC", "weight": 0.5, "price": 100.0, "eps": 4.0, "fy1": 5.0, "fwd": 6.0, "fye": "2024-12-31", "div": 0.02},
+        {"ticker": "SEP", "weight": 0.3, "price": 50.0, "eps": 2.0, "fy1": 2.5, "fwd": 3.5, "fye": "2024-09-28", "div": 0.0},
+        {"ticker": "UNK", "weight": 0.2, "price": 20.0, "eps": 1.0, "fy1": 1.0, "fwd": 2.0, "fye": ""},
+    ]
+    holdings, fundamentals = make(rows)
+    share = {"DEC": (dt.date(2025, 12, 31) - dt.date(2025, 8, 19)).days / 365, "SEP": (dt.date(2025, 9, 28) - dt.date(2025, 8, 19)).days / 365}
+    ntm = {r["ticker"]: share[r["ticker"]] * r["fy1"] + (1 - share[r["ticker"]]) * r["fwd"] for r in rows if r["ticker"] in share}
+    weights = {"DEC": 0.5, "SEP": 0.3}
+    price = {"DEC": 100.0, "SEP": 50.0}
+    by_hand = sum(weights.values()) / sum(weights[t] * ntm[t] / price[t] for t in ntm)
+    value = fund_valuation(holdings, fundamentals, weighting="holdings-date", forward="ntm")
+    assert value.pe_forward == pytest.approx(by_hand, rel=1e-12)
+    assert value.forward_horizon == "NTM" and value.fiscal_year_unknown == 1
+    assert value.coverage_forward == pytest.approx(0.8)
+    fy1 = fund_valuation(holdings, fundamentals, weighting="holdings-date", forward="fy1").pe_forward
+    fy2 = fund_valuation(holdings, fundamentals, weighting="holdings-date", forward="fy2").pe_forward
+    assert fy2 < value.pe_forward < fy1
+    # growth FY1 -> FY2 over the holdings with both: earnings yields summed by weight
+    growth = sum(r["weight"] * r["fwd"] / r["price"] for r in rows) / sum(r["weight"] * r["fy1"] / r["price"] for r in rows) - 1
+    assert value.eps_growth_next_year == pytest.approx(growth, rel=1e-12)
+    # dividend yield: weighted over the holdings whose yield is known (a non-payer counts as 0)
+    assert value.dividend_yield == pytest.approx((0.5 * 0.02 + 0.3 * 0.0) / 0.8, rel=1e-12)
+    assert value.dividend_yield_coverage == pytest.approx(0.8)

@@ -125,7 +125,7 @@ def compare(
     if snapshot is not None:
         chosen = ChosenData.pinned(snapshot)
     else:
-        chosen = choose_data(unique(registered), files, data, store, fetch)
+        chosen = choose_data(unique(registered), files, data, store, fetch, fiscal_year_ends=method.forward == "ntm")
     result = comparison_on(chosen, funds, files, method)
     if store is not None and chosen.live:
         live = {f: h for f, h in chosen.snapshot.holdings.items() if chosen.sources.get(f, ("live",))[0] in FETCHED_SOURCES}
@@ -173,6 +173,9 @@ def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Hol
         own_data = (own.label, own.fundamentals.as_of) if own is not snapshot else ("", None)
         rows.append(FundRow(holdings.fund, label, index, valuation, source[1], own.reported.get(holdings.fund, {}), source[0], *own_data))
     valued = [row.valuation for row in rows if row.valuation]
+    unknown = [f"{v.fund} {v.fiscal_year_unknown}" for v in valued if v.fiscal_year_unknown]
+    if unknown:
+        notes.append(f"left out of NTM, fiscal-year end unknown (holdings): {', '.join(unknown)}")
     provenance = chosen.provenance.but(
         as_of_holdings={v.fund: v.as_of_holdings for v in valued}, weighting={v.fund: v.weighting for v in valued},
         forward_horizon=horizon_label(method.forward, snapshot.fundamentals), notes=notes,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal, Sequence
@@ -89,12 +90,13 @@ def load_funds(
     snapshot: Snapshot | None = None,
     store: Store | None = None,
     fetch: Fetch | None = None,
+    fiscal_year_ends: bool = False,
 ) -> tuple[ChosenData, list[FundData]]:
     """The data for ``names`` (registry tickers or holdings-file paths), chosen as the module
     docstring says (a failed download falls back fund by fund, with a FallbackWarning), and each
-    named fund in it. Nothing is written to ``store``."""
+    named fund in it. Nothing is written to ``store``. ``fiscal_year_ends``: see :func:`choose_data`."""
     files, registered = resolve(names)
-    chosen = ChosenData.pinned(snapshot) if snapshot is not None else choose_data(unique(registered), files, data, store, fetch)
+    chosen = ChosenData.pinned(snapshot) if snapshot is not None else choose_data(unique(registered), files, data, store, fetch, fiscal_year_ends=fiscal_year_ends)
     out = []
     for name in names:
         if name in files:
@@ -112,21 +114,29 @@ def offline_snapshot(store: Store | None = None, *, skipped: list[str] | None = 
     return latest if latest is not None else bundled_snapshot()
 
 
-def choose_data(funds: list[Fund], files: dict[str, Holdings], data: DataMode, store: Store | None, fetch: Fetch | None) -> ChosenData:
+def choose_data(
+    funds: list[Fund], files: dict[str, Holdings], data: DataMode, store: Store | None, fetch: Fetch | None, *, fiscal_year_ends: bool = False
+) -> ChosenData:
     """The data for registry ``funds`` (and the stocks of holdings ``files``) as ``data`` asks;
     a fallback or a damaged snapshot passed over is also raised as a FallbackWarning (the command
-    line ignores those and prints the provenance itself)."""
-    chosen = _choose(funds, files, data, store, fetch)
+    line ignores those and prints the provenance itself). ``fiscal_year_ends``: a live fetch also
+    asks for each stock's fiscal-year end (``fetch(..., fiscal_year_ends=True)``; next-twelve-months
+    figures need it, and it costs a request per stock)."""
+    if fiscal_year_ends and fetch is not None:
+        fetch = functools.partial(fetch, fiscal_year_ends=True)
+    chosen = _choose(funds, files, data, store, fetch, fiscal_year_ends)
     chosen.provenance.warn()
     return chosen
 
 
-def _choose(funds: list[Fund], files: dict[str, Holdings], data: DataMode, store: Store | None, fetch: Fetch | None) -> ChosenData:
+def _choose(funds: list[Fund], files: dict[str, Holdings], data: DataMode, store: Store | None, fetch: Fetch | None, fiscal_year_ends: bool) -> ChosenData:
     if data not in DATA_MODES:
         raise ValueError(f"data must be one of {', '.join(DATA_MODES)}, not {data!r}")
     if data != "offline":
         if fetch is None:
-            from ..live import fetch_snapshot as fetch
+            from ..live import fetch_snapshot
+
+            fetch = functools.partial(fetch_snapshot, fiscal_year_ends=fiscal_year_ends)
         try:
             fetched = fetch(funds, list(files.values()))
         except NetworkError as exc:

@@ -267,7 +267,7 @@ def explain(
 
 def _joined(names, method: Method, *, data, snapshot, store, fetch) -> tuple[list["Joined"], Provenance]:
     """Each named fund joined to the chosen data's fundamentals, sectors filled across funds."""
-    chosen, loaded = load_funds(list(names), data=data, snapshot=snapshot, store=store, fetch=fetch)
+    chosen, loaded = load_funds(list(names), data=data, snapshot=snapshot, store=store, fetch=fetch, fiscal_year_ends=method.forward == "ntm")
     snapshot = chosen.snapshot
     _require(loaded, snapshot.label)
     others = [*snapshot.holdings.values(), *(f.holdings for f in loaded)]

@@ -37,8 +37,9 @@ BOOK_YIELD_BAND = (-10.0, 10.0)
 #: 0.02 (the lowest real ones held, distributors and traders such as StoneX, are about 0.035).
 SALES_YIELD_BAND = (0.0, 50.0)
 
-#: ``--forward`` (vocabulary.FORWARDS): fy1 reads ``eps_fy1``, fy2 the source's ``eps_forward``.
-Forward = Literal["fy1", "fy2"]
+#: ``--forward`` (vocabulary.FORWARDS): fy1 reads ``eps_fy1``, fy2 the source's ``eps_forward``,
+#: ntm blends the two by each company's fiscal calendar (:func:`ntm_share_of_fy1`).
+Forward = Literal["fy1", "fy2", "ntm"]
 
 #: One spelling per GICS sector: iShares writes "Communication" in some files and
 #: "Communication Services" in others; SSGA leaves the sector out ("-").
@@ -84,9 +85,10 @@ def join(
     (the chosen weighting), weight_holdings_date, weight_price_date (NaN without share counts),
     corporate_action (what put the holding on the price date's share basis, "" mostly),
     known (has a fundamentals row), flagged, flags, price, market_cap, eps_trailing, eps_fy1,
-    eps_fy2, eps_forward (the chosen horizon), yield_trailing, yield_fy1, yield_fy2,
-    yield_forward, book_yield (B/P), sales_yield (sales / market cap, else / price x shares),
-    implausible (some per-share input outside its band, set to NaN).
+    eps_fy2, eps_ntm (see :func:`ntm_share_of_fy1`), eps_forward (the chosen horizon),
+    yield_trailing, yield_fy1, yield_fy2, yield_ntm, yield_forward, book_yield (B/P), sales_yield
+    (sales / market cap, else / price x shares), implausible (some per-share input outside its
+    band, set to NaN), fiscal_year_end, ntm_share_fy1 (FY1's weight in NTM), dividend_yield.
     """
     check_weighting(weighting)
     check_forward(forward)
@@ -105,6 +107,10 @@ def join(
     price = column("price")
     price[~(price > 0)] = np.nan
     eps = {"eps_trailing": column("eps_trailing"), "eps_fy1": column("eps_fy1"), "eps_fy2": column("eps_forward")}
+    fiscal_year_end = np.full(len(at), "", dtype=object)
+    fiscal_year_end[known] = table["fiscal_year_end"].fillna("").astype(str).to_numpy(dtype=object)[at[known]]
+    share_fy1 = ntm_share_of_fy1(fiscal_year_end, fundamentals.as_of)
+    eps["eps_ntm"] = share_fy1 * eps["eps_fy1"] + (1.0 - share_fy1) * eps["eps_fy2"]
     implausible = np.zeros(len(at), dtype=bool)
 
     def plausible(values: np.ndarray, band: tuple[float, float]) -> np.ndarray:
@@ -150,17 +156,46 @@ def join(
             "book_yield": book_yield,
             "sales_yield": sales_yield,
             "implausible": implausible,
+            "fiscal_year_end": fiscal_year_end,
+            "ntm_share_fy1": share_fy1,
+            "dividend_yield": column("dividend_yield"),
         },
         index=equities.index,
     )
     labels = {h: horizon_label(h, fundamentals) for h in FORWARDS}
     reported = {"fy1": forward_losses_reported(table, "eps_fy1"), "fy2": forward_losses_reported(table, "eps_forward")}
+    reported["ntm"] = reported["fy1"] and reported["fy2"]
     return Joined(holdings.fund, frame, used, forward, labels, reported)
 
 
 def horizon_label(forward: Forward, fundamentals: Fundamentals) -> str:
-    """The name of a ``--forward`` choice in this data: FY1, or what the source's eps_forward is."""
-    return "FY1" if forward == "fy1" else fundamentals.forward_horizon
+    """The name of a ``--forward`` choice in this data: FY1, NTM, or what the source's eps_forward is."""
+    return {"fy1": "FY1", "ntm": "NTM"}.get(forward, fundamentals.forward_horizon)
+
+
+def ntm_share_of_fy1(fiscal_year_end: np.ndarray, price_date) -> np.ndarray:
+    """Per company, the share of its current fiscal year still ahead on ``price_date``: the weight
+    of FY1 in the next twelve months (FactSet's and Yardeni's blend w * FY1 + (1 - w) * FY2).
+
+    ``fiscal_year_end`` holds ISO dates of a fiscal year's end (any year: only month and day are
+    used); the current fiscal year ends on the first such day after the price date and began a
+    year before it. A company listed on 31 Dec, priced on 19 Aug 2025, gets 134/365 = 0.367.
+    NaN where the end or the price date is unknown: such a company is left out of NTM, not guessed.
+    """
+    ends = pd.to_datetime(pd.Series(fiscal_year_end, dtype=object).replace("", None), errors="coerce")
+    if price_date is None:
+        return np.full(len(ends), np.nan)
+    price = pd.Timestamp(price_date)
+    # 29 February ends move to the 28th, so that every year has the day.
+    month, day = ends.dt.month, ends.dt.day.where(~((ends.dt.month == 2) & (ends.dt.day == 29)), 28)
+
+    def on(year: int) -> pd.Series:
+        return pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
+
+    this_year, next_year, last_year = on(price.year), on(price.year + 1), on(price.year - 1)
+    end = this_year.where(this_year > price, next_year)
+    start = this_year.where(this_year <= price, last_year)
+    return ((end - price).dt.days / (end - start).dt.days).to_numpy(dtype="float64")
 
 
 def forward_losses_reported(table: pd.DataFrame, column: str) -> bool:

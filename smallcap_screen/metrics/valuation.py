@@ -69,10 +69,13 @@ class FundValuation:
     weighted_median_pe: float | None
     earnings_growth: float | None
     earnings_growth_basis: str
+    eps_growth_next_year: float | None
     price_to_book: float | None
     price_to_book_coverage: float
     price_to_sales: float | None
     price_to_sales_coverage: float
+    dividend_yield: float | None
+    dividend_yield_coverage: float
     top10_weight: float
     mag7_weight: float
     set_aside_weight: float
@@ -82,6 +85,7 @@ class FundValuation:
     implausible_weight: float
     negative_policy: str
     forward_horizon: str
+    fiscal_year_unknown: int
     forward_losses: str
     weighting: str
     corporate_actions: str
@@ -223,7 +227,8 @@ def valuation_of(
     pe_f = harmonic_pe(w, yf, negative)
     growth = earnings_growth(w, yt, yf, negative)
     if not np.isfinite(yf).any():
-        pe_f = PE(None, f"no holding has a {joined.forward_horizon} earnings estimate in this data")
+        needs = " (FY1 and FY2 estimates and a fiscal-year end)" if joined.forward == "ntm" else ""
+        pe_f = PE(None, f"no holding has a {joined.forward_horizon} earnings estimate{needs} in this data")
     elif negative == "include" and not joined.forward_losses_reported:
         pe_f = PE(None, NO_FORWARD_LOSSES)
     if negative == "include" and not joined.forward_losses_reported:
@@ -240,6 +245,8 @@ def valuation_of(
     book = np.where(flagged, np.nan, frame["book_yield"].to_numpy())
     sales = np.where(flagged, np.nan, frame["sales_yield"].to_numpy())
     set_aside = holdings.set_aside["weight"]
+    dividends = np.where(flagged, np.nan, frame["dividend_yield"].to_numpy())
+    paying = np.isfinite(dividends) & (dividends >= 0)
     return FundValuation(
         fund=holdings.fund,
         holdings=len(frame),
@@ -258,10 +265,13 @@ def valuation_of(
         weighted_median_pe=weighted_median(1.0 / yt[positive], w[positive]),
         earnings_growth=growth,
         earnings_growth_basis=growth_basis(joined.forward_horizon),
+        eps_growth_next_year=next_year_growth(joined, w, negative),
         price_to_book=harmonic_pe(w, book, "exclude").value,
         price_to_book_coverage=float(w[book > 0].sum()),
         price_to_sales=harmonic_pe(w, sales, "include").value,
         price_to_sales_coverage=float(w[np.isfinite(sales)].sum()),
+        dividend_yield=float(np.dot(w[paying], dividends[paying]) / w[paying].sum()) if paying.any() else None,
+        dividend_yield_coverage=float(w[paying].sum()),
         top10_weight=float(np.sort(w)[::-1][:10].sum()),
         mag7_weight=float(w[frame["ticker"].isin(MAGNIFICENT_7).to_numpy()].sum()),
         set_aside_weight=float(set_aside.sum(skipna=True)) if len(set_aside) else 0.0,
@@ -271,12 +281,33 @@ def valuation_of(
         implausible_weight=float(w[implausible].sum()),
         negative_policy=negative,
         forward_horizon=joined.forward_horizon,
+        fiscal_year_unknown=fiscal_year_unknown(joined),
         forward_losses=forward_losses(negative, joined.forward_losses_reported),
         weighting=joined.weighting,
         corporate_actions=named_actions(frame["ticker"], frame["corporate_action"]) if joined.weighting == "price-date" else "",
         as_of_holdings=holdings.as_of,
         as_of_prices=as_of_prices,
     )
+
+
+def fiscal_year_unknown(joined: Joined) -> int:
+    """Under NTM, the holdings with FY1 and FY2 estimates whose fiscal-year end is unknown: left
+    out of the NTM figures rather than blended by a guessed calendar (0 under FY1, FY2)."""
+    if joined.forward != "ntm":
+        return 0
+    frame = joined.frame
+    both = np.isfinite(frame["eps_fy1"].to_numpy()) & np.isfinite(frame["eps_fy2"].to_numpy())
+    return int((both & ~np.isfinite(frame["ntm_share_fy1"].to_numpy())).sum())
+
+
+def next_year_growth(joined: Joined, weights: np.ndarray, negative: NegativePolicy = "exclude") -> float | None:
+    """Consensus earnings growth from the current fiscal year to the next (FY1 -> FY2), the
+    articles' "expected growth in 2026": the same holdings' FY2 over FY1 earnings yield, minus 1.
+    Only holdings with both estimates enter; under ``exclude`` both positive (see earnings_growth)."""
+    fy1, fy2 = usable_yields(joined, "yield_fy1"), usable_yields(joined, "yield_fy2")
+    if negative == "include" and not (joined.losses_reported["fy1"] and joined.losses_reported["fy2"]):
+        return None
+    return earnings_growth(weights, fy1, fy2, negative)
 
 
 def growth_basis(forward_horizon: str) -> str:

@@ -30,7 +30,7 @@ from .parsing import finite_numbers, flag_codes, to_numbers
 
 REQUIRED_COLUMNS = ["Ticker", "Price", "P/E", "EPS (ttm)"]
 #: Read when present, NaN when a custom export leaves them out.
-OPTIONAL_COLUMNS = ["Forward P/E", "Shares Outstanding", "Market Cap", "Book/sh", "Sales", "Income"]
+OPTIONAL_COLUMNS = ["Forward P/E", "Shares Outstanding", "Market Cap", "Book/sh", "Sales", "Income", "Dividend Yield"]
 MILLION = 1e6
 SUSPECT_FACTOR = 10
 
@@ -93,8 +93,12 @@ def _fundamentals(raw: pd.DataFrame) -> pd.DataFrame:
             "eps_fy1": float("nan"),  # finviz exports no current-fiscal-year estimate
             "book_per_share": number["Book/sh"],
             "sales": number["Sales"] * MILLION,
+            # Finviz leaves Dividend Yield blank for a stock that pays none (AAPL 0.45%, NVDA
+            # blank): a priced stock without one yields 0; an export without the column, unknown.
+            "dividend_yield": number["Dividend Yield"].fillna(0.0).where(price.notna()) if "Dividend Yield" in raw else absent,
             "currency": "USD",
             "financial_currency": "",  # finviz does not say in which currency statements are kept
+            "fiscal_year_end": "",  # nor when fiscal years end
             "flags": flags,
         },
         index=raw.index,

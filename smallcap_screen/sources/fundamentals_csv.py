@@ -1,7 +1,8 @@
 """A plain per-stock fundamentals CSV → :class:`Fundamentals`: bring your own prices and earnings.
 
 Documented columns (one row per stock): ``ticker``, ``price``, ``eps_trailing`` (required), and
-``eps_forward``, ``eps_fy1``, ``book_per_share``, ``shares``, ``market_cap``, ``sector`` (optional;
+``eps_forward``, ``eps_fy1``, ``book_per_share``, ``shares``, ``market_cap``, ``dividend_yield`` (a
+fraction, 0.0215, or a percentage, 2.15%), ``fiscal_year_end`` (a date, e.g. 2025-09-27), ``sector`` (optional;
 ``sector`` is accepted and not used by the fundamentals). Names are matched case-insensitively,
 with common spellings of other exports accepted too (``COLUMN_NAMES``): the S&P 500 file of the
 datasets project (``Symbol, Price, Earnings/Share, Market Cap``) reads as it is. Per-share values
@@ -31,6 +32,8 @@ COLUMN_NAMES = {
     "book_per_share": ("book_per_share", "book/sh", "book value per share", "bookvalue"),
     "shares": ("shares", "shares outstanding", "sharesoutstanding"),
     "market_cap": ("market_cap", "market cap", "marketcap"),
+    "dividend_yield": ("dividend_yield", "dividend yield", "trailingannualdividendyield"),
+    "fiscal_year_end": ("fiscal_year_end", "fiscal year end", "lastfiscalyearend"),
 }
 REQUIRED = ("ticker", "price", "eps_trailing")
 
@@ -53,16 +56,23 @@ def fundamentals_from_table(table: pd.DataFrame, *, as_of: dt.date | None, sourc
         )
     ticker = to_yahoo_series(table[columns["ticker"]])
     number, infinite = finite_numbers(
-        {key: to_numbers(table[column]) if column else pd.Series(np.nan, index=table.index) for key, column in columns.items() if key != "ticker"}
+        {
+            key: to_numbers(table[column]) if column else pd.Series(np.nan, index=table.index)
+            for key, column in columns.items()
+            if key not in ("ticker", "fiscal_year_end")
+        }
     )
+    given_end = table[columns["fiscal_year_end"]] if columns["fiscal_year_end"] else pd.Series("", index=table.index)
+    fiscal_year_end = pd.to_datetime(given_end.astype("string").replace("", None), errors="coerce").dt.strftime("%Y-%m-%d").fillna("")
     price = number["price"].where(number["price"] > 0)
     frame = pd.DataFrame(
         {
-            **{key: number[key] for key in ("shares", "market_cap", "eps_trailing", "eps_forward", "eps_fy1", "book_per_share")},
+            **{key: number[key] for key in ("shares", "market_cap", "eps_trailing", "eps_forward", "eps_fy1", "book_per_share", "dividend_yield")},
             "price": price,
             "sales": np.nan,
             "currency": "USD",
             "financial_currency": "",
+            "fiscal_year_end": fiscal_year_end,
             "flags": flag_codes({"value_infinite": infinite, "price_invalid": number["price"].notna() & price.isna()}, table.index),
         }
     )

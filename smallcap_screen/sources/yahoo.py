@@ -88,9 +88,16 @@ QUOTE_FIELDS = {
     "epsForward": "eps_forward",  # next fiscal year's consensus: horizon "FY2"
     "epsCurrentYear": "eps_fy1",  # current fiscal year's consensus: horizon "FY1"
     "bookValue": "book_per_share",
+    # a fraction (0.0045); Yahoo's ``dividendYield`` is the forward rate in percent (0.45)
+    "trailingAnnualDividendYield": "dividend_yield",
     "currency": "currency",
     "financialCurrency": "financial_currency",
 }
+#: quoteSummary ``defaultKeyStatistics`` field (epoch seconds) kept in a quote record beside the
+#: v7 fields, which do not carry it: the end of the last fiscal year, asked for only when a
+#: next-twelve-months figure needs it (one request per stock; see :meth:`YahooQuotes.submit_fiscal_year_ends`).
+FISCAL_YEAR_END_FIELD = "lastFiscalYearEnd"
+SUMMARY_URL = "https://query2.finance.yahoo.com/v10/finance/quoteSummary/{symbol}"
 #: v7 quote field → key of a fund's own Yahoo-reported figures (see ``fetch_funds_reported``).
 FUND_FIELDS = {"trailingPE": "trailing_pe", "forwardPE": "forward_pe", "regularMarketPrice": "price", "currency": "currency"}
 #: Most bytes of a quote answer, as it arrives (decompressed): a full batch is about 1,500 quotes
@@ -208,6 +215,12 @@ class YahooQuotes:
         size = self._batch_size
         return [self._pool.submit(self._batcher.fetch, wanted[i : i + size]) for i in range(0, len(wanted), size)]
 
+    def submit_fiscal_year_ends(self, symbols: Iterable[str]) -> list[Future[tuple[str, object]]]:
+        """Start asking for each symbol's last fiscal-year end: one quoteSummary request per
+        symbol, since the v7 batch quote does not carry it. Each future gives (symbol, epoch
+        seconds or None). Only next-twelve-months figures need it, so only they pay for it."""
+        return [self._pool.submit(self._client.fiscal_year_end, s) for s in dict.fromkeys(symbols)]
+
     def submit_funds(self, tickers: Iterable[str]) -> Future[dict[str, dict]]:
         """Start fetching the funds' own Yahoo-reported figures, all in one request."""
         return self._pool.submit(self._client.funds, [t.strip().upper() for t in tickers])
@@ -299,7 +312,10 @@ def quotes_table(quotes: Mapping[str, dict]) -> pd.DataFrame:
     ``price_invalid``: price <= 0, set to NaN. ``currency_mismatch``: the statements are in
     another currency than the price, so EPS and book value may not be comparable with it.
     """
-    rows = [{column: quote.get(name) for name, column in QUOTE_FIELDS.items()} for quote in quotes.values()]
+    rows = [
+        {**{column: quote.get(name) for name, column in QUOTE_FIELDS.items()}, "fiscal_year_end": _iso_day(quote.get(FISCAL_YEAR_END_FIELD))}
+        for quote in quotes.values()
+    ]
     table = pd.DataFrame(rows, columns=FUNDAMENTAL_COLUMNS, index=pd.Index(list(quotes), name="ticker", dtype=object))
     for column in FLOAT_FUNDAMENTALS:
         table[column] = pd.to_numeric(table[column], errors="coerce").astype("float64")
@@ -312,6 +328,15 @@ def quotes_table(quotes: Mapping[str, dict]) -> pd.DataFrame:
         for bad, other in zip(price_invalid, mismatch)
     ]
     return table
+
+
+def _iso_day(epoch_seconds) -> str:
+    """A quoteSummary date (epoch seconds, UTC midnight) as ISO text; "" when absent or not a number."""
+    if isinstance(epoch_seconds, dict):  # formatted answers wrap it: {"raw": 1727481600, "fmt": "2024-09-28"}
+        epoch_seconds = epoch_seconds.get("raw")
+    if not isinstance(epoch_seconds, (int, float)) or isinstance(epoch_seconds, bool) or not math.isfinite(epoch_seconds):
+        return ""
+    return dt.datetime.fromtimestamp(epoch_seconds, dt.timezone.utc).date().isoformat()
 
 
 def fund_figures(symbol: str, quote: Mapping | None) -> dict:
@@ -358,6 +383,19 @@ class _Client:
             return self._paced(url, params, key, retries)
         finally:
             self._first.release()
+
+    def fiscal_year_end(self, symbol: str) -> tuple[str, object]:
+        """``symbol`` and its last fiscal year's end (epoch seconds; None when Yahoo has none) from
+        quoteSummary's defaultKeyStatistics. Raises NetworkError when Yahoo keeps failing it."""
+        params = {"modules": "defaultKeyStatistics", "formatted": "false", "lang": "en-US", "region": "US"}
+        try:
+            answer = self.get_json(SUMMARY_URL.format(symbol=symbol), params, key="quoteSummary")
+        except (GaveUp, _TooLarge) as failure:
+            reason = failure.last.reason if isinstance(failure, GaveUp) and failure.last else str(failure) or "HTTP 400"
+            raise NetworkError(f"Yahoo Finance kept failing {symbol}'s fiscal year ({reason})") from None
+        results = ((answer or {}).get("quoteSummary") or {}).get("result") or [{}]
+        value = (results[0].get("defaultKeyStatistics") or {}).get(FISCAL_YEAR_END_FIELD)
+        return symbol, value.get("raw") if isinstance(value, dict) else value
 
     def funds(self, tickers: list[str]) -> dict[str, dict]:
         """The funds' reported figures (see fetch_funds_reported), in one request."""

@@ -20,8 +20,11 @@ SET_ASIDE_NUMBERS = {"weight"}
 QUOTE_COLUMNS = ["price", "market_cap"]
 #: ... those that change with reports (``stock_facts``) and with analysts' revisions
 #: (``stock_estimates``), each kept anew only when it differs from the previous snapshot's.
-FACT_NUMBERS = ["shares", "eps_trailing", "book_per_share", "sales"]
-FACT_TEXTS = ["currency", "financial_currency", "flags"]
+FACT_NUMBERS = ["shares", "eps_trailing", "book_per_share", "sales", "dividend_yield"]
+FACT_TEXTS = ["currency", "financial_currency", "flags", "fiscal_year_end"]
+#: Facts added after snapshots were first stored (schema 4): a stock row leaves them out of the
+#: snapshot's digest while they are unknown, so the digests of snapshots stored before still match.
+LATER_FACTS = ("dividend_yield", "fiscal_year_end")
 ESTIMATE_NUMBERS = ["eps_forward", "eps_fy1"]
 STOCK_COLUMNS = ["ticker", *QUOTE_COLUMNS, *FACT_NUMBERS, *FACT_TEXTS, *ESTIMATE_NUMBERS]
 
@@ -57,7 +60,18 @@ def estimate_part(stock: tuple) -> tuple:
 
 def snapshot_digest(prices_as_of: str | None, prices_source: str, forward_horizon: str, funds: list[tuple], stocks: list[tuple]) -> str:
     """Identifies a snapshot's inputs: ``funds`` is [(fund, holdings digest, reported JSON)], sorted."""
-    return digest(["snapshot", prices_as_of, prices_source, forward_horizon, sorted(funds), stocks])
+    return digest(["snapshot", prices_as_of, prices_source, forward_horizon, sorted(funds), [_digested(s) for s in stocks]])
+
+
+_LATER_AT = [STOCK_COLUMNS.index(c) for c in LATER_FACTS]
+
+
+def _digested(stock) -> list:
+    """A stock row as its snapshot's digest takes it: without LATER_FACTS while they are unknown."""
+    stock = list(stock)
+    if all(stock[i] in (None, "") for i in _LATER_AT):
+        return [v for i, v in enumerate(stock) if i not in _LATER_AT]
+    return stock
 
 
 def snapshot_checksum(content_hash: str, data_date: str, taken_at: str, origin: str, label: str) -> str:

@@ -19,7 +19,8 @@ The tables, for SQL, pandas, sqlite-utils and Datasette users (README, "The stor
   ``holdings.total_market_value`` set: the weights are computed on read, bit for bit.
 - ``security``: ticker, issuer ticker, name and sector, stored once and referenced by ``holding``.
 - ``quote`` + ``stock_facts`` + ``stock_estimates``: per snapshot and held stock the price and
-  market cap; the slower facts (trailing EPS, book value, sales, shares, currencies, flags) and
+  market cap; the slower facts (trailing EPS, book value, sales, dividend yield, shares,
+  currencies, fiscal-year end, flags) and
   the analysts' estimates (FY1, FY2 EPS) are stored anew only when they differ from those of the
   previous snapshot (reports come quarterly, revisions to some stocks weekly).
 - ``result``: the computed fund-level figures per snapshot, fund, negative-earnings policy and
@@ -217,6 +218,18 @@ MIGRATIONS: list[str] = [
         SELECT s.data_date, s.id AS snapshot_id, s.origin, r.fund, r.negative_policy, r.benchmark, r.pe_trailing,
                r.pe_forward, r.discount_trailing, r.discount_forward, r.loss_weight, r.coverage
         FROM result r JOIN snapshot s ON s.id = r.snapshot_id;
+    """,
+    # 4: per stock the dividend yield and the end of its last fiscal year (next-twelve-months
+    # estimates blend FY1 and FY2 by it); unknown in snapshots stored before.
+    """
+    ALTER TABLE stock_facts ADD COLUMN dividend_yield REAL;
+    ALTER TABLE stock_facts ADD COLUMN fiscal_year_end TEXT NOT NULL DEFAULT '';
+    DROP VIEW fundamentals;
+    CREATE VIEW fundamentals AS
+        SELECT q.snapshot_id, q.ticker, q.price, f.shares, q.market_cap, f.eps_trailing, e.eps_forward,
+               e.eps_fy1, f.book_per_share, f.sales, f.dividend_yield, f.currency, f.financial_currency,
+               f.fiscal_year_end, f.flags
+        FROM quote q JOIN stock_facts f ON f.id = q.facts_id JOIN stock_estimates e ON e.id = q.estimates_id;
     """,
 ]
 

@@ -11,7 +11,9 @@ What is served, from the real files in ../shared/data/raw:
   derived VB list in Vanguard's format, the other half of IJR in WisdomTree's and the VB list in
   Schwab's stand in (tests/standins/issuer_files.py);
 - Yahoo: one quote per stock of the finviz export of 2025-08-19 (real prices and EPS), and for
-  each fund a quote whose trailing P/E is REPORTED_PE; ``extra_quotes`` adds or replaces some;
+  each fund a quote whose trailing P/E is REPORTED_PE; ``extra_quotes`` adds or replaces some.
+  Finviz has no current-fiscal-year estimate nor fiscal calendar, so both are made up (see
+  :func:`made_up_fy1` and :func:`made_up_fiscal_year_end`), for next-twelve-months figures;
 - the SEC (www.sec.gov, data.sec.gov): the stand-in EDGAR of tests/standins/sec.py serving
   ``sec_documents`` (default: tests/standins/edgar.py's N-PORT reports and ticker files).
 """
@@ -19,12 +21,16 @@ What is served, from the real files in ../shared/data/raw:
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
 import tempfile
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
+
+import pandas as pd
 
 from smallcap_screen.reference import read_reference_fundamentals
 from tests.standins import edgar, issuer_files
@@ -44,6 +50,25 @@ ISHARES_HEADER = (
 CASH_SECTOR = "Cash and/or Derivatives"
 #: The funds' own trailing P/E as the Yahoo stand-in reports it (made-up values, to see them pass through).
 REPORTED_PE = {"IWM": 17.25, "IJR": 16.5, "IJS": 14.75, "SPY": 27.5}
+
+
+#: Made-up fiscal years of the stand-in's companies: by a stable hash of the symbol, most end in
+#: December, some in September, June or March (the usual US ends), and one in eleven is unknown.
+FISCAL_YEAR_ENDS = ["2024-12-31", "2024-12-31", "2024-12-31", "2024-09-30", "2025-06-30", "2025-03-31", "2024-12-31", "2024-09-28", "2024-12-31", "2025-01-31", None]
+
+
+def made_up_fiscal_year_end(symbol: str) -> str | None:
+    """The stand-in's last fiscal-year end of ``symbol`` (ISO date), or None (Yahoo has none)."""
+    return FISCAL_YEAR_ENDS[sum(map(ord, symbol)) % len(FISCAL_YEAR_ENDS)]
+
+
+def made_up_fy1(table: pd.DataFrame) -> pd.Series:
+    """The current fiscal year's consensus, made up halfway between trailing EPS and FY2's."""
+    return (table["eps_trailing"] + table["eps_forward"]) / 2
+
+
+def epoch_seconds(iso_day: str) -> int:
+    return int(dt.datetime.fromisoformat(iso_day).replace(tzinfo=dt.timezone.utc).timestamp())
 
 
 def ishares_csv_from_list(fund_name: str, as_of: str, lines: list[dict]) -> str:
@@ -116,13 +141,22 @@ class StandInInternet:
             "DES": folder / "DES.json",
             "SCHA": folder / "SCHA.csv",
         }
-        self.fundamentals = read_reference_fundamentals(self.raw_dir)
+        fundamentals = read_reference_fundamentals(self.raw_dir)
+        self.fundamentals = replace(fundamentals, table=fundamentals.table.assign(eps_fy1=made_up_fy1(fundamentals.table)))
+        self.fiscal_year_ends = {s: end for s in self.fundamentals.table.index if (end := made_up_fiscal_year_end(s))}
         self.issuers = self._stack.enter_context(IssuerStandIn(self.files, latency=self.latency))
         quotes = quotes_from_fundamentals(self.fundamentals.table)
         quotes.update({f: {"symbol": f, "quoteType": "ETF", "regularMarketPrice": 100.0, "trailingPE": pe} for f, pe in REPORTED_PE.items()})
         quotes.update(self.extra_quotes)
         self.yahoo = self._stack.enter_context(
-            YahooStandIn(quotes, latency=self.latency, rate_limit=self.rate_limit, ban=self.ban, max_quote_symbols=self.max_quote_symbols)
+            YahooStandIn(
+                quotes,
+                fiscal_year_ends={s: epoch_seconds(end) for s, end in self.fiscal_year_ends.items()},
+                latency=self.latency,
+                rate_limit=self.rate_limit,
+                ban=self.ban,
+                max_quote_symbols=self.max_quote_symbols,
+            )
         )
         yahoo_address = ("127.0.0.1", self.yahoo.port)
         routes = {host: self.issuers.address for host in ISSUER_HOSTS}

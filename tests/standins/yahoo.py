@@ -77,6 +77,8 @@ def quotes_from_fundamentals(table: pd.DataFrame) -> dict[str, dict]:
             "regularMarketPrice": price,
             "epsTrailingTwelveMonths": eps,
             "epsForward": forward,
+            "epsCurrentYear": row["eps_fy1"],
+            "trailingAnnualDividendYield": row["dividend_yield"],
             "trailingPE": price / eps if eps > 0 else math.nan,
             "forwardPE": price / forward if forward > 0 else math.nan,
             "marketCap": row["market_cap"],
@@ -120,6 +122,8 @@ class YahooStandIn:
     """A Yahoo Finance stand-in serving ``quotes`` on 127.0.0.1 until ``stop()``.
 
     ``summaries`` adds quoteSummary modules per symbol (e.g. ``topHoldings`` for a fund).
+    ``fiscal_year_ends`` (symbol → epoch seconds) is what defaultKeyStatistics gives as
+    ``lastFiscalYearEnd``, as Yahoo does only there (the v7 quote lacks it).
     ``latency`` delays every answer; ``rate_limit`` (requests per second, on the query
     hosts) answers 429 with Retry-After: 1 beyond it, or, with ``ban`` seconds, like a strict
     Yahoo: 429 without Retry-After to every request for ``ban`` seconds after one went over.
@@ -137,6 +141,7 @@ class YahooStandIn:
         quotes: Mapping[str, dict],
         *,
         summaries: Mapping[str, dict] | None = None,
+        fiscal_year_ends: Mapping[str, int] | None = None,
         latency: float = 0.0,
         rate_limit: float | None = None,
         ban: float | None = None,
@@ -148,6 +153,7 @@ class YahooStandIn:
     ) -> None:
         self.quotes = dict(quotes)
         self.summaries = dict(summaries or {})
+        self.fiscal_year_ends = dict(fiscal_year_ends or {})
         self.latency = latency
         self.rate_limit = rate_limit
         self.ban = ban
@@ -329,7 +335,7 @@ class YahooStandIn:
         if quote is None:
             error = {"code": "Not Found", "description": SUMMARY_NOT_FOUND.format(symbol)}
             return handler.send_json(404, {"quoteSummary": {"result": None, "error": error}})
-        modules = {**_summary_modules(quote), **self.summaries.get(symbol, {})}
+        modules = {**_summary_modules(quote, self.fiscal_year_ends.get(symbol)), **self.summaries.get(symbol, {})}
         wanted = query.get("modules", "").split(",")
         result = {name: body for name, body in modules.items() if name in wanted}
         handler.send_json(200, {"quoteSummary": {"result": [result], "error": None}})
@@ -350,7 +356,7 @@ def _route(path: str) -> tuple[str, str]:
     return path, ""
 
 
-def _summary_modules(quote: dict) -> dict[str, dict]:
+def _summary_modules(quote: dict, fiscal_year_end: int | None = None) -> dict[str, dict]:
     """The quoteSummary modules ``Ticker.info`` asks for, filled from v7 quote fields (formatted=false)."""
     price = quote.get("regularMarketPrice")
     return {
@@ -368,6 +374,7 @@ def _summary_modules(quote: dict) -> dict[str, dict]:
             "sharesOutstanding": quote.get("sharesOutstanding"),
             "bookValue": quote.get("bookValue"),
             "priceToBook": quote.get("priceToBook"),
+            "lastFiscalYearEnd": fiscal_year_end,
         },
         "financialData": {"currentPrice": price, "financialCurrency": quote.get("financialCurrency")},
         "assetProfile": {},
