@@ -39,6 +39,10 @@ from .output import write_atomically
 CACHE_DIR_VARIABLE = "SMALLCAP_SCREEN_CACHE_DIR"
 HOLDINGS_TTL = dt.timedelta(days=1)
 QUOTES_TTL = dt.timedelta(hours=6)
+#: How long a stock's fiscal-year end is reused (kept with the quotes, under its own key): a
+#: company moves its fiscal year rarely, and a next-twelve-months figure uses only its month and
+#: day, so asking Yahoo again (one request per stock) more often buys nothing.
+FISCAL_YEAR_END_TTL = dt.timedelta(days=90)
 KINDS = ("holdings", "quotes", "sec")
 WRITE_ADVICE = f"free some space or set {CACHE_DIR_VARIABLE} to another folder"
 
@@ -187,8 +191,9 @@ class Cache:
             self._db = _open_quotes_db(self._quotes_path)
         return self._db
 
-    def get_quotes(self, symbols: Iterable[str]) -> tuple[dict[str, dict[str, Any]], list[str]]:
-        """Split ``symbols`` into fresh cached records and the ones still to fetch (in order)."""
+    def get_quotes(self, symbols: Iterable[str], max_age: dt.timedelta | None = None) -> tuple[dict[str, dict[str, Any]], list[str]]:
+        """Split ``symbols`` into fresh cached records (fetched within ``max_age``, default the
+        quotes' time to live) and the ones still to fetch (in order)."""
         wanted = list(dict.fromkeys(symbols))
         found: dict[str, dict[str, Any]] = {}
         if self.refresh:
@@ -198,7 +203,7 @@ class Cache:
         except (OSError, sqlite3.Error):
             db = None
         if db is not None:
-            oldest_fresh = self._clock() - self.quotes_ttl.total_seconds()
+            oldest_fresh = self._clock() - (max_age or self.quotes_ttl).total_seconds()
             try:
                 for start in range(0, len(wanted), _SQL_CHUNK):
                     chunk = wanted[start : start + _SQL_CHUNK]

@@ -6,6 +6,7 @@ https:// URLs; the stand-in internet (tests/standins/internet.py) answers them o
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 
 from tests.helpers import by_fund, dead_proxy_env
 from tests.helpers import run_live as run
-from tests.standins.internet import REPORTED_PE, StandInInternet
+from tests.standins.internet import REPORTED_PE, StandInInternet, made_up_fiscal_year_end
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +201,63 @@ def test_a_full_cache_disk_costs_the_cache_not_the_live_run(net, homes, tmp_path
     assert all(r["data_source"].startswith("live data") for r in by_fund(result.stdout).values())
     [note] = [line for line in result.stderr.splitlines() if "ran without the cache" in line]
     assert "No space left on device" in note or "database or disk is full" in note
+
+
+def test_compare_forward_ntm_is_fy1_and_fy2_blended_by_each_fiscal_year(net, homes):
+    # The stand-in's FY1 estimates and fiscal-year ends are made up (finviz has neither), served as
+    # Yahoo serves them: epsCurrentYear in the batch quote, lastFiscalYearEnd in quoteSummary.
+    # IJS and DES (the two halves of the IJR list, ~600 stocks): fiscal-year ends cost one
+    # request per stock at Yahoo's 8 a second, about 70 s cold (IWM and SPY: four minutes).
+    from smallcap_screen.sources.holdings_file import read_holdings_file
+
+    env = {**net.env, **homes}
+    funds = ("IJS", "DES", "--benchmark", "IJS", "--weighting", "holdings-date")
+    asked = {h: by_fund(run("compare", *funds, "--forward", h, "-f", "json", env=env).stdout) for h in ("fy1", "fy2")}
+    before = net.yahoo.requests["/v10/finance/quoteSummary"]
+    ntm = run("compare", *funds, "--forward", "ntm", "-f", "json", env=env)
+    assert ntm.returncode == 0, ntm.stderr
+    records = by_fund(ntm.stdout)
+    table = net.fundamentals.table
+    blendable = table.index[(table["price"] > 0) & table["eps_fy1"].notna() & table["eps_forward"].notna()]
+    held = {fund: read_holdings_file(net.files[fund], fund=fund).equities for fund in ("IJS", "DES")}
+    asked_for = set().union(*(set(equities["ticker"]) for equities in held.values())) & set(blendable)
+    # Only the stocks an NTM figure can use are asked about, once each; a second run asks none.
+    assert net.yahoo.requests["/v10/finance/quoteSummary"] - before == len(asked_for) > 300
+    again = net.yahoo.requests["/v10/finance/quoteSummary"]
+    assert by_fund(run("compare", *funds, "--forward", "ntm", "-f", "json", env=env).stdout) == records
+    assert net.yahoo.requests["/v10/finance/quoteSummary"] == again, "fiscal-year ends are kept in the cache"
+    for fund, equities in held.items():
+        priced_on = dt.date.fromisoformat(records[fund]["as_of_prices"])  # live: today
+        weights, yields, unknown = [], [], 0
+        both = []  # (weight, FY1, NTM, FY2 yield) of the holdings profitable in each horizon
+        for ticker, weight in zip(equities["ticker"], equities["weight"]):
+            if ticker not in blendable:
+                continue
+            row = table.loc[ticker]
+            fy1, fy2, price = row["eps_fy1"], row["eps_forward"], row["price"]
+            end = made_up_fiscal_year_end(ticker)
+            if end is None:
+                unknown += 1
+                continue
+            last = dt.date.fromisoformat(end)
+            current = last.replace(year=priced_on.year if last.replace(year=priced_on.year) > priced_on else priced_on.year + 1)
+            start = current.replace(year=current.year - 1)
+            share = (current - priced_on).days / (current - start).days
+            earnings_yield = (share * fy1 + (1 - share) * fy2) / price
+            if 0 < earnings_yield <= 1:  # ex-negative, inside the plausible band
+                weights.append(weight)
+                yields.append(earnings_yield)
+            if 0 < fy1 / price <= 1 and 0 < fy2 / price <= 1:
+                both.append((weight, fy1 / price, earnings_yield, fy2 / price))
+        by_hand = sum(weights) / sum(w * y for w, y in zip(weights, yields))
+        assert records[fund]["forward_horizon"] == "NTM"
+        assert records[fund]["pe_forward"] == pytest.approx(by_hand, abs=5e-5), fund  # written to 4 decimals
+        assert records[fund]["fiscal_year_unknown"] == unknown > 0
+        # Like with like: over the same holdings (fiscal year known, profitable in both years) the
+        # blend lies between its two horizons. The funds' own FY1 and FY2 P/Es also count the
+        # holdings whose fiscal year is unknown, which NTM leaves out, so they need not bracket it.
+        fy1_pe, ntm_pe, fy2_pe = (sum(b[0] for b in both) / sum(b[0] * b[i] for b in both) for i in (1, 2, 3))
+        assert min(fy1_pe, fy2_pe) < ntm_pe < max(fy1_pe, fy2_pe), fund
+        assert asked["fy1"][fund]["forward_horizon"] == "FY1" and asked["fy2"][fund]["forward_horizon"] == "FY2"
+    assert "left out of NTM, fiscal-year end unknown" in ntm.stderr
+    assert "fiscal-year ends, one request per stock" in ntm.stderr

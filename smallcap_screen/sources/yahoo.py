@@ -330,6 +330,15 @@ def quotes_table(quotes: Mapping[str, dict]) -> pd.DataFrame:
     return table
 
 
+def blends_fiscal_years(quote: Mapping) -> bool:
+    """Whether a v7 quote has what a next-twelve-months EPS blends (a positive price, current-
+    and next-fiscal-year consensus), so that its fiscal-year end is worth a request."""
+    numbers = [quote.get(name) for name in ("regularMarketPrice", "epsCurrentYear", "epsForward")]
+    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) for n in numbers):
+        return False
+    return numbers[0] > 0
+
+
 def _iso_day(epoch_seconds) -> str:
     """A quoteSummary date (epoch seconds, UTC midnight) as ISO text; "" when absent or not a number."""
     if isinstance(epoch_seconds, dict):  # formatted answers wrap it: {"raw": 1727481600, "fmt": "2024-09-28"}
