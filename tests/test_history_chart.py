@@ -108,3 +108,19 @@ def test_a_span_of_years_names_the_years():
     assert years[:1] <= ["2021"] and years[-1:] >= ["2025"]
     assert years == [str(year) for year in range(int(years[0]), int(years[-1]) + 1)]
     plt.close(figure)
+
+
+def test_charts_leave_pyplot_and_a_notebooks_backend_alone(tmp_path):
+    """A chart drawn from a notebook must not switch its backend (matplotlib.use) or add figures
+    to its pyplot: the charts are Figures of their own, saved through their format's canvas."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, matplotlib; matplotlib.use('svg'); "
+        "from smallcap_screen.render.chart import loss_makers_svg; "
+        "svg = loss_makers_svg([{'fund': 'IWM', 'status': 'ok', 'loss_weight': 0.3, 'loss_count_share': 0.4}]); "
+        "print(matplotlib.get_backend(), 'matplotlib.pyplot' in sys.modules, svg.startswith('<svg'))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["svg", "False", "True"], done.stderr

@@ -41,11 +41,10 @@ def history_figure(history, *, forward: bool = False, metric: str | None = None)
     """One line per fund over the data dates: with ``metric`` (a key of :data:`PANELS`) one panel
     of that metric; without, two panels, P/E on top and the discount to the benchmark below
     (forward ones with ``forward``). A legend, and a caption with policy, horizon, coverage and data dates."""
-    plt = _pyplot()
-
     metrics = [metric] if metric else (["fwd_pe", "fwd_discount"] if forward else ["pe", "discount"])
-    shape = {"figsize": (10, 7), "height_ratios": [3, 2]} if len(metrics) == 2 else {"figsize": (10, 4.5)}
-    figure, panels = plt.subplots(len(metrics), 1, sharex=True, squeeze=False, **shape)
+    two = len(metrics) == 2
+    figure = _new_figure((10, 7) if two else (10, 4.5))
+    panels = figure.subplots(len(metrics), 1, sharex=True, squeeze=False, height_ratios=[3, 2] if two else None)
     backfilled = {(r["fund"], r["data_date"]) for r in history.records() if r.get("origin") == "backfill"}
     for axes, shown in zip(panels[:, 0], metrics):
         _panel(axes, history, shown, backfilled)
@@ -116,10 +115,10 @@ def _series(axes, trend, values: list[float], backfilled: set[tuple[str, str]]) 
 def decomposition_svg(totals: list[dict], benchmark: str) -> str:
     """Each fund's P/E gap to the benchmark split into sector mix, valuation within sectors and
     interaction (the ``All sectors`` rows of ``sectors``), as horizontal stacked bars in P/E points."""
-    plt = _pyplot()
     effects = (("mix_pe", "sector mix", "#4c72b0"), ("within_pe", "within sectors", "#dd8452"), ("interaction_pe", "interaction", "#8c8c8c"))
     funds = [t["fund"] for t in totals]
-    figure, axes = plt.subplots(figsize=(10, 0.6 * len(funds) + 1.4))
+    figure = _new_figure((10, 0.6 * len(funds) + 1.4))
+    axes = figure.subplots()
     for position, total in enumerate(totals):
         left_negative = left_positive = 0.0
         for key, label, colour in effects:
@@ -144,10 +143,10 @@ def decomposition_svg(totals: list[dict], benchmark: str) -> str:
 
 def loss_makers_svg(records: list[dict]) -> str:
     """Share of each fund's weight and of its holdings with trailing earnings at or below zero."""
-    plt = _pyplot()
     rows = [r for r in records if r["status"] == "ok"]
     funds = [r["fund"] for r in rows]
-    figure, axes = plt.subplots(figsize=(10, 0.6 * len(funds) + 1.4))
+    figure = _new_figure((10, 0.6 * len(funds) + 1.4))
+    axes = figure.subplots()
     height = 0.38
     positions = range(len(funds))
     axes.barh([p - height / 2 for p in positions], [_pct(r["loss_weight"]) for r in rows], height=height, label="by weight", color="#c44e52")
@@ -161,24 +160,20 @@ def loss_makers_svg(records: list[dict]) -> str:
     return _inline_svg(figure, "losses")
 
 
-def _pyplot():
-    import matplotlib
+def _new_figure(size: tuple[float, float]):
+    """A figure of its own, outside pyplot: no GUI toolkit is loaded, and a notebook's pyplot
+    backend and figures are left as they were (savefig picks the Agg or SVG canvas by format)."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")  # no display needed, and no GUI toolkit imported
-    import matplotlib.pyplot as plt
-
-    return plt
+    return Figure(figsize=size)
 
 
 def _saved(figure, file_format: str) -> bytes:
     import io
 
-    import matplotlib.pyplot as plt
-
     buffer = io.BytesIO()
     # No creation date in the file: the same history gives the same bytes.
     figure.savefig(buffer, format=file_format, dpi=110, metadata={"Date": None} if file_format == "svg" else None)
-    plt.close(figure)
     return buffer.getvalue()
 
 
