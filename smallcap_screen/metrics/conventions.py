@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .frame import Joined
-from .valuation import MAGNIFICENT_7, NO_FORWARD_LOSSES, PE, NegativePolicy, check_policy, discount, harmonic_pe, usable_yields, weighted_median
+from .valuation import MAGNIFICENT_7, NO_FORWARD_LOSSES, PE, NegativePolicy, check_policy, discount, harmonic_pe, largest_holdings, usable_yields, weighted_median
 
 #: Morningstar caps every holding's P/E at 60 before averaging (its portfolio statistics).
 MORNINGSTAR_PE_CAP = 60.0
@@ -96,8 +96,7 @@ def fund_figures(joined: Joined, *, negative: NegativePolicy = "exclude") -> lis
     ]
     horizons = [h for h in ("fy1", "fy2") if np.isfinite(frame[f"yield_{h}"]).any()]
     ex_top10, ex_mag7, held_weights, priced_weights, *forward = policy_conventions(negative, [joined.horizon_labels[h] for h in horizons])
-    top10 = np.zeros(len(w), dtype=bool)
-    top10[np.argsort(-np.round(w, 12), kind="stable")[:10]] = True  # equal weights: the first listed
+    top10 = largest_holdings(w)
     mag7 = frame["ticker"].isin(MAGNIFICENT_7).to_numpy()
     figures += [
         Figure(ex_top10, *_pe(harmonic_pe(np.where(top10, 0.0, w), y, negative)), set_aside_weight=float(w[top10].sum())),

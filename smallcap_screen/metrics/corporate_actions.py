@@ -60,6 +60,10 @@ SPLIT_RATIOS = (2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 100, 1
 #: GMRE consolidated 1:5 from $6.66).
 FORWARD_SPLIT_PRICE = 20.0
 REVERSE_SPLIT_PRICE = 10.0
+#: Slack on every tolerance above (in log terms): a ratio exactly on a bound (a made-up fund whose
+#: value ratio is 2.0 to the last bit) must fall on the same side however the same weights were
+#: computed, not by float noise of ~1e-16 (uniformly scaled prices flipped it).
+ON_THE_BOUND = 1e-9
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def share_basis(
         owned = s / out
         known = valued & np.isfinite(owned) & (owned > 0)
         m = owned / np.median(owned[known]) if known.any() else np.full(len(w), np.nan)
-    looked_at = valued & (np.abs(np.log(q)) > np.log(OUTLIER_FACTOR))
+    looked_at = valued & (np.abs(np.log(q)) > np.log(OUTLIER_FACTOR) + ON_THE_BOUND)
     if not looked_at.any():
         return ShareBasis(s, actions)
     basis = s.copy()
@@ -112,7 +116,7 @@ def share_basis(
         if ratio is not None:
             basis[i] = s[i] / ratio
             actions[i] = split_label(ratio if holdings_later else 1 / ratio)
-        elif not (np.isfinite(m[i]) and abs(np.log(m[i])) <= np.log(OWNERSHIP_TOLERANCE)):
+        elif not (np.isfinite(m[i]) and abs(np.log(m[i])) <= np.log(OWNERSHIP_TOLERANCE) + ON_THE_BOUND):
             basis[i] = np.nan
             actions[i] = "issuer weight"
     return ShareBasis(basis, actions)
@@ -124,7 +128,7 @@ def _split_ratio(q: float, m: float, price: float, holdings_later: bool | None) 
     if holdings_later is None or not np.isfinite(m):
         return None
     candidates = np.array([*SPLIT_RATIOS, *(1 / r for r in SPLIT_RATIOS)], dtype="float64")
-    fits = (np.abs(np.log(q / candidates)) <= np.log(PRICE_TOLERANCE)) & (np.abs(np.log(m / candidates)) <= np.log(SPLIT_TOLERANCE))
+    fits = (np.abs(np.log(q / candidates)) <= np.log(PRICE_TOLERANCE) + ON_THE_BOUND) & (np.abs(np.log(m / candidates)) <= np.log(SPLIT_TOLERANCE) + ON_THE_BOUND)
     if not fits.any():
         return None
     ratio = float(candidates[fits][np.argmin(np.abs(np.log(m / candidates[fits])))])

@@ -114,6 +114,28 @@ class FundValuation:
         return {**asdict(self), "holdings_age_days": self.holdings_age_days, "old_holdings": self.old_holdings}
 
 
+#: Weights closer than this share of the largest weight count as equal when the largest holdings
+#: are chosen: a reweighting (shares x price, renormalised) leaves float noise of ~1e-16, far
+#: below any real difference between two holdings, and must not change which ones are chosen.
+TIED_WEIGHT = 1e-9
+
+
+def largest_holdings(weights: np.ndarray, count: int = 10) -> np.ndarray:
+    """A mask of the ``count`` largest holdings by weight. Weights within :data:`TIED_WEIGHT` of the
+    largest of one another are a tie, which the first listed wins (issuers list by unrounded
+    weight: VB's list gives BE, SNDK, CRDO and ATO 0.40% each), so the choice is the same however
+    the weights were computed (e.g. every price scaled alike)."""
+    w = np.nan_to_num(np.asarray(weights, dtype="float64"), nan=0.0)
+    order = np.argsort(-w, kind="stable")
+    descending = w[order]
+    scale = descending[0] if len(w) and descending[0] > 0 else 1.0
+    tie_group = np.concatenate([[0], np.cumsum(-np.diff(descending) > TIED_WEIGHT * scale)])
+    chosen = order[np.lexsort((order, tie_group))[:count]]
+    mask = np.zeros(len(w), dtype=bool)
+    mask[chosen] = True
+    return mask
+
+
 def harmonic_pe(weights: np.ndarray, earnings_yield: np.ndarray, policy: NegativePolicy = "exclude") -> PE:
     """Weighted harmonic-mean P/E from weights and earnings yields (E/P) of covered holdings.
 
@@ -272,7 +294,7 @@ def valuation_of(
         price_to_sales_coverage=float(w[np.isfinite(sales)].sum()),
         dividend_yield=float(np.dot(w[paying], dividends[paying]) / w[paying].sum()) if paying.any() else None,
         dividend_yield_coverage=float(w[paying].sum()),
-        top10_weight=float(np.sort(w)[::-1][:10].sum()),
+        top10_weight=float(w[largest_holdings(w)].sum()),
         mag7_weight=float(w[frame["ticker"].isin(MAGNIFICENT_7).to_numpy()].sum()),
         set_aside_weight=float(set_aside.sum(skipna=True)) if len(set_aside) else 0.0,
         flagged_holdings=int(flagged.sum()),
