@@ -13,7 +13,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from smallcap_screen.metrics import fund_valuation, join
-from smallcap_screen.metrics.conventions import fund_figures, zero_floor_pe
+from smallcap_screen.metrics.conventions import MULTIPLES, fund_figures, zero_floor_pe
 from smallcap_screen.metrics.screens import Criteria, filters, screen, stock_table
 from smallcap_screen.metrics.sectors import decompose, sector_table
 from smallcap_screen.metrics.weighting import price_date_weights
@@ -22,7 +22,7 @@ from smallcap_screen.model import EQUITY_COLUMNS, FUNDAMENTAL_COLUMNS, Fundament
 
 def make(rows: list[dict], fund: str = "TEST") -> tuple[Holdings, Fundamentals]:
     """rows: dicts with ticker, weight, price, eps, and optionally fwd, fy1, fye (fiscal-year
-    end), div (dividend yield), shares, sector, book, cap, flags. Missing values are unknown (NaN)."""
+    end), div (dividend yield), shares, sector, book, sales (dollars), cap, flags. Missing values are unknown (NaN)."""
     get = lambda key, default=np.nan: [r.get(key, default) for r in rows]  # noqa: E731
     equities = pd.DataFrame(
         {"ticker": get("ticker"), "issuer_ticker": get("ticker"), "name": get("ticker"), "sector": get("sector", ""),
@@ -30,7 +30,7 @@ def make(rows: list[dict], fund: str = "TEST") -> tuple[Holdings, Fundamentals]:
     )[EQUITY_COLUMNS]
     table = pd.DataFrame(
         {"price": get("price"), "shares": np.nan, "market_cap": get("cap"), "eps_trailing": get("eps"),
-         "eps_forward": get("fwd"), "eps_fy1": get("fy1"), "book_per_share": get("book"), "sales": np.nan,
+         "eps_forward": get("fwd"), "eps_fy1": get("fy1"), "book_per_share": get("book"), "sales": get("sales"),
          "dividend_yield": get("div"), "currency": "USD", "financial_currency": "USD", "fiscal_year_end": get("fye", ""),
          "flags": get("flags", "")},
         index=pd.Index(get("ticker"), name="ticker"),
@@ -303,7 +303,7 @@ def test_scaling_every_price_scales_every_pe(data, factor):
         other = moved[key].value
         if figure.value is None:
             assert other is None, key
-        elif figure.convention.unit == "P/E":
+        elif figure.convention.unit in MULTIPLES:
             assert other == pytest.approx(figure.value * factor, rel=1e-9), key
         else:
             assert other == pytest.approx(figure.value, rel=1e-9), key
@@ -401,3 +401,26 @@ def test_the_largest_holdings_ignore_float_noise_and_ties_go_to_the_first_listed
     assert largest_holdings(weights, count=3).tolist() == [True, True, True, False, False]
     assert largest_holdings(weights[[0, 1, 3, 2, 4]], count=3).tolist() == [True, True, True, False, False]
     assert largest_holdings(np.array([0.1, np.nan, 0.5]), count=1).tolist() == [False, False, True]
+
+
+def test_explain_rows_price_to_book_and_sales_forward_losses_kept_and_next_year_growth_by_hand():
+    from smallcap_screen.metrics.conventions import explain_rows
+
+    # A: 75%, $10, FY1 0.8, FY2 1.2, book $5 a share, sales twice its $1M cap. B: 25%, $20, a
+    # forecast loss in both years (so the source reports forward losses), negative book, sales a
+    # quarter of its $4M cap.
+    a = stock("A", 0.75, 10.0, 1.0, fy1=0.8, fwd=1.2, book=5.0, sales=2e6, cap=1e6)
+    b = stock("B", 0.25, 20.0, -1.0, fy1=-0.5, fwd=-0.2, book=-3.0, sales=1e6, cap=4e6)
+    f = figures_of([a, b])
+    assert f["price_to_book"].value == pytest.approx(10 / 5)  # B's negative book set aside
+    assert f["price_to_sales"].value == pytest.approx(1 / (0.75 * 2 + 0.25 * 0.25))
+    assert f["forward_fy1_aggregate"].value == pytest.approx(1 / (0.75 * 0.08 - 0.25 * 0.025))
+    assert f["forward_fy2_aggregate"].value == pytest.approx(1 / (0.75 * 0.12 - 0.25 * 0.01))
+    assert f["forward_fy2"].value == pytest.approx(10 / 1.2)  # ex-negative beside it
+    assert f["eps_growth_next_year"].value == pytest.approx(1.2 / 0.8 - 1)  # both positive: A only
+    assert "forward_fy2_aggregate" not in figures_of([a, b], negative="include")  # forward_fy2 keeps them there
+    # against a benchmark of A alone: P/B and P/S get a discount as P/Es do, growth none
+    rows = {r["convention"]: r for r in explain_rows(list(f.values()), list(figures_of([a]).values()))}
+    assert rows["price_to_sales"]["discount"] == pytest.approx(1 - (1 / 1.5625) / 0.5)
+    assert rows["price_to_book"]["discount"] == pytest.approx(0.0)
+    assert rows["eps_growth_next_year"]["discount"] is None

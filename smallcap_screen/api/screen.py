@@ -224,11 +224,12 @@ class Explanation:
             "weighting": weighting[self.fund], "benchmark_weighting": weighting.get(self.benchmark),
             **self.provenance.record_fields(self.method),
         }
+        from ..metrics.conventions import MULTIPLES
         from ..output import tidy_figure
 
-        # value and benchmark_value are a P/E or a share by the row's unit: rounded as such
+        # value and benchmark_value are a multiple or a share by the row's unit: rounded as such
         return [
-            {k: record_value(tidy_figure("pe" if row["unit"] == "P/E" else "share", v) if k in ("value", "benchmark_value") else v)
+            {k: record_value(tidy_figure("pe" if row["unit"] in MULTIPLES else "share", v) if k in ("value", "benchmark_value") else v)
              for k, v in ((k, {**row, **extra}.get(k)) for k in EXPLAIN_FIELDS)}
             for row in self.rows
         ]

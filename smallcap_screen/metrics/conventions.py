@@ -16,15 +16,34 @@ from dataclasses import dataclass
 import numpy as np
 
 from .frame import Joined
-from .valuation import MAGNIFICENT_7, NO_FORWARD_LOSSES, PE, NegativePolicy, check_policy, discount, harmonic_pe, largest_holdings, usable_yields, weighted_median
+from .valuation import (
+    MAGNIFICENT_7,
+    NO_FORWARD_LOSSES,
+    PE,
+    NegativePolicy,
+    book_and_sales_yields,
+    check_policy,
+    discount,
+    harmonic_pe,
+    largest_holdings,
+    next_year_growth,
+    price_to_book,
+    price_to_sales,
+    usable_yields,
+    weighted_median,
+)
 
+#: Units of the figures that are multiples of price: a discount is computed for each, and they
+#: are written as multiples (18.3x), the other unit ("share") as a percentage.
+MULTIPLES = ("P/E", "P/B", "P/S")
 #: Morningstar caps every holding's P/E at 60 before averaging (its portfolio statistics).
 MORNINGSTAR_PE_CAP = 60.0
 
 
 @dataclass(frozen=True)
 class Convention:
-    """A way of computing a fund figure; ``unit`` is "P/E" or "share" (a 0-1 fraction)."""
+    """A way of computing a fund figure; ``unit`` is a multiple (one of :data:`MULTIPLES`) or
+    "share" (a fraction: 0-1 shares of weight, or a growth rate)."""
 
     key: str
     label: str
@@ -57,6 +76,9 @@ WEIGHTED_MEDIAN = convention("weighted_median", "Median P/E, by weight", "the P/
 EQUAL_WEIGHT = convention("equal_weight_harmonic", "Equal-weight harmonic mean", "equal-weight indexes")
 LOSS_WEIGHT = convention("loss_weight", "Loss-makers, by weight", "fund pages, this tool's loss_weight", "share")
 LOSS_COUNT = convention("loss_count_share", "Loss-makers, by count", "press: '~40% of R2000 unprofitable'", "share")
+PRICE_TO_BOOK = convention("price_to_book", "Price/book, harmonic, positive book", "Morningstar, iShares ('cheap by P/B')", "P/B")
+PRICE_TO_SALES = convention("price_to_sales", "Price/sales, harmonic", "Morningstar, Yardeni ('cheap by P/S')", "P/S")
+EPS_GROWTH = convention("eps_growth_next_year", "Consensus EPS growth FY1 -> FY2", "articles: '17% vs 14% in 2026'", "share")
 
 
 def policy_conventions(negative: NegativePolicy, forward_horizons: list[str]) -> list[Convention]:
@@ -72,6 +94,12 @@ def policy_conventions(negative: NegativePolicy, forward_horizons: list[str]) ->
     for horizon in forward_horizons:
         rows.append(convention(f"forward_{horizon.lower()}", f"Forward {horizon} ({policy})", who.get(horizon, "")))
     return rows
+
+
+def forward_aggregate_convention(horizon: str) -> Convention:
+    """The forward P/E with negative forward EPS kept, whatever ``--negative`` (FactSet's and
+    Yardeni's forward P/E is of the whole index's earnings, losses included)."""
+    return convention(f"forward_{horizon.lower()}_aggregate", f"Forward {horizon}, aggregate (losses kept)", "FactSet, Yardeni (their horizon: NTM)")
 
 
 def fund_figures(joined: Joined, *, negative: NegativePolicy = "exclude") -> list[Figure]:
@@ -110,6 +138,17 @@ def fund_figures(joined: Joined, *, negative: NegativePolicy = "exclude") -> lis
             figures.append(Figure(row, None, NO_FORWARD_LOSSES))
         else:
             figures.append(Figure(row, *_pe(harmonic_pe(w, yf, negative))))
+        if negative == "exclude":  # under include the row above already keeps the losses
+            aggregate = forward_aggregate_convention(joined.horizon_labels[horizon])
+            kept = harmonic_pe(w, yf, "include") if joined.losses_reported[horizon] else PE(None, NO_FORWARD_LOSSES)
+            figures.append(Figure(aggregate, *_pe(kept)))
+    book, sales = book_and_sales_yields(joined)
+    growth = next_year_growth(joined, w, negative)
+    figures += [
+        Figure(PRICE_TO_BOOK, *_pe(price_to_book(w, book))),
+        Figure(PRICE_TO_SALES, *_pe(price_to_sales(w, sales))),
+        Figure(EPS_GROWTH, growth, "" if growth is not None else "no holding has both FY1 and FY2 estimates in this data"),
+    ]
     return figures
 
 
@@ -147,7 +186,7 @@ def explain_rows(fund: list[Figure], benchmark: list[Figure] | None) -> list[dic
                 "set_aside_weight": figure.set_aside_weight,
                 "benchmark_value": bench_value,
                 "benchmark_reason": other.reason if other else ("" if benchmark is None else "not in the benchmark's data"),
-                "discount": discount(figure.value, bench_value) if c.unit == "P/E" else None,
+                "discount": discount(figure.value, bench_value) if c.unit in MULTIPLES else None,
             }
         )
     return rows

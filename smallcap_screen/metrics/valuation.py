@@ -262,10 +262,7 @@ def valuation_of(
     positive = covered_t & (yt > 0)
     flagged = frame["flagged"].to_numpy()
     implausible = frame["implausible"].to_numpy() & ~flagged
-    # P/B and P/S whatever the earnings policy: P/B over positive book only (Morningstar sets
-    # negative book aside), P/S over every holding with sales (none negative, zero counts).
-    book = np.where(flagged, np.nan, frame["book_yield"].to_numpy())
-    sales = np.where(flagged, np.nan, frame["sales_yield"].to_numpy())
+    book, sales = book_and_sales_yields(joined)
     set_aside = holdings.set_aside["weight"]
     dividends = np.where(flagged, np.nan, frame["dividend_yield"].to_numpy())
     paying = np.isfinite(dividends) & (dividends >= 0)
@@ -288,9 +285,9 @@ def valuation_of(
         earnings_growth=growth,
         earnings_growth_basis=growth_basis(joined.forward_horizon),
         eps_growth_next_year=next_year_growth(joined, w, negative),
-        price_to_book=harmonic_pe(w, book, "exclude").value,
+        price_to_book=price_to_book(w, book).value,
         price_to_book_coverage=float(w[book > 0].sum()),
-        price_to_sales=harmonic_pe(w, sales, "include").value,
+        price_to_sales=price_to_sales(w, sales).value,
         price_to_sales_coverage=float(w[np.isfinite(sales)].sum()),
         dividend_yield=float(np.dot(w[paying], dividends[paying]) / w[paying].sum()) if paying.any() else None,
         dividend_yield_coverage=float(w[paying].sum()),
@@ -310,6 +307,24 @@ def valuation_of(
         as_of_holdings=holdings.as_of,
         as_of_prices=as_of_prices,
     )
+
+
+def book_and_sales_yields(joined: Joined) -> tuple[np.ndarray, np.ndarray]:
+    """Each holding's B/P and S/P, NaN where unknown or set aside as implausible."""
+    frame = joined.frame
+    flagged = frame["flagged"].to_numpy()
+    return (np.where(flagged, np.nan, frame["book_yield"].to_numpy()), np.where(flagged, np.nan, frame["sales_yield"].to_numpy()))
+
+
+def price_to_book(weights: np.ndarray, book_yield: np.ndarray) -> PE:
+    """Weighted harmonic P/B over the holdings with a positive book value, whatever the earnings
+    policy: Morningstar sets negative book aside (a P/B of a negative book means nothing)."""
+    return harmonic_pe(weights, book_yield, "exclude")
+
+
+def price_to_sales(weights: np.ndarray, sales_yield: np.ndarray) -> PE:
+    """Weighted harmonic P/S over every holding with sales (none negative; zero sales count)."""
+    return harmonic_pe(weights, sales_yield, "include")
 
 
 def fiscal_year_unknown(joined: Joined) -> int:

@@ -17,7 +17,9 @@ def to_csv(result: Explanation) -> str:
 
 
 def figure(value: float | None, unit: str) -> str:
-    return pe(value) if unit == "P/E" else pct(value)
+    from ..metrics.conventions import MULTIPLES
+
+    return pe(value) if unit in MULTIPLES else pct(value)
 
 
 #: From this width on, who publishes each convention gets its own column; below, a second line.
