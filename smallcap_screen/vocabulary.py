@@ -39,7 +39,7 @@ OLD_HOLDINGS_DAYS = 120
 #: ``screen --sort`` names and the stock-table column each sorts by.
 SCREEN_SORT_KEYS: dict[str, str] = {
     "weight": "weight", "pe": "pe_trailing", "fwd-pe": "pe_forward", "cap": "market_cap", "pb": "price_to_book", "ps": "price_to_sales",
-    "growth": "earnings_growth", "price": "price", "ticker": "ticker", "name": "name", "sector": "sector",
+    "yield": "dividend_yield", "growth": "earnings_growth", "price": "price", "ticker": "ticker", "name": "name", "sector": "sector",
 }
 
 #: Where data comes from: auto (live, falling back to local data with a note), live (an unreachable

@@ -229,6 +229,20 @@ def test_sort_puts_missing_values_last_and_top_cuts():
     assert list(screen(table, Criteria(), top=2)["ticker"]) == ["C", "B"]
 
 
+def test_dividend_yield_is_each_stocks_own_and_min_yield_keeps_those_at_or_above_it():
+    # A yields 4.2%, B pays nothing (0), C does not say (NaN), D's -1% is not a yield (unknown)
+    rows = [stock("A", 0.4, 50.0, 2.0, div=0.042), stock("B", 0.3, 20.0, 1.0, div=0.0), stock("C", 0.2, 10.0, 1.0), stock("D", 0.1, 10.0, 1.0, div=-0.01)]
+    table = stock_table([join(*make(rows))]).set_index("ticker")
+    assert table.loc["A", "dividend_yield"] == 0.042 and table.loc["B", "dividend_yield"] == 0.0
+    assert math.isnan(table.loc["C", "dividend_yield"]) and math.isnan(table.loc["D", "dividend_yield"])
+    table = table.reset_index()
+    assert list(screen(table, Criteria(min_yield=0.042))["ticker"]) == ["A"]  # inclusive
+    assert list(screen(table, Criteria(min_yield=0.0421))["ticker"]) == []
+    assert list(screen(table, Criteria(min_yield=0.0))["ticker"]) == ["A", "B"]  # a non-payer passes 0, an unknown yield never
+    assert list(screen(table, Criteria(), sort="yield", descending=True)["ticker"]) == ["A", "B", "C", "D"]
+    assert list(screen(table, Criteria(), sort="yield")["ticker"]) == ["B", "A", "C", "D"]  # missing last either way
+
+
 def test_unknown_sort_column_is_refused_with_the_choices():
     table = stock_table([join(*make([stock("A", 1.0, 10.0, 1.0)]))])
     with pytest.raises(ValueError, match="choose one of"):
@@ -251,7 +265,7 @@ fund_rows = st.lists(holding, min_size=1, max_size=25)
 def rows_of(data, prefix="T", scale=1.0) -> list[dict]:
     total = sum(r[0] for r in data)
     return [
-        stock(f"{prefix}{i}", w / total, p * scale, y * p, fwd=y * p * g, sector=s, book=p / 2, cap=p * 1e6, shares=1e6 / p)
+        stock(f"{prefix}{i}", w / total, p * scale, y * p, fwd=y * p * g, sector=s, book=p / 2, cap=p * 1e6, shares=1e6 / p, div=i % 5 / 100)
         for i, (w, p, y, s, g) in enumerate(data)
     ]
 
@@ -320,6 +334,7 @@ criteria = st.builds(
     min_cap=st.one_of(st.none(), st.floats(1e6, 3e8)),
     max_cap=st.one_of(st.none(), st.floats(1e6, 5e8)),
     max_pb=st.one_of(st.none(), st.floats(0.5, 3.0)),
+    min_yield=st.one_of(st.none(), st.floats(0.0, 0.05)),
 )
 
 

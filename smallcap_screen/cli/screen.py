@@ -63,6 +63,9 @@ def screen(
     max_cap: Annotated[Optional[str], typer.Option("--max-cap", help="Market cap at most this: 300M, 2B, 1.5e9.")] = None,
     max_pb: Annotated[Optional[float], typer.Option("--max-pb", min=0.0, help="Price / book at most this (negative book fails).")] = None,
     max_ps: Annotated[Optional[float], typer.Option("--max-ps", min=0.0, help="Price / sales at most this (no sales fails).")] = None,
+    min_yield: Annotated[
+        Optional[float], typer.Option("--min-yield", min=0.0, help="Dividend yield at least this, in percent (3 = 3%; unknown yield fails).")
+    ] = None,
     sort: Annotated[
         str, typer.Option("--sort", callback=check_sort, help=f"Sort by: {', '.join(SCREEN_SORT_KEYS)}. Ascending, except weight.")
     ] = "weight",
@@ -79,7 +82,8 @@ def screen(
     data: DataOptions,
 ) -> None:
     """Screen the stocks inside funds: one row per stock with the funds holding it and their
-    weights, market cap, price, trailing and forward P/E, growth, P/B, P/S and data flags.
+    weights, market cap, price, trailing and forward P/E, growth, P/B, P/S, dividend yield and
+    data flags.
 
     With --negative include a loss-maker shows its negative P/E; it fails every P/E bound either way.
 
@@ -90,6 +94,8 @@ def screen(
       smallcap-screen screen IWM IJR --sector tech --sort fwd-pe --top 30
 
       smallcap-screen screen IWM --sort pe -o iwm_stocks.csv
+
+      smallcap-screen screen IJR --min-yield 4 --sort yield --desc --top 20
     """
     if profitable and losses:
         raise typer.BadParameter("choose one of --profitable and --losses")
@@ -103,7 +109,7 @@ def screen(
         earnings="profitable" if profitable else "losses" if losses else None,
         sectors=tuple(sector), min_weight=None if min_weight is None else min_weight / 100,
         min_cap=parse_amount(min_cap, "--min-cap"), max_cap=parse_amount(max_cap, "--max-cap"), max_pb=max_pb,
-        max_ps=max_ps,
+        max_ps=max_ps, min_yield=None if min_yield is None else min_yield / 100,
     )
     method = method_of(env, negative=negative, weighting=weighting, forward=forward)
     result = on_chosen_data(

@@ -22,7 +22,7 @@ from .valuation import NegativePolicy, check_policy
 #: Columns of :func:`stock_table` before the per-fund weight columns (``weight_<FUND>``).
 STOCK_COLUMNS = [
     "ticker", "name", "sector", "funds", "weight", "market_cap", "price",
-    "pe_trailing", "pe_forward", "earnings_growth", "price_to_book", "price_to_sales", "flags",
+    "pe_trailing", "pe_forward", "earnings_growth", "price_to_book", "price_to_sales", "dividend_yield", "flags",
 ]
 
 #: P/Es are computed as price / EPS from data that often gave the P/E itself: a stock at exactly
@@ -37,7 +37,8 @@ def stock_table(funds: list[Joined], *, negative: NegativePolicy = "exclude") ->
     ``weight`` is the stock's largest weight in any of the funds; ``funds`` names the funds
     holding it, space-separated; ``earnings_growth`` is forward / trailing EPS - 1 where both are
     positive; ``price_to_book`` is over positive book only and ``price_to_sales`` over positive
-    sales (as the fund figures: whatever the earnings policy).
+    sales (as the fund figures: whatever the earnings policy); ``dividend_yield`` is the last twelve
+    months' dividends over the price (0 for a non-payer, NaN where the data does not say).
     """
     check_policy(negative)
     stacked = pd.concat([j.frame.assign(fund=j.fund) for j in funds], ignore_index=True)
@@ -66,6 +67,7 @@ def stock_table(funds: list[Joined], *, negative: NegativePolicy = "exclude") ->
                 "earnings_growth": (yf / yt - 1).where((yt > 0) & (yf > 0)).to_numpy(),
                 "price_to_book": (1 / book).where(book > 0).to_numpy(),
                 "price_to_sales": (1 / sales).where(sales > 0).to_numpy(),
+                "dividend_yield": first["dividend_yield"].where(first["dividend_yield"] >= 0).to_numpy(),
                 "flags": first["flags"].to_numpy(),
                 # the trailing yield decides --profitable / --losses, also for loss-makers' rows
                 "earnings_yield": yt.to_numpy(),
@@ -79,7 +81,7 @@ def stock_table(funds: list[Joined], *, negative: NegativePolicy = "exclude") ->
 @dataclass(frozen=True)
 class Criteria:
     """What a screen keeps; None (or empty) means no bound. Weights and caps are fractions and
-    dollars. ``earnings``: "profitable" (trailing EPS > 0) or "losses" (<= 0)."""
+    dollars, ``min_yield`` a fraction (a non-payer's yield is 0). ``earnings``: "profitable" (trailing EPS > 0) or "losses" (<= 0)."""
 
     max_pe: float | None = None
     min_pe: float | None = None
@@ -91,6 +93,7 @@ class Criteria:
     max_cap: float | None = None
     max_pb: float | None = None
     max_ps: float | None = None
+    min_yield: float | None = None
 
     def __post_init__(self) -> None:
         if self.earnings not in (None, "profitable", "losses"):
@@ -183,4 +186,5 @@ _FILTERS = {
     "max_cap": _at_most("market_cap"),
     "max_pb": _pe_at_most("price_to_book"),
     "max_ps": _pe_at_most("price_to_sales"),
+    "min_yield": _at_least("dividend_yield"),
 }

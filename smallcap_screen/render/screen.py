@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..output import csv_text, json_text
 from ..api.screen import ScreenResult
-from . import data_line, multiple, number, pe, signed_pct, weights_text
+from . import data_line, multiple, number, pct, pe, signed_pct, weights_text
 from .layout import Column, Layout, fitted_table
 
 
@@ -42,6 +42,7 @@ def screen_table(result: ScreenResult, *, plain: bool = False, width: int = 200,
         Column(f"Growth\nttm→{horizon}", [signed_pct(v, plain=True) for v in table["earnings_growth"]], priority=3),
         Column("P/B", [multiple(v) for v in table["price_to_book"]], priority=4),
         Column("P/S", [multiple(v) for v in table["price_to_sales"]], priority=4),
+        Column("Div\nyield", [pct(v) for v in table["dividend_yield"]], priority=4),
         Column("Flags", [f or "" for f in table["flags"]], priority=8, justify="left", shrink=True, min_width=6, max_width=24),
     ]
     shown = f"the first {len(table):,} of {result.matched:,}" if len(table) < result.matched else f"{result.matched:,}"
@@ -61,7 +62,7 @@ def caption(result: ScreenResult) -> str:
             f"Weights: {weights_text(facts)} (price-date = shares held x price on the price date).",
             f"P/E ttm = price / last twelve months' EPS; P/E {facts.forward_horizon} = price / {facts.forward_horizon} consensus EPS; "
             f"{losses}. Growth = {facts.forward_horizon} / trailing EPS - 1, cumulative, both positive.",
-            "P/B over positive book, P/S over positive sales (else -). "
+            "P/B over positive book, P/S over positive sales (else -); dividend yield of the last twelve months (0.0%: pays none). "
             "Flags = values an importer found absurd (set aside in fund figures, shown here).",
         ]
     )
