@@ -439,3 +439,18 @@ def test_explain_rows_price_to_book_and_sales_forward_losses_kept_and_next_year_
     assert rows["price_to_sales"]["discount"] == pytest.approx(1 - (1 / 1.5625) / 0.5)
     assert rows["price_to_book"]["discount"] == pytest.approx(0.0)
     assert rows["eps_growth_next_year"]["discount"] is None
+
+
+def test_explain_names_the_concentration_weights_the_implied_growth_and_every_horizon_by_hand():
+    # NVDA 30% and GOOG 10% of a fund of 12 holdings; X is 15%; nine others share 45% (5% each)
+    rows = [stock("NVDA", 0.3, 50.0, 1.0, fwd=1.5), stock("GOOG", 0.1, 25.0, 1.0), stock("X", 0.15, 10.0, 1.0, fwd=2.0)]
+    rows += [stock(f"S{i}", 0.05, 10.0, 1.0) for i in range(9)]
+    f = figures_of(rows)
+    assert f["mag7_weight"].value == pytest.approx(0.4)
+    assert f["top10_weight"].value == pytest.approx(0.3 + 0.1 + 0.15 + 7 * 0.05)  # S7, S8 are the 11th and 12th
+    # implied growth over the holdings with both figures: (0.3*0.03 + 0.15*0.2) / (0.3*0.02 + 0.15*0.1) - 1
+    assert f["earnings_growth"].value == pytest.approx((0.3 * 0.03 + 0.15 * 0.2) / (0.3 * 0.02 + 0.15 * 0.1) - 1)
+    # no FY1 estimates, no fiscal-year ends: the FY1 and NTM rows are there, empty, saying why
+    assert f["forward_fy1"].value is None and "FY1 earnings estimate" in f["forward_fy1"].reason
+    assert f["forward_ntm"].value is None and "fiscal-year end" in f["forward_ntm"].reason
+    assert f["forward_fy2"].value is not None

@@ -24,9 +24,12 @@ from .valuation import (
     book_and_sales_yields,
     check_policy,
     discount,
+    earnings_growth,
+    growth_basis,
     harmonic_pe,
     largest_holdings,
     next_year_growth,
+    no_estimate_reason,
     price_to_book,
     price_to_sales,
     usable_yields,
@@ -79,6 +82,10 @@ LOSS_COUNT = convention("loss_count_share", "Loss-makers, by count", "press: '~4
 PRICE_TO_BOOK = convention("price_to_book", "Price/book, harmonic, positive book", "Morningstar, iShares ('cheap by P/B')", "P/B")
 PRICE_TO_SALES = convention("price_to_sales", "Price/sales, harmonic", "Morningstar, Yardeni ('cheap by P/S')", "P/S")
 EPS_GROWTH = convention("eps_growth_next_year", "Consensus EPS growth FY1 -> FY2", "articles: '17% vs 14% in 2026'", "share")
+TOP10_WEIGHT = convention("top10_weight", "Weight of the 10 largest holdings", "fact sheets ('top 10 holdings')", "share")
+MAG7_WEIGHT = convention("mag7_weight", "Weight of the 'Magnificent 7'", "the press ('a third of the S&P 500')", "share")
+#: ``--forward`` words in the order explain shows them: NTM lies between FY1 and FY2.
+EXPLAIN_HORIZONS = ("fy1", "ntm", "fy2")
 
 
 def policy_conventions(negative: NegativePolicy, forward_horizons: list[str]) -> list[Convention]:
@@ -90,7 +97,7 @@ def policy_conventions(negative: NegativePolicy, forward_horizons: list[str]) ->
         convention("holdings_date_weights", f"Holdings-date weights ({policy})", "issuer fact sheets"),
         convention("price_date_weights", f"Price-date weights ({policy})", "index providers (one date)"),
     ]
-    who = {"FY1": "SSGA 'P/E FY1', Morningstar", "FY2": "Yahoo forwardEps (FactSet: NTM)"}
+    who = {"FY1": "SSGA 'P/E FY1', Morningstar", "NTM": "FactSet, Yardeni", "FY2": "Yahoo forwardEps (FactSet: NTM)"}
     for horizon in forward_horizons:
         rows.append(convention(f"forward_{horizon.lower()}", f"Forward {horizon} ({policy})", who.get(horizon, "")))
     return rows
@@ -122,7 +129,8 @@ def fund_figures(joined: Joined, *, negative: NegativePolicy = "exclude") -> lis
         Figure(LOSS_WEIGHT, *_value(float(w[covered & (y <= 0)].sum() / w[covered].sum()) if covered.any() else None)),
         Figure(LOSS_COUNT, *_value(float((covered & (y <= 0)).sum() / covered.sum()) if covered.any() else None)),
     ]
-    horizons = [h for h in ("fy1", "fy2") if np.isfinite(frame[f"yield_{h}"]).any()]
+    # every horizon has its row, null with the reason where the data lacks it (finviz: FY2 only)
+    horizons = list(EXPLAIN_HORIZONS)
     ex_top10, ex_mag7, held_weights, priced_weights, *forward = policy_conventions(negative, [joined.horizon_labels[h] for h in horizons])
     top10 = largest_holdings(w)
     mag7 = frame["ticker"].isin(MAGNIFICENT_7).to_numpy()
@@ -134,6 +142,9 @@ def fund_figures(joined: Joined, *, negative: NegativePolicy = "exclude") -> lis
     ]
     for row, horizon in zip(forward, horizons):
         yf = usable_yields(joined, f"yield_{horizon}")
+        if not np.isfinite(yf).any():
+            figures.append(Figure(row, None, no_estimate_reason(joined, horizon)))
+            continue
         if negative == "include" and not joined.losses_reported[horizon]:
             figures.append(Figure(row, None, NO_FORWARD_LOSSES))
         else:
@@ -148,8 +159,20 @@ def fund_figures(joined: Joined, *, negative: NegativePolicy = "exclude") -> lis
         Figure(PRICE_TO_BOOK, *_pe(price_to_book(w, book))),
         Figure(PRICE_TO_SALES, *_pe(price_to_sales(w, sales))),
         Figure(EPS_GROWTH, growth, "" if growth is not None else "no holding has both FY1 and FY2 estimates in this data"),
+        _implied_growth(joined, w, y, negative),
+        Figure(TOP10_WEIGHT, float(w[top10].sum())),
+        Figure(MAG7_WEIGHT, float(w[mag7].sum())),
     ]
     return figures
+
+
+def _implied_growth(joined: Joined, w: np.ndarray, y: np.ndarray, negative: NegativePolicy) -> Figure:
+    """compare's ``earnings_growth``: trailing to the chosen horizon's consensus, cumulative."""
+    row = convention("earnings_growth", f"Implied growth, ttm -> {joined.forward_horizon}", f"compare's earnings_growth ({growth_basis(joined.forward_horizon)})", "share")
+    if negative == "include" and not joined.forward_losses_reported:
+        return Figure(row, None, NO_FORWARD_LOSSES)
+    growth = earnings_growth(w, y, usable_yields(joined, "yield_forward"), negative)
+    return Figure(row, growth, "" if growth is not None else no_estimate_reason(joined, joined.forward))
 
 
 def zero_floor_pe(weights: np.ndarray, earnings_yield: np.ndarray) -> PE:

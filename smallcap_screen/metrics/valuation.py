@@ -249,8 +249,7 @@ def valuation_of(
     pe_f = harmonic_pe(w, yf, negative)
     growth = earnings_growth(w, yt, yf, negative)
     if not np.isfinite(yf).any():
-        needs = " (FY1 and FY2 estimates and a fiscal-year end)" if joined.forward == "ntm" else ""
-        pe_f = PE(None, f"no holding has a {joined.forward_horizon} earnings estimate{needs} in this data")
+        pe_f = PE(None, no_estimate_reason(joined, joined.forward))
     elif negative == "include" and not joined.forward_losses_reported:
         pe_f = PE(None, NO_FORWARD_LOSSES)
     if negative == "include" and not joined.forward_losses_reported:
@@ -345,6 +344,12 @@ def next_year_growth(joined: Joined, weights: np.ndarray, negative: NegativePoli
     if negative == "include" and not (joined.losses_reported["fy1"] and joined.losses_reported["fy2"]):
         return None
     return earnings_growth(weights, fy1, fy2, negative)
+
+
+def no_estimate_reason(joined: Joined, forward: str) -> str:
+    """Why there is no forward figure at horizon ``forward`` (a FORWARDS word): no holding has it."""
+    needs = " (FY1 and FY2 estimates and a fiscal-year end)" if forward == "ntm" else ""
+    return f"no holding has a {joined.horizon_labels[forward]} earnings estimate{needs} in this data"
 
 
 def growth_basis(forward_horizon: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..output import csv_text, json_text
 from ..api.screen import EXPLAIN_FIELDS, Explanation
-from . import data_line, pct, pe, signed_pct, weights_text
+from . import data_line, multiple, pct, pe, signed_pct, weights_text
 from .layout import Column, Layout, fitted_table
 
 
@@ -19,7 +19,9 @@ def to_csv(result: Explanation) -> str:
 def figure(value: float | None, unit: str) -> str:
     from ..metrics.conventions import MULTIPLES
 
-    return pe(value) if unit in MULTIPLES else pct(value)
+    if unit not in MULTIPLES:
+        return pct(value)
+    return pe(value) if unit == "P/E" else multiple(value, absent="n/m")
 
 
 #: From this width on, who publishes each convention gets its own column; below, a second line.
@@ -63,8 +65,15 @@ def caption(result: Explanation) -> str:
         f"Rows in brackets follow --negative ({policy}). Disc. = 1 - {result.fund} / {result.benchmark} under that convention "
         f"(positive = cheaper). 'x% out' = {result.fund}'s weight the row leaves out.",
     ]
-    reasons = sorted({f"{r['label']}: {r['reason']}" for r in result.rows if r["value"] is None and r["reason"]})
-    reasons += sorted({f"{result.benchmark} {r['label']}: {r['benchmark_reason']}" for r in result.rows if r["benchmark_value"] is None and r["benchmark_reason"]})
+    both = {r["label"] for r in result.rows if r["value"] is None and r["benchmark_value"] is None and r["reason"] == r["benchmark_reason"]}
+    reasons = sorted({f"{'' if r['label'] in both else result.fund + ' '}{r['label']}: {r['reason']}" for r in result.rows if r["value"] is None and r["reason"]})
+    reasons += sorted(
+        {
+            f"{result.benchmark} {r['label']}: {r['benchmark_reason']}"
+            for r in result.rows
+            if r["benchmark_value"] is None and r["benchmark_reason"] and r["label"] not in both
+        }
+    )
     if reasons:
-        lines.append("n/m = not meaningful: " + "; ".join(reasons) + ".")
+        lines.append("n/m = not meaningful (for both funds unless one is named): " + "; ".join(reasons) + ".")
     return "\n".join(lines)
