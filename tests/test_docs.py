@@ -117,3 +117,43 @@ def test_a_mistyped_example_would_not_parse():
     assert not parses(["screen", "IWM", "--max-pee", "12"])
     assert not parses(["screen", "IWM", "--sort", "cheapness"])
     assert not parses(["snapshots", "prune"])  # --keep-weekly is required
+
+
+def test_every_headline_figure_the_readme_quotes_is_what_the_commands_print():
+    """"Checking the headlines": each `FUND 18.1x` / `FUND 35.5%` of the bundled-figure column is
+    that fund's field in `compare --offline -f json` (or, for a convention compare lacks, its row
+    in `explain IWM --offline -f json`, SPY being the benchmark) at the decimals quoted; a "none"
+    is a null. So a change of any figure fails here until the README says it too."""
+    import json
+
+    from tests.helpers import run
+
+    compared = run("compare", "IWM", "IJR", "VB", "SPY", "--offline", "-f", "json")
+    explained = run("explain", "IWM", "--offline", "-f", "json")
+    assert compared.returncode == 0 and explained.returncode == 0, compared.stderr + explained.stderr
+    records = {r["fund"]: r for r in json.loads(compared.stdout)}
+    conventions = {r["convention"]: r for r in json.loads(explained.stdout)}
+
+    def value(fund: str, field: str):
+        if field in records[fund]:
+            return records[fund][field]
+        row = conventions[field]
+        return row["value"] if fund == row["fund"] else row["benchmark_value"] if fund == row["benchmark"] else pytest.fail(f"{fund} {field}")
+
+    rows = readme_table("### Checking the headlines")
+    assert len(rows) >= 10
+    checked = 0
+    for claim, _command, figure, field_cell, _why in rows:
+        names = re.findall(r"`([a-z0-9_]+)`", field_cell)
+        quoted = re.findall(r"\b([A-Z]{2,4}) (-?\d+(?:\.(\d+))?)(x|%)", figure)
+        if not quoted:
+            assert figure.startswith("none"), claim
+            assert value("IWM", names[-1]) is None and value("SPY", names[-1]) is None, claim
+            continue
+        for fund, text, decimals, unit in quoted:
+            actual = value(fund, names[0])
+            assert actual is not None, (claim, fund)
+            shown = f"{actual * (100 if unit == '%' else 1):.{len(decimals)}f}"
+            assert shown == text, f"{claim}: README says {fund} {text}{unit}, {names[0]} is {shown}{unit}"
+            checked += 1
+    assert checked >= 25
