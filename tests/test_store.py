@@ -87,6 +87,68 @@ def test_unchanged_holdings_are_stored_once_across_snapshots(store):
     assert db.execute("SELECT COUNT(*) FROM stock_facts").fetchone()[0] == stocks  # only prices changed
 
 
+def with_eps(snapshot, trailing_factor: float, forward_factor: float = 1.0, every: int = 1):
+    """``snapshot`` with the trailing and forward EPS of every ``every``-th stock scaled, the rest
+    of its facts and estimates unchanged (as a finviz export's price / rounded P/E moves them)."""
+    table = snapshot.fundamentals.table.copy()
+    rows = table.index[::every]
+    table.loc[rows, "eps_trailing"] *= trailing_factor
+    table.loc[rows, "eps_forward"] *= forward_factor
+    return dataclasses.replace(snapshot, fundamentals=dataclasses.replace(snapshot.fundamentals, table=table))
+
+
+def with_some_eps(table, columns=("eps_trailing", "eps_forward")) -> int:
+    """How many stocks have an EPS that scaling moves (neither missing nor zero)."""
+    return int((table[list(columns)].fillna(0) != 0).any(axis=1).sum())
+
+
+def test_eps_moving_alone_week_after_week_reuse_the_facts_rows_and_read_back_exactly(store):
+    weeks = [with_eps(dated(day, price_factor=1 + day / 1000), 1 + day / 1e6, 1 - day / 1e6) for day in (6, 13, 20, 27)]
+    ids = [store.save(week).snapshot_id for week in weeks]
+    stocks, moving = len(weeks[0].fundamentals.table), with_some_eps(weeks[0].fundamentals.table)
+    db = sqlite3.connect(store.path)
+    count = lambda table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    # The first week makes the rows, each later one keeps only its EPS (three weeks of stocks).
+    assert (count("stock_facts"), count("stock_estimates"), count("quote_eps")) == (stocks, stocks, 3 * moving)
+    for week, snapshot_id in zip(weeks, ids):
+        assert_same_snapshot(week, store.load(snapshot_id))  # checksums verify, EPS exactly as given
+    view = pd.read_sql("SELECT ticker, eps_trailing, eps_forward FROM fundamentals WHERE snapshot_id = ?", db, params=(ids[-1],), index_col="ticker")
+    pd.testing.assert_frame_equal(view.sort_index(), weeks[-1].fundamentals.table[["eps_trailing", "eps_forward"]].sort_index(), check_names=False)
+    store.remove(ids[1:3])
+    assert count("quote_eps") == moving and store.integrity_check() == "ok"
+
+
+def test_an_eps_revised_once_gets_rows_of_its_own_instead_of_being_carried_each_week(store):
+    store.save(dated(6))
+    revised = with_eps(dated(13, price_factor=1.01), 1.1, every=10)  # one stock in ten reports
+    store.save(revised)
+    store.save(with_eps(dated(20, price_factor=1.02), 1.1, every=10))
+    last = store.save(with_eps(dated(27, price_factor=1.03), 1.1, every=10))
+    db = sqlite3.connect(store.path)
+    stocks, reported = len(revised.fundamentals.table), with_some_eps(revised.fundamentals.table.iloc[::10], ["eps_trailing"])
+    assert db.execute("SELECT snapshot_id, COUNT(*) FROM quote_eps GROUP BY snapshot_id").fetchall() == [(2, reported)]
+    assert db.execute("SELECT COUNT(*) FROM stock_facts").fetchone()[0] == stocks + reported
+    assert_same_snapshot(with_eps(dated(27, price_factor=1.03), 1.1, every=10), store.load(last.snapshot_id))
+
+
+def test_a_store_of_schema_4_reads_as_it_is_and_keeps_moving_eps_after_migrating(tmp_path, monkeypatch):
+    from smallcap_screen.store import database
+
+    path = tmp_path / "old.sqlite3"
+    monkeypatch.setattr(database, "SCHEMA_VERSION", 4)
+    with Store.open(path) as old:
+        first = old.save(with_eps(dated(6), 1.001)).snapshot_id
+        old.save(with_eps(dated(13, price_factor=1.01), 1.002))
+    monkeypatch.undo()
+    with Store.open(path) as store:
+        assert_same_snapshot(with_eps(dated(6), 1.001), store.load(first))  # read before migrating
+        store.migrate()
+        store.save(with_eps(dated(20, price_factor=1.02), 1.003))
+        assert_same_snapshot(with_eps(dated(20, price_factor=1.02), 1.003), store.latest())
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT COUNT(*) FROM quote_eps").fetchone()[0] == with_some_eps(dated(6).fundamentals.table, ["eps_trailing"])
+
+
 def test_order_is_by_data_date_never_by_when_it_was_stored(store):
     store.save(dated(20))
     backfill = store.save(dataclasses.replace(dated(6), created=dt.datetime(2025, 11, 21, tzinfo=dt.timezone.utc)), origin="import")

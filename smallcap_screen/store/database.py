@@ -514,12 +514,7 @@ class Store:
         for fund, meta in p.funds.items():
             holdings_id = self._holdings_id(db, fund, meta, p.lines[fund], p.set_aside[fund], security_ids)
             db.execute("INSERT INTO snapshot_fund (snapshot_id, fund, holdings_id, reported) VALUES (?, ?, ?, ?)", (snapshot_id, fund, holdings_id, meta["reported"]))
-        facts_ids = self._reused_ids(db, "stock_facts", "facts_id", R.FACT_NUMBERS + R.FACT_TEXTS, [R.fact_part(s) for s in p.stocks], previous)
-        estimates_ids = self._reused_ids(db, "stock_estimates", "estimates_id", R.ESTIMATE_NUMBERS, [R.estimate_part(s) for s in p.stocks], previous)
-        db.executemany(
-            "INSERT INTO quote (snapshot_id, ticker, price, market_cap, facts_id, estimates_id) VALUES (?, ?, ?, ?, ?, ?)",
-            [(snapshot_id, s[0], s[1], s[2], facts_ids[R.fact_part(s)], estimates_ids[R.estimate_part(s)]) for s in p.stocks],
-        )
+        self._put_stocks(db, snapshot_id, p.stocks, previous)
         return snapshot_id
 
     def _security_ids(self, db: sqlite3.Connection, securities: set[tuple]) -> dict[tuple, int]:
@@ -553,22 +548,54 @@ class Store:
         )
         return holdings_id
 
-    def _reused_ids(self, db: sqlite3.Connection, table: str, key: str, columns: list[str], values: list[tuple], previous: int | None) -> dict[tuple, int]:
-        """Ids of these rows of ``table`` (stock_facts, stock_estimates): those snapshot ``previous``
-        (the one stored last) points at where the values are the same (week to week most stocks'
-        facts and estimates do not change), new rows for the rest."""
-        ids: dict[tuple, int] = {}
-        if previous is not None:
-            for row in db.execute(
-                f"SELECT t.id, t.ticker, {', '.join('t.' + c for c in columns)} FROM quote q JOIN {table} t ON t.id = q.{key} WHERE q.snapshot_id = ?",
-                (previous,),
+    def _put_stocks(self, db: sqlite3.Connection, snapshot_id: int, stocks: list[tuple], previous: int | None) -> None:
+        """The quotes of a snapshot. Week to week most stocks' facts and estimates do not change:
+        a stock reuses the ``stock_facts`` and ``stock_estimates`` rows of snapshot ``previous``
+        (the one stored last) holding the same values. Where only its EPS moved again since
+        ``previous`` (as a finviz export's EPS, price / rounded P/E, does every week), the rows
+        are reused and its EPS kept in ``quote_eps``; an EPS that then stays (a single revision)
+        gets rows of its own, so that it is not carried in ``quote_eps`` week after week."""
+        prior = self._prior_stocks(db, previous) if previous is not None else {}
+        facts_ids = {facts: facts_id for facts_id, facts, _, _, _ in prior.values()}
+        estimates_ids = {estimates: estimates_id for _, _, estimates_id, estimates, _ in prior.values()}
+        quotes, moved = [], []
+        for stock in stocks:
+            facts, estimates = R.fact_part(stock), R.estimate_part(stock)
+            before = prior.get(stock[0])
+            if before is not None and self._version >= 5 and (facts, estimates) != (before[1], before[3]) \
+                    and R.eps_of(facts, estimates) != before[4] and R.steady_part(facts, estimates) == R.steady_part(before[1], before[3]):
+                quotes.append((snapshot_id, *stock[:3], before[0], before[2]))
+                moved.append((snapshot_id, stock[0], *R.eps_of(facts, estimates)))
+                continue
+            for values, ids, table, columns in (
+                (facts, facts_ids, "stock_facts", R.FACT_NUMBERS + R.FACT_TEXTS), (estimates, estimates_ids, "stock_estimates", R.ESTIMATE_NUMBERS)
             ):
-                ids.setdefault(tuple(row[1:]), row[0])
-        insert = f"INSERT INTO {table} (ticker, {', '.join(columns)}) VALUES (?, {', '.join('?' * len(columns))})"
-        for value in values:
-            if value not in ids:
-                ids[value] = db.execute(insert, value).lastrowid
-        return ids
+                if values not in ids:
+                    ids[values] = db.execute(f"INSERT INTO {table} (ticker, {', '.join(columns)}) VALUES (?, {_marks(columns)})", values).lastrowid
+            quotes.append((snapshot_id, *stock[:3], facts_ids[facts], estimates_ids[estimates]))
+        db.executemany("INSERT INTO quote (snapshot_id, ticker, price, market_cap, facts_id, estimates_id) VALUES (?, ?, ?, ?, ?, ?)", quotes)
+        if moved:  # never on a store of a schema before 5 (see _quote_eps_sql)
+            db.executemany(f"INSERT INTO quote_eps (snapshot_id, ticker, {', '.join(R.QUOTE_EPS)}) VALUES (?, ?, ?, ?)", moved)
+
+    def _prior_stocks(self, db: sqlite3.Connection, snapshot_id: int) -> dict[str, tuple]:
+        """Per ticker of a stored snapshot: its facts row (id, values), its estimates row (id,
+        values) and the EPS it was stored with (its ``quote_eps``, else those of the rows)."""
+        moving, joined = self._quote_eps_sql()
+        facts_columns = ", ".join(f"f.{c}" for c in R.FACT_NUMBERS + R.FACT_TEXTS)
+        estimates_columns = ", ".join(f"e.{c}" for c in R.ESTIMATE_NUMBERS)
+        eps_columns = ", ".join(moving.get(c, "NULL") for c in R.QUOTE_EPS)
+        at = 2 + len(R.FACT_NUMBERS) + len(R.FACT_TEXTS)
+        prior = {}
+        for row in db.execute(
+            f"SELECT q.ticker, f.id, {facts_columns}, e.id, {estimates_columns}, {eps_columns}"
+            f" FROM quote q JOIN stock_facts f ON f.id = q.facts_id JOIN stock_estimates e ON e.id = q.estimates_id{joined} WHERE q.snapshot_id = ?",
+            (snapshot_id,),
+        ):
+            ticker = row[0]
+            facts, estimates = (ticker, *row[2:at]), (ticker, *row[at + 1:at + 1 + len(R.ESTIMATE_NUMBERS)])
+            eps = tuple(row[at + 1 + len(R.ESTIMATE_NUMBERS):]) if moving else R.eps_of(facts, estimates)
+            prior[ticker] = (row[1], facts, row[at], estimates, eps)
+        return prior
 
     def _put_results(self, db: sqlite3.Connection, snapshot_id: int, results: Sequence[dict]) -> None:
         rows = []
@@ -750,12 +777,24 @@ class Store:
         return dict(zip(_META, row))
 
     def _stocks(self, db: sqlite3.Connection, snapshot_id: int) -> list[list]:
-        columns = ", ".join(["q.ticker", "q.price", "q.market_cap", *(f"f.{c}" for c in R.FACT_NUMBERS + R.FACT_TEXTS), *(f"e.{c}" for c in R.ESTIMATE_NUMBERS)])
+        """The stock rows (STOCK_COLUMNS) of a snapshot."""
+        moving, joined = self._quote_eps_sql()
+        columns = ", ".join(["q.ticker", "q.price", "q.market_cap", *(moving.get(c, f"f.{c}") for c in R.FACT_NUMBERS + R.FACT_TEXTS), *(moving.get(c, f"e.{c}") for c in R.ESTIMATE_NUMBERS)])
         return [list(r) for r in db.execute(
-            f"SELECT {columns} FROM quote q JOIN stock_facts f ON f.id = q.facts_id JOIN stock_estimates e ON e.id = q.estimates_id"
+            f"SELECT {columns} FROM quote q JOIN stock_facts f ON f.id = q.facts_id JOIN stock_estimates e ON e.id = q.estimates_id{joined}"
             " WHERE q.snapshot_id = ? ORDER BY q.ticker",
             (snapshot_id,),
         )]
+
+    def _quote_eps_sql(self) -> tuple[dict[str, str], str]:
+        """How a quote's EPS are read: per QUOTE_EPS column the SQL giving it (its ``quote_eps``
+        row where it has one), and the join that brings ``quote_eps`` in. A store of a schema
+        before 5 (read before `snapshots migrate`) has no ``quote_eps``: the rows' own values."""
+        if self._version < 5:
+            return {}, ""
+        table = {"eps_trailing": "f", "eps_forward": "e"}
+        moving = {c: f"CASE WHEN m.ticker IS NULL THEN {table[c]}.{c} ELSE m.{c} END" for c in R.QUOTE_EPS}
+        return moving, " LEFT JOIN quote_eps m ON m.snapshot_id = q.snapshot_id AND m.ticker = q.ticker"
 
     def _load_holdings(self, db: sqlite3.Connection, snapshot_id: int, fund: str) -> Holdings:
         from . import frames as F

@@ -27,6 +27,8 @@ FACT_TEXTS = ["currency", "financial_currency", "flags", "fiscal_year_end"]
 LATER_FACTS = ("dividend_yield", "fiscal_year_end")
 ESTIMATE_NUMBERS = ["eps_forward", "eps_fy1"]
 STOCK_COLUMNS = ["ticker", *QUOTE_COLUMNS, *FACT_NUMBERS, *FACT_TEXTS, *ESTIMATE_NUMBERS]
+#: EPS a quote may carry itself (``quote_eps``) where they moved while the rest stayed.
+QUOTE_EPS = ["eps_trailing", "eps_forward"]
 
 
 def digest(value) -> str:
@@ -56,6 +58,20 @@ def fact_part(stock: tuple) -> tuple:
 def estimate_part(stock: tuple) -> tuple:
     """The ``stock_estimates`` values of a stock row: ticker, ESTIMATE_NUMBERS."""
     return (stock[0], *stock[_ESTIMATES_AT:])
+
+
+_FACT_EPS_AT = FACT_NUMBERS.index("eps_trailing") + 1
+_ESTIMATE_EPS_AT = ESTIMATE_NUMBERS.index("eps_forward") + 1
+
+
+def eps_of(facts: tuple, estimates: tuple) -> tuple:
+    """The QUOTE_EPS values of a stock's ``fact_part`` and ``estimate_part``."""
+    return (facts[_FACT_EPS_AT], estimates[_ESTIMATE_EPS_AT])
+
+
+def steady_part(facts: tuple, estimates: tuple) -> tuple:
+    """A stock's facts and estimates but its QUOTE_EPS: what must stay for its EPS to move alone."""
+    return (*facts[:_FACT_EPS_AT], *facts[_FACT_EPS_AT + 1:], *estimates[:_ESTIMATE_EPS_AT], *estimates[_ESTIMATE_EPS_AT + 1:])
 
 
 def snapshot_digest(prices_as_of: str | None, prices_source: str, forward_horizon: str, funds: list[tuple], stocks: list[tuple]) -> str:

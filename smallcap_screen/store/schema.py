@@ -23,6 +23,10 @@ The tables, for SQL, pandas, sqlite-utils and Datasette users (README, "The stor
   currencies, fiscal-year end, flags) and
   the analysts' estimates (FY1, FY2 EPS) are stored anew only when they differ from those of the
   previous snapshot (reports come quarterly, revisions to some stocks weekly).
+- ``quote_eps``: per snapshot, the trailing and forward EPS of the stocks whose EPS moved again
+  while the rest of their facts and estimates stayed (a finviz export's EPS is price / P/E rounded
+  to two decimals, so it moves a little every week): a row of ~30 bytes instead of new
+  ``stock_facts`` and ``stock_estimates`` rows of ~80. Where a quote has one, its EPS are these.
 - ``result``: the computed fund-level figures per snapshot, fund, negative-earnings policy and
   benchmark: the key figures as columns, the full record (README, "Output formats") as JSON.
 - Views ``fundamentals``, ``fund_holdings`` and ``fund_history`` join these back into the shapes
@@ -230,6 +234,29 @@ MIGRATIONS: list[str] = [
                e.eps_fy1, f.book_per_share, f.sales, f.dividend_yield, f.currency, f.financial_currency,
                f.fiscal_year_end, f.flags
         FROM quote q JOIN stock_facts f ON f.id = q.facts_id JOIN stock_estimates e ON e.id = q.estimates_id;
+    """,
+    # 5: EPS that move every week while the rest of a stock's facts stays (finviz: price / rounded
+    # P/E) are kept per snapshot beside the quote, the facts and estimates rows reused: 260 weekly
+    # imports of a whole-market export took 70 MB, mostly in new facts and estimates rows.
+    """
+    CREATE TABLE quote_eps (
+        snapshot_id  INTEGER NOT NULL,
+        ticker       TEXT NOT NULL,
+        eps_trailing REAL,
+        eps_forward  REAL,
+        PRIMARY KEY (snapshot_id, ticker),
+        FOREIGN KEY (snapshot_id, ticker) REFERENCES quote (snapshot_id, ticker) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+
+    DROP VIEW fundamentals;
+    CREATE VIEW fundamentals AS
+        SELECT q.snapshot_id, q.ticker, q.price, f.shares, q.market_cap,
+               CASE WHEN m.ticker IS NULL THEN f.eps_trailing ELSE m.eps_trailing END AS eps_trailing,
+               CASE WHEN m.ticker IS NULL THEN e.eps_forward ELSE m.eps_forward END AS eps_forward,
+               e.eps_fy1, f.book_per_share, f.sales, f.dividend_yield, f.currency, f.financial_currency,
+               f.fiscal_year_end, f.flags
+        FROM quote q JOIN stock_facts f ON f.id = q.facts_id JOIN stock_estimates e ON e.id = q.estimates_id
+        LEFT JOIN quote_eps m ON m.snapshot_id = q.snapshot_id AND m.ticker = q.ticker;
     """,
 ]
 
