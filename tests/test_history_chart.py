@@ -25,7 +25,7 @@ def store_path(tmp_path_factory):
     with Store.open(path) as store:
         for i, day in enumerate(DATES):
             snapshot = dated(day, funds=("IWM", "SPY"), price_factor=1 + 0.02 * i)
-            store.save(snapshot, results=results_of(snapshot, "SPY"))
+            store.save(snapshot, results=results_of(snapshot, "SPY", "live"))
     return path
 
 

@@ -28,7 +28,7 @@ def store_path(tmp_path_factory):
     with Store.open(path) as store:
         for week, factor in enumerate((1.0, 1.04, 0.97, 1.08, 1.02)):
             snapshot = dated(3 + 7 * (week % 4), price_factor=factor) if week < 4 else dated(28, price_factor=factor)
-            store.save(snapshot, results=results_of(snapshot, "SPY"))
+            store.save(snapshot, results=results_of(snapshot, "SPY", "live"))
     return path
 
 

@@ -3,6 +3,7 @@ or refused, dated by the file, never re-pricing funds it barely covers."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -161,6 +162,14 @@ def test_an_import_keeps_its_figures_beside_the_prices_its_funds_need(tmp_path, 
 
     history = run("history", "IWM", "SPY", "-f", "json", "--data-dir", data_dir)
     assert history.returncode == 0 and "not stored" not in history.stderr, history.stderr
+    exported = run("export", "-f", "json", "--data-dir", data_dir)
+    assert exported.returncode == 0, exported.stderr
+    for shown in (history, exported):  # the holdings an import valued, not a live download
+        assert {r["holdings_source"] for r in json.loads(shown.stdout)} == {"import"}
+    assert {r["holdings_source"] for r in compare(["IWM", "SPY"], snapshot=kept).records()} == {"store"}
+    assert {r["holdings_source"] for r in compare(["IWM", "SPY"], snapshot=reference).records()} == {"bundled"}
+    mine = dataclasses.replace(reference, label="my own data")  # neither stored nor bundled
+    assert {r["holdings_source"] for r in compare(["IWM", "SPY"], snapshot=mine).records()} == {"given"}
 
 
 def test_a_partial_import_leaves_every_other_fund_its_newest_data_each_row_dated(tmp_path, data_dir):
@@ -202,6 +211,8 @@ def test_a_store_holding_an_imported_portfolio_exports_its_history(tmp_path, dat
     aapl, msft = (bundled_snapshot().fundamentals.table.loc[t] for t in ("AAPL", "MSFT"))
     by_hand = 1 / (0.6 * aapl["eps_trailing"] / aapl["price"] + 0.4 * msft["eps_trailing"] / msft["price"])
     assert [r["pe_trailing"] for r in hold] == [pytest.approx(by_hand, rel=1e-3)]
+    assert {r["holdings_source"] for r in json.loads(exported.stdout) if r["fund"] != "HOLD"} == {"import"}
+    assert {r["holdings_source"] for r in hold} == {"file"}
 
 
 def test_snapshots_migrate_stores_the_figures_an_older_import_kept_none_of(data_dir):
@@ -215,5 +226,6 @@ def test_snapshots_migrate_stores_the_figures_an_older_import_kept_none_of(data_
     result = run("snapshots", "migrate", "--data-dir", data_dir)
     assert result.returncode == 0 and "of 2 snapshot(s)" in result.stderr, result.stderr
     with Store.open(data_dir=data_dir) as store:
-        assert history(["IWM", "SPY"], store=store).recomputed == 0
+        found = history(["IWM", "SPY"], store=store)
+        assert found.recomputed == 0 and {r["holdings_source"] for r in found.records()} == {"import"}
         assert history(["IWM"], store=store, negative="include").recomputed == 0

@@ -205,7 +205,8 @@ def test_the_report_places_today_in_the_stored_history(tmp_path):
     with Store.open(data_dir=tmp_path / "data") as store:
         for i, (day, factor) in enumerate(zip(days, factors)):
             snapshot = _small_caps_moved(dated(day, funds=("IWM", "SPY")), factor)
-            store.save(snapshot, origin="backfill" if i < 12 else "live", results=results_of(snapshot, "SPY"))
+            origin = "backfill" if i < 12 else "live"
+            store.save(snapshot, origin=origin, results=results_of(snapshot, "SPY", origin))
         stored = {(r["fund"], r["data_date"]): r for r in _stored_figures(store)}
 
     out = tmp_path / "report.html"

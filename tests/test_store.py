@@ -169,8 +169,8 @@ def test_a_second_snapshot_of_the_same_data_date_replaces_the_funds_it_has(store
 
 
 def test_damage_to_one_snapshot_is_reported_and_never_stops_the_others(store):
-    good = store.save(dated(13), results=results_of(dated(13), "SPY"))
-    bad = store.save(dated(20, price_factor=1.1), results=results_of(dated(20, price_factor=1.1), "SPY"))
+    good = store.save(dated(13), results=results_of(dated(13), "SPY", "live"))
+    bad = store.save(dated(20, price_factor=1.1), results=results_of(dated(20, price_factor=1.1), "SPY", "live"))
     db = sqlite3.connect(store.path)
     with db:
         db.execute("UPDATE quote SET price = price * 2 WHERE snapshot_id = ? AND ticker = 'AAPL'", (bad.snapshot_id,))
@@ -192,8 +192,8 @@ def test_damage_to_one_snapshot_is_reported_and_never_stops_the_others(store):
 
 
 def test_history_reads_stored_figures_and_computes_only_what_is_not_stored(store):
-    store.save(dated(13), results=results_of(dated(13), "SPY"))
-    store.save(dated(20), results=results_of(dated(20), "SPY"))
+    store.save(dated(13), results=results_of(dated(13), "SPY", "live"))
+    store.save(dated(20), results=results_of(dated(20), "SPY", "live"))
     stored = history(["IWM", "SPY"], store=store)
     assert stored.recomputed == 0
     assert [(r["data_date"], r["fund"]) for r in stored.records()] == [("2025-11-13", "IWM"), ("2025-11-13", "SPY"), ("2025-11-20", "IWM"), ("2025-11-20", "SPY")]

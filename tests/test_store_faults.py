@@ -28,7 +28,7 @@ def kept(tmp_path):
     with Store.open(data_dir=folder) as store:
         for day in (13, 20):
             snapshot = dated(day, price_factor=1 + day / 1000)
-            store.save(snapshot, results=results_of(snapshot, "SPY"))
+            store.save(snapshot, results=results_of(snapshot, "SPY", "live"))
     return folder
 
 
@@ -119,7 +119,7 @@ def test_a_store_of_schema_2_keeps_its_snapshots_and_ids_and_stops_reusing_them(
     with Store.open(path) as old:
         for day in (13, 20, 27):
             snapshot = dated(day, price_factor=1 + day / 1000)
-            old.save(snapshot, results=results_of(snapshot, "SPY"))
+            old.save(snapshot, results=results_of(snapshot, "SPY", "live"))
         old.remove([3])
     monkeypatch.undo()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2

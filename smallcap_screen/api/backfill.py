@@ -377,7 +377,7 @@ class _Backfill:
             if not funds:
                 continue
             snapshot, entries = self._snapshot(period, day, funds)
-            saved = self.store.save(snapshot, origin="backfill", results=results_of(snapshot, self.bench), replace_same_day=False, backfill=entries)
+            saved = self.store.save(snapshot, origin="backfill", results=results_of(snapshot, self.bench, "backfill"), replace_same_day=False, backfill=entries)
             self.kept.extend(dataclasses.replace(e, snapshot_id=saved.snapshot_id) for e in entries)
             self.snapshots.append(saved.snapshot_id)
         period.files.clear()  # the period's frames are done with: memory stays flat over years

@@ -131,7 +131,7 @@ def compare(
         live = {f: h for f, h in chosen.snapshot.holdings.items() if chosen.sources.get(f, ("live",))[0] in FETCHED_SOURCES}
         if live:
             keep = snapshot_of(live, chosen.snapshot.fundamentals, chosen.snapshot.label, created=chosen.snapshot.created, reported=chosen.snapshot.reported)
-            store.save(keep, origin="live", results=results_of(keep, benchmark) if benchmark not in files else ())
+            store.save(keep, origin="live", results=results_of(keep, benchmark, "live") if benchmark not in files else ())
     return result
 
 
@@ -149,7 +149,7 @@ def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Hol
     bench_at = {bench_value.weighting: bench_value} if bench_value is not None else {}
     if bench_value is None:
         notes.append(f"benchmark {bench_name} is not in this snapshot: no discounts computed")
-    default_source = ("store", "") if snapshot.store_id is not None else ("bundled", "") if snapshot.label == REFERENCE_LABEL else ("live", "")
+    default_source = ("store", "") if snapshot.store_id is not None else ("bundled", "") if snapshot.label == REFERENCE_LABEL else ("given", "")
     rows = []
     for name in _unique_funds(funds, files):
         own = snapshot
@@ -191,20 +191,21 @@ def _unique_funds(funds: Sequence[str], files: dict[str, Holdings]) -> list[str]
     return list(seen.values())
 
 
-def figures_on(snapshot: Snapshot, funds: Sequence[str], method: Method) -> list[dict]:
+def figures_on(snapshot: Snapshot, funds: Sequence[str], method: Method, origin: str) -> list[dict]:
     """The records of ``funds`` (funds the snapshot holds: registry tickers, N-PORT funds, or the
     name of a portfolio imported from the user's own holdings file) on ``snapshot`` alone: no
-    fetch, no fallback."""
+    fetch, no fallback. ``origin`` is how the snapshot came into the store (live, import,
+    backfill, migrated): its records' ``holdings_source``."""
     own = {f: snapshot.holdings[f] for f in funds if not registry().knows(f) and not from_nport(snapshot.holdings[f])}
-    return comparison_on(ChosenData.pinned(snapshot), funds, own, method).records()
+    return comparison_on(ChosenData.pinned(snapshot, origin), funds, own, method).records()
 
 
-def results_of(snapshot: Snapshot, benchmark: str) -> list[dict]:
+def results_of(snapshot: Snapshot, benchmark: str, origin: str) -> list[dict]:
     """The records of every fund of ``snapshot`` under each negative-earnings policy against
     ``benchmark`` (weighting and horizon: history.STORED_OPTIONS): what the store keeps beside a
-    snapshot so that history need not recompute."""
+    snapshot (come in as ``origin``: live, import, backfill) so that history need not recompute."""
     funds = list(snapshot.holdings)
-    return [record for policy in NEGATIVE_POLICIES for record in figures_on(snapshot, funds, Method(negative=policy, benchmark=benchmark))]
+    return [record for policy in NEGATIVE_POLICIES for record in figures_on(snapshot, funds, Method(negative=policy, benchmark=benchmark), origin)]
 
 
 __all__ = ["Comparison", "FundRow", "RECORD_FIELDS", "UnknownFundError", "compare", "comparison_on", "figures_on", "results_of"]

@@ -37,8 +37,10 @@ Fetch = Callable[[list[Fund], list[Holdings]], Snapshot]
 
 #: Where a fund's holdings came from (``holdings_source``): the issuer's file downloaded today (or
 #: from the download cache), the fund's newest SEC N-PORT report (fetched now, or cached), the newest
-#: stored snapshot, the bundled reference snapshot, or the user's own file.
-HOLDINGS_SOURCES = ("live", "nport", "store", "bundled", "file")
+#: stored snapshot, the bundled reference snapshot, the user's own file, or a snapshot given to a
+#: Python call (``snapshot=``) that is neither stored nor bundled. Figures kept in the store say how
+#: their snapshot came in (its ``origin``): live (nport for an N-PORT fund), import, backfill, migrated.
+HOLDINGS_SOURCES = ("live", "nport", "store", "bundled", "file", "given", "import", "backfill", "migrated")
 #: The holdings sources of a live fetch (what a store keeps of a live run).
 FETCHED_SOURCES = ("live", "nport")
 
@@ -67,9 +69,11 @@ class ChosenData:
         return cls(snapshot, sources or {}, provenance, live)
 
     @classmethod
-    def pinned(cls, snapshot: Snapshot) -> "ChosenData":
-        """Data the caller chose (a ``snapshot`` argument): nothing to say about it."""
-        return cls.of(snapshot)
+    def pinned(cls, snapshot: Snapshot, origin: str | None = None) -> "ChosenData":
+        """Data the caller chose (a ``snapshot`` argument): nothing to say about it. ``origin``
+        (live, import, backfill, migrated: how a snapshot being kept came in) is its funds'
+        ``holdings_source``; without it they say store, bundled or given (see HOLDINGS_SOURCES)."""
+        return cls.of(snapshot, held_as(snapshot, origin) if origin else None)
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ def _choose(funds: list[Fund], files: dict[str, Holdings], data: DataMode, store
             return _offline(funds, store, because=str(exc))
         failed = [f for f in funds if f.ticker not in fetched.holdings]
         if not failed:
-            return ChosenData.of(fetched, _nport_sources(fetched), live=True)
+            return ChosenData.of(fetched, held_as(fetched, "live"), live=True)
         return _with_fallback_holdings(fetched, failed, store, fetch)
     chosen = _offline(funds, store)
     needs_network = [f.ticker for f in funds if f.from_nport and f.ticker not in chosen.for_fund(f.ticker).holdings]
@@ -155,11 +159,12 @@ def _choose(funds: list[Fund], files: dict[str, Holdings], data: DataMode, store
     return chosen
 
 
-def _nport_sources(fetched: Snapshot) -> dict[str, tuple[str, str]]:
-    """``holdings_source`` "nport" for the funds of a live fetch whose holdings came from N-PORT."""
+def held_as(snapshot: Snapshot, origin: str) -> dict[str, tuple[str, str]]:
+    """Per fund of ``snapshot`` its ``holdings_source``: ``origin``, or "nport" for a fund whose
+    holdings came from N-PORT."""
     from ..sources.sec.nport import from_nport
 
-    return {fund: ("nport", "") for fund, holdings in fetched.holdings.items() if from_nport(holdings)}
+    return {fund: ("nport" if from_nport(holdings) else origin, "") for fund, holdings in snapshot.holdings.items()}
 
 
 def _offline(funds: list[Fund], store: Store | None, because: str | None = None) -> ChosenData:
@@ -206,7 +211,7 @@ def _with_fallback_holdings(fetched: Snapshot, failed: list[Fund], store: Store 
     """The live snapshot plus, for each fund whose download failed, its newest stored holdings (else
     the bundled ones), with live prices for the stocks they add."""
     holdings = dict(fetched.holdings)
-    sources = _nport_sources(fetched)
+    sources = held_as(fetched, "live")
     warnings: list[str] = []
     skipped: list[str] = []
     bundled = None

@@ -147,7 +147,7 @@ def history(
                 damaged.append(str(exc))
                 continue
             recomputed += 1
-            found = {r["fund"]: r for r in figures_on(snapshot, held, method.but(benchmark=against))}
+            found = {r["fund"]: r for r in figures_on(snapshot, held, method.but(benchmark=against), info.origin)}
         for fund in held:
             record = found.get(fund)
             if record and record.get("status") == "ok":

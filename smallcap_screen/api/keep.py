@@ -78,7 +78,7 @@ def take_snapshot(
         return SnapshotRun(None, None, {}, {}, [f"nothing kept: {exc}"])
     failed = {f.ticker: short_reason(fetched.failed.get(f.ticker, "no holdings")) for f in unique([*registered, bench]) if f.ticker not in fetched.holdings}
     keep = snapshot_of(dict(fetched.holdings), fetched.fundamentals, fetched.label, created=fetched.created, reported=fetched.reported)
-    results = results_of(keep, bench.ticker)
+    results = results_of(keep, bench.ticker, "live")
     saved = store.save(keep, origin="live", results=results)
     notes = []
     try:
@@ -87,7 +87,7 @@ def take_snapshot(
         notes.append(f"the store was not compacted: {exc}")
     asked = [f.ticker for f in unique([*registered, bench]) if f.ticker in keep.holdings]  # as asked, not as downloaded
     summary = Method(benchmark=bench.ticker, coverage_threshold=method.coverage_threshold)
-    comparison = comparison_on(ChosenData.pinned(keep), asked, {}, summary)
+    comparison = comparison_on(ChosenData.pinned(keep, "live"), asked, {}, summary)
     low = {r.fund: r.valuation.coverage for r in comparison.rows if r.valuation and r.valuation.coverage < method.coverage_threshold}
     return SnapshotRun(saved, comparison, failed, low, notes)
 
@@ -118,7 +118,7 @@ def import_export(
     against ``benchmark`` under every policy, in one transaction as `snapshot` keeps them; see
     :func:`snapshot_from_export` for what is refused."""
     imported = snapshot_from_export(export, holdings_files=holdings_files, base=_newest_holdings(store), as_of=as_of)
-    results = results_of(imported.snapshot, get_fund(benchmark).ticker)
+    results = results_of(imported.snapshot, get_fund(benchmark).ticker, "import")
     return ImportRun(imported, store.save(imported.snapshot, origin="import", results=results))
 
 
@@ -149,7 +149,7 @@ def migrate(store: Store, *, benchmark: str = "SPY") -> list[str]:
         except DataError as exc:
             damaged.append(str(exc))
             continue
-        store.put_results(info.id, results_of(snapshot, bench))
+        store.put_results(info.id, results_of(snapshot, bench, info.origin))
     if len(lacking) > len(damaged):
         notes.append(f"stored the figures vs {bench} of {len(lacking) - len(damaged)} snapshot(s) that had none")
     return [*notes, *damaged]
