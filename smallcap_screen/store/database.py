@@ -551,21 +551,21 @@ class Store:
     def _put_stocks(self, db: sqlite3.Connection, snapshot_id: int, stocks: list[tuple], previous: int | None) -> None:
         """The quotes of a snapshot. Week to week most stocks' facts and estimates do not change:
         a stock reuses the ``stock_facts`` and ``stock_estimates`` rows of snapshot ``previous``
-        (the one stored last) holding the same values. Where only its EPS moved again since
-        ``previous`` (as a finviz export's EPS, price / rounded P/E, does every week), the rows
-        are reused and its EPS kept in ``quote_eps``; an EPS that then stays (a single revision)
-        gets rows of its own, so that it is not carried in ``quote_eps`` week after week."""
+        (the one stored last) holding the same values. Where only its EPS moved, and moved in
+        ``previous`` too (as a finviz export's EPS, price / rounded P/E, does every week), the
+        rows are reused and its EPS kept in ``quote_eps``; an EPS that moves once (a report, a
+        revision) gets rows of its own, as it did before ``quote_eps``."""
         prior = self._prior_stocks(db, previous) if previous is not None else {}
-        facts_ids = {facts: facts_id for facts_id, facts, _, _, _ in prior.values()}
-        estimates_ids = {estimates: estimates_id for _, _, estimates_id, estimates, _ in prior.values()}
+        facts_ids = {facts: facts_id for facts_id, facts, _, _, _, _ in prior.values()}
+        estimates_ids = {estimates: estimates_id for _, facts, estimates_id, estimates, _, _ in prior.values()}
         quotes, moved = [], []
         for stock in stocks:
             facts, estimates = R.fact_part(stock), R.estimate_part(stock)
-            before = prior.get(stock[0])
-            if before is not None and self._version >= 5 and (facts, estimates) != (before[1], before[3]) \
-                    and R.eps_of(facts, estimates) != before[4] and R.steady_part(facts, estimates) == R.steady_part(before[1], before[3]):
+            eps, before = R.eps_of(facts, estimates), prior.get(stock[0])
+            if before is not None and (facts, estimates) != (before[1], before[3]) and R.steady_part(facts, estimates) == R.steady_part(before[1], before[3]) \
+                    and eps != before[4] and all(new == old or was_moving for new, old, was_moving in zip(eps, before[4], before[5])):
                 quotes.append((snapshot_id, *stock[:3], before[0], before[2]))
-                moved.append((snapshot_id, stock[0], *R.eps_of(facts, estimates)))
+                moved.append((snapshot_id, stock[0], *eps))
                 continue
             for values, ids, table, columns in (
                 (facts, facts_ids, "stock_facts", R.FACT_NUMBERS + R.FACT_TEXTS), (estimates, estimates_ids, "stock_estimates", R.ESTIMATE_NUMBERS)
@@ -574,27 +574,39 @@ class Store:
                     ids[values] = db.execute(f"INSERT INTO {table} (ticker, {', '.join(columns)}) VALUES (?, {_marks(columns)})", values).lastrowid
             quotes.append((snapshot_id, *stock[:3], facts_ids[facts], estimates_ids[estimates]))
         db.executemany("INSERT INTO quote (snapshot_id, ticker, price, market_cap, facts_id, estimates_id) VALUES (?, ?, ?, ?, ?, ?)", quotes)
-        if moved:  # never on a store of a schema before 5 (see _quote_eps_sql)
+        if moved:  # never on a store of a schema before 5 (see _prior_stocks)
             db.executemany(f"INSERT INTO quote_eps (snapshot_id, ticker, {', '.join(R.QUOTE_EPS)}) VALUES (?, ?, ?, ?)", moved)
 
     def _prior_stocks(self, db: sqlite3.Connection, snapshot_id: int) -> dict[str, tuple]:
         """Per ticker of a stored snapshot: its facts row (id, values), its estimates row (id,
-        values) and the EPS it was stored with (its ``quote_eps``, else those of the rows)."""
+        values), the EPS it was stored with (its ``quote_eps``, else those of the rows), and for
+        each of them whether it moved in that snapshot (kept in ``quote_eps``, or in a row new
+        then: ids are given in increasing order, so newer than any the snapshot before it used).
+        Nothing moves on a store of a schema before 5 (no ``quote_eps`` to keep it in)."""
         moving, joined = self._quote_eps_sql()
+        before = db.execute(
+            "SELECT max(facts_id), max(estimates_id) FROM quote WHERE snapshot_id = (SELECT max(id) FROM snapshot WHERE id < ?)", (snapshot_id,)
+        ).fetchone()
+        new_facts, new_estimates = (-1 if v is None else v for v in before)
         facts_columns = ", ".join(f"f.{c}" for c in R.FACT_NUMBERS + R.FACT_TEXTS)
         estimates_columns = ", ".join(f"e.{c}" for c in R.ESTIMATE_NUMBERS)
         eps_columns = ", ".join(moving.get(c, "NULL") for c in R.QUOTE_EPS)
         at = 2 + len(R.FACT_NUMBERS) + len(R.FACT_TEXTS)
         prior = {}
         for row in db.execute(
-            f"SELECT q.ticker, f.id, {facts_columns}, e.id, {estimates_columns}, {eps_columns}"
-            f" FROM quote q JOIN stock_facts f ON f.id = q.facts_id JOIN stock_estimates e ON e.id = q.estimates_id{joined} WHERE q.snapshot_id = ?",
+            f"SELECT q.ticker, f.id, {facts_columns}, e.id, {estimates_columns}, m.ticker IS NOT NULL, {eps_columns}"
+            f" FROM quote q JOIN stock_facts f ON f.id = q.facts_id JOIN stock_estimates e ON e.id = q.estimates_id{joined} WHERE q.snapshot_id = ?"
+            if moving else
+            f"SELECT q.ticker, f.id, {facts_columns}, e.id, {estimates_columns} FROM quote q JOIN stock_facts f ON f.id = q.facts_id"
+            " JOIN stock_estimates e ON e.id = q.estimates_id WHERE q.snapshot_id = ?",
             (snapshot_id,),
         ):
-            ticker = row[0]
+            ticker, facts_id, estimates_id = row[0], row[1], row[at]
             facts, estimates = (ticker, *row[2:at]), (ticker, *row[at + 1:at + 1 + len(R.ESTIMATE_NUMBERS)])
-            eps = tuple(row[at + 1 + len(R.ESTIMATE_NUMBERS):]) if moving else R.eps_of(facts, estimates)
-            prior[ticker] = (row[1], facts, row[at], estimates, eps)
+            kept_apart = bool(moving) and row[at + 1 + len(R.ESTIMATE_NUMBERS)] == 1
+            eps = tuple(row[-len(R.QUOTE_EPS):]) if kept_apart else R.eps_of(facts, estimates)
+            was_moving = (kept_apart or facts_id > new_facts, kept_apart or estimates_id > new_estimates) if moving else (False, False)
+            prior[ticker] = (facts_id, facts, estimates_id, estimates, eps, was_moving)
         return prior
 
     def _put_results(self, db: sqlite3.Connection, snapshot_id: int, results: Sequence[dict]) -> None:
