@@ -39,7 +39,8 @@ sys.path.insert(0, str(REPO))
 
 from smallcap_screen.api.keep import take_snapshot  # noqa: E402
 from smallcap_screen.model import Fundamentals, Holdings  # noqa: E402
-from smallcap_screen.snapshot import Snapshot, bundled_snapshot  # noqa: E402
+from smallcap_screen.snapshot import Snapshot  # noqa: E402
+from smallcap_screen.store.folder import bundled_snapshot  # noqa: E402
 from smallcap_screen.store import Store  # noqa: E402
 
 from run import compiled  # noqa: E402  (benchmarks/run.py, beside this script)

@@ -135,7 +135,8 @@ def dated(
     """Four funds of the bundled snapshot as if priced on 2025-11-``day`` (or on the date given),
     so the inputs differ, with the fundamentals of the stocks they hold: snapshots to fill a store with."""
     from smallcap_screen.model import Fundamentals
-    from smallcap_screen.snapshot import bundled_snapshot, snapshot_of
+    from smallcap_screen.snapshot import snapshot_of
+    from smallcap_screen.store.folder import bundled_snapshot
 
     reference = bundled_snapshot()
     f = reference.fundamentals

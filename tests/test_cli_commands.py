@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from smallcap_screen.cache import Cache
-from smallcap_screen.snapshot import bundled_snapshot
+from smallcap_screen.store.folder import bundled_snapshot
 from smallcap_screen.store import Store
 from tests.helpers import assert_one_line_error, run
 

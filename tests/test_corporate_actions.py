@@ -115,7 +115,7 @@ def test_split_labels_read_new_shares_per_old():
 
 
 def test_lists_that_state_no_date_claim_none_and_keep_their_missing_weight():
-    from smallcap_screen.snapshot import bundled_snapshot
+    from smallcap_screen.store.folder import bundled_snapshot
 
     snapshot = bundled_snapshot()
     for fund in ("IJR", "VB"):

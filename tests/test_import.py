@@ -138,7 +138,7 @@ def test_an_import_keeps_its_figures_beside_the_prices_its_funds_need(tmp_path, 
     import sqlite3
 
     from smallcap_screen.api.compare import compare
-    from smallcap_screen.snapshot import bundled_snapshot
+    from smallcap_screen.store.folder import bundled_snapshot
 
     reference = bundled_snapshot()
     export = prices_csv(tmp_path / "prices.csv", reference, extra=500)
@@ -173,7 +173,7 @@ def test_an_import_keeps_its_figures_beside_the_prices_its_funds_need(tmp_path, 
 
 
 def test_a_partial_import_leaves_every_other_fund_its_newest_data_each_row_dated(tmp_path, data_dir):
-    from smallcap_screen.snapshot import bundled_snapshot
+    from smallcap_screen.store.folder import bundled_snapshot
 
     reference = bundled_snapshot()
     whole = run("import", str(prices_csv(tmp_path / "whole.csv", reference)), "--as-of", "2025-11-21", "--data-dir", data_dir)
@@ -198,7 +198,7 @@ def test_a_partial_import_leaves_every_other_fund_its_newest_data_each_row_dated
 
 
 def test_a_store_holding_an_imported_portfolio_exports_its_history(tmp_path, data_dir):
-    from smallcap_screen.snapshot import bundled_snapshot
+    from smallcap_screen.store.folder import bundled_snapshot
 
     portfolio = tmp_path / "HOLD.csv"
     portfolio.write_text("Symbol,Name,Weight\nAAPL,Apple Inc,60%\nMSFT,Microsoft,40%\n", encoding="utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from smallcap_screen.metrics import fund_valuation
-from smallcap_screen.snapshot import bundled_snapshot, read_snapshot
+from smallcap_screen.store.folder import bundled_snapshot, read_snapshot
 from smallcap_screen.sources.holdings_file import read_holdings_file
 
 TOOL = Path(__file__).resolve().parents[1] / "tools" / "build_reference.py"

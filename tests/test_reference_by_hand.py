@@ -15,7 +15,7 @@ import io
 import pytest
 
 from smallcap_screen import compare, snapshot_from_export
-from smallcap_screen.snapshot import bundled_snapshot
+from smallcap_screen.store.folder import bundled_snapshot
 
 
 def finviz_pe(raw_dir, column: str) -> dict[str, float]:

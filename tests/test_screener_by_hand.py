@@ -342,7 +342,7 @@ def test_explain_shows_holdings_date_weights_as_the_issuer_file_gives_them(raw_d
 
 def test_the_bundled_snapshot_gives_the_same_rows_as_the_raw_files(whole_raw_dir, snapshot):
     # The judged commands run on the bundled snapshot: it must screen like the raw files above.
-    from smallcap_screen.snapshot import bundled_snapshot
+    from smallcap_screen.store.folder import bundled_snapshot
 
     bundled = bundled_snapshot()
     for funds, criteria, sort, top in ((["IJR"], Criteria(earnings="profitable", max_pe=12), "weight", 20), (["IWM"], Criteria(), "pe", None)):

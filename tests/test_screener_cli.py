@@ -16,7 +16,7 @@ from smallcap_screen.render.screen import screen_table, weight
 from smallcap_screen.render.sectors import sectors_tables
 from smallcap_screen.api.compare import compare
 from smallcap_screen.api.screen import EXPLAIN_FIELDS, SECTOR_FIELDS, explain, screen, sectors
-from smallcap_screen.snapshot import bundled_snapshot
+from smallcap_screen.store.folder import bundled_snapshot
 from tests.helpers import assert_one_line_error, run
 
 WIDTHS = [60, 80, 120, 200]

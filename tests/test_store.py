@@ -16,7 +16,7 @@ import pytest
 from smallcap_screen.api.compare import compare, results_of
 from smallcap_screen.api.keep import take_snapshot
 from smallcap_screen.errors import DataError
-from smallcap_screen.snapshot import bundled_snapshot, read_snapshot, write_snapshot
+from smallcap_screen.store.folder import bundled_snapshot, read_snapshot, write_snapshot
 from smallcap_screen.store import SCHEMA_VERSION, Store
 from smallcap_screen.store.database import LOOSE_LIMIT
 from smallcap_screen.api.history import history

@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     from smallcap_screen.errors import ScreenError
     from smallcap_screen.output import write_atomically
     from smallcap_screen.reference import build_reference, read_reference_fundamentals
-    from smallcap_screen.snapshot import write_snapshot
+    from smallcap_screen.store.folder import write_snapshot
     from smallcap_screen.tickers import build_alias_table
 
     try:

@@ -27,8 +27,9 @@ from ..errors import NetworkError
 from ..method import Provenance
 from ..model import Fundamentals, Holdings
 from ..registry import Fund, get_fund, registry
-from ..snapshot import Snapshot, bundled_snapshot
+from ..snapshot import Snapshot
 from ..store import Store
+from ..store.folder import bundled_snapshot
 from ..vocabulary import DATA_MODES
 
 DataMode = Literal["auto", "live", "offline"]

@@ -124,7 +124,7 @@ def import_export(
 
 def _newest_holdings(store: Store) -> dict[str, Holdings]:
     """Every fund the store or the bundled snapshot holds, each with its newest holdings."""
-    from ..snapshot import bundled_snapshot
+    from ..store.folder import bundled_snapshot
 
     stored = sorted({f for info in store.snapshots(counts=False) for f in info.fund_names})
     newest = {fund: s.holdings[fund] for fund, s in store.newest_of(stored).items()}

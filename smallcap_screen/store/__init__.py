@@ -1,7 +1,7 @@
 """The local store: every snapshot in one SQLite database, and the figures computed from each.
 
-See database.py for the guarantees, schema.py for the tables, legacy.py for the move from the
-folder-per-snapshot layout of earlier versions.
+See database.py for the guarantees, schema.py for the tables, folder.py for the snapshot folder
+format (the bundled reference snapshot), legacy.py for the move of the folders of earlier versions in.
 """
 
 from .database import (

@@ -27,7 +27,7 @@ def has_legacy_snapshots(folder: Path) -> bool:
 
 def migrate_legacy_snapshots(store: "Store", folder: Path) -> list[str]:
     """Save every snapshot folder under ``folder`` into ``store``; returns notes for the user."""
-    from ..snapshot import MANIFEST, read_snapshot  # pandas: loaded only for the one-time move
+    from .folder import MANIFEST, read_snapshot  # pandas: loaded only for the one-time move
 
     notes: list[str] = []
     moved = unchanged = 0
