@@ -306,6 +306,24 @@ def test_old_snapshot_folders_move_into_the_store_once_losslessly_and_only_when_
         assert len(again.snapshots()) == 2 and again.notes == [] and again.migrate() == []
 
 
+def test_the_weekly_snapshot_brings_an_old_store_up_to_date_itself_and_says_so_once(tmp_path, monkeypatch):
+    from smallcap_screen.store import database
+
+    write_snapshot(dated(6), tmp_path / "snapshots" / "20251106T220000Z")  # a folder of an earlier version
+    monkeypatch.setattr(database, "SCHEMA_VERSION", 4)  # before quote_eps
+    with Store.open(data_dir=tmp_path) as old:
+        old.save(dated(13))
+    monkeypatch.undo()
+    with Store.open(data_dir=tmp_path) as store:
+        assert "snapshots migrate" in store.notes[0]  # what any other command says
+        first = take_snapshot(["IWM"], store=store, fetch=lambda funds, files: dated(20, price_factor=1.02))
+        assert len(first.migrated) == 1 and "moved 1 snapshot folder(s)" in first.migrated[0]
+        assert store.notes == [] and [i.origin for i in store.snapshots()] == ["migrated", "live", "live"]
+        again = take_snapshot(["IWM"], store=store, fetch=lambda funds, files: dated(27, price_factor=1.03))
+        assert again.migrated == [] and again.saved.status == "added"
+    assert sqlite3.connect(tmp_path / "snapshots.sqlite3").execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
 def test_compare_without_a_store_writes_no_file_anywhere(tmp_path):
     home = tmp_path / "home"
     home.mkdir()

@@ -42,6 +42,8 @@ class SnapshotRun:
     #: fund -> trailing coverage, for funds under the coverage threshold.
     low_coverage: dict[str, float]
     notes: list[str] = field(default_factory=list)
+    #: What bringing the store up to date did first (:meth:`Store.migrate`), said once.
+    migrated: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -61,13 +63,16 @@ def take_snapshot(
     (weighting and horizon: history.STORED_OPTIONS), and keep both in ``store`` in one transaction;
     a fund under ``method.coverage_threshold`` makes the run incomplete. ``choices`` (fields of
     Method) are shorthand for ``method.but(**choices)``. Then the store is compacted if weeks of
-    appending have left it loose (:meth:`Store.tidy`). Never keeps fallback data: a fund whose download
+    appending have left it loose (:meth:`Store.tidy`). First the store is brought up to date
+    (:meth:`Store.migrate`: its schema, and the snapshot folders of versions before the store), so
+    that a cron job needs no step after an upgrade; what that did is in ``migrated``. Never keeps fallback data: a fund whose download
     failed is named in ``failed`` and left out. An unreachable network raises NetworkError and
     keeps nothing; a run where nothing could be had otherwise (every issuer refusing, Yahoo
     refusing) keeps nothing and says why in ``notes``."""
     method = method.but(**choices)
     registered = [get_fund(f, nport=True) for f in funds]
     bench = get_fund(method.benchmark, nport=True)
+    migrated = store.migrate()
     if fetch is None:
         from ..live import fetch_snapshot as fetch
     try:
@@ -75,7 +80,7 @@ def take_snapshot(
     except NetworkError as exc:
         if unreachable(exc):
             raise
-        return SnapshotRun(None, None, {}, {}, [f"nothing kept: {exc}"])
+        return SnapshotRun(None, None, {}, {}, [f"nothing kept: {exc}"], migrated)
     failed = {f.ticker: short_reason(fetched.failed.get(f.ticker, "no holdings")) for f in unique([*registered, bench]) if f.ticker not in fetched.holdings}
     keep = snapshot_of(dict(fetched.holdings), fetched.fundamentals, fetched.label, created=fetched.created, reported=fetched.reported)
     results = results_of(keep, bench.ticker, "live")
@@ -89,7 +94,7 @@ def take_snapshot(
     summary = Method(benchmark=bench.ticker, coverage_threshold=method.coverage_threshold)
     comparison = comparison_on(ChosenData.pinned(keep, "live"), asked, {}, summary)
     low = {r.fund: r.valuation.coverage for r in comparison.rows if r.valuation and r.valuation.coverage < method.coverage_threshold}
-    return SnapshotRun(saved, comparison, failed, low, notes)
+    return SnapshotRun(saved, comparison, failed, low, notes, migrated)
 
 
 @dataclass(frozen=True)

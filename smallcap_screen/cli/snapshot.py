@@ -31,7 +31,8 @@ def snapshot(
 
     Made for cron: everything is recorded in one transaction (a killed run leaves the store as it
     was), a re-run on the same data date replaces rather than duplicates, identical data is not
-    stored twice, and fallback data is never recorded. Exit 0: every fund live with full coverage;
+    stored twice, and fallback data is never recorded. It brings the store up to date first
+    (schema, snapshot folders of earlier versions), saying so once. Exit 0: every fund live with full coverage;
     7: partial (a fund failed or coverage under the threshold; what was fetched is kept and the
     failure named on stderr); 5: network unreachable (nothing kept). --quiet silences progress
     and the summary, never a warning or an error.
@@ -69,10 +70,10 @@ def _run(env: Environment, names: list[str], benchmark: Optional[str], quiet: bo
     method = method_of(env, benchmark)
     threshold = method.coverage_threshold
     with env.open_store(store_options) as store, env.open_cache(cache_dir, refresh=refresh) as cache:
-        for note in store.notes:
-            env.say(note)
         live_fetch = LiveFetch(cache, show=not quiet, stream=env.stderr, sec_user_agent=env.settings()["sec_user_agent"] or "")
         run = take_snapshot(names, method, store=store, fetch=live_fetch)
+    for note in run.migrated:  # once, after an upgrade: said even with --quiet
+        env.say(note)
     if not quiet:
         for note in live_fetch.summary():
             env.say(note)
