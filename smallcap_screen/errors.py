@@ -66,6 +66,15 @@ class DataError(ScreenError):
     exit_code = ExitCode.BAD_DATA
 
 
+class MissingHoldingsError(DataError):
+    """The chosen data has no holdings for some named ``funds`` (their download failed, or the
+    snapshot does not hold them)."""
+
+    def __init__(self, message: str, funds: list[str]) -> None:
+        super().__init__(message)
+        self.funds = funds
+
+
 class UnknownFundError(ScreenError):
     """A fund ticker that is neither in the registry nor a readable holdings file."""
 

@@ -9,6 +9,7 @@ from the document's own numbers (valUSD, balance) and the quotes served.
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -136,3 +137,36 @@ def test_without_a_user_agent_the_nport_fund_fails_alone_saying_how_to_set_it(en
 def test_offline_an_nport_fund_says_it_needs_the_network(env):
     result = run("compare", "AVUV", "SPY", "--offline", env=env)
     assert_one_line_error(result, 4, "AVUV", "N-PORT", "needs the network")
+
+
+@pytest.mark.parametrize(
+    ("fund", "code", "words"),
+    [("ZZZZ", 4, ["ZZZZ is not in the SEC's list of fund tickers"]), ("AVUV", 3, ["AVUV: the SEC has no N-PORT report"])],
+    ids=["no-fund", "no-report-yet"],
+)
+def test_screen_and_sectors_print_the_other_funds_then_fail_with_the_nport_funds_own_error(env, fund, code, words):
+    screened = run("screen", fund, "IJS", "--top", "3", "-f", "json", env=env)
+    assert_one_line_error(screened, code, *words)
+    rows = json.loads(screened.stdout)
+    assert len(rows) == 3 and all(row["weight_IJS"] > 0 for row in rows) and f"weight_{fund}" not in rows[0]
+
+    split = run("sectors", fund, "IJS", "-f", "json", env=env)
+    assert_one_line_error(split, code, *words)
+    assert {row["fund"] for row in json.loads(split.stdout)} == {"IJS"}
+
+
+def test_screen_without_a_user_agent_prints_the_other_funds_then_says_how_to_set_it(env):
+    without = {k: v for k, v in env.items() if k not in USER_AGENT}
+    result = run("screen", "VXF", "IJS", "--top", "2", "-f", "json", env=without)
+    assert_one_line_error(result, 2, "sec_user_agent", "SMALLCAP_SCREEN_SEC_USER_AGENT")
+    assert len(json.loads(result.stdout)) == 2
+
+
+@pytest.mark.parametrize(
+    "args", [("explain", "ZZZZ"), ("explain", "IJS", "--benchmark", "ZZZZ"), ("screen", "ZZZZ"), ("sectors", "IJS", "--benchmark", "ZZZZ")],
+    ids=["explain-fund", "explain-benchmark", "screen-alone", "sectors-benchmark"],
+)
+def test_with_nothing_to_show_but_the_failed_fund_the_command_is_just_its_error(env, args):
+    result = run(*args, "-f", "json", env=env)
+    assert_one_line_error(result, 4, "ZZZZ is not in the SEC's list of fund tickers")
+    assert result.stdout == ""

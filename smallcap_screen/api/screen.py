@@ -15,10 +15,10 @@ stock (IVV's for the S&P 500).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from ..errors import DataError
+from ..errors import MissingHoldingsError
 from ..method import Method, Provenance
 from ..metrics import join
 from ..metrics.conventions import explain_rows, fund_figures
@@ -51,6 +51,8 @@ class ScreenResult:
     stocks: int
     method: Method
     provenance: Provenance
+    #: Funds left out because the live fetch could not get their holdings (fund -> why).
+    missing: dict[str, str] = field(default_factory=dict)
 
     @property
     def fields(self) -> list[str]:
@@ -83,9 +85,10 @@ def screen(
     sorted by ``sort`` (weight, pe, fwd_pe, cap, pb, ps, growth, price, ticker, name, sector;
     descending by default only for weight), at most ``top`` rows (None or 0: every row, as
     ``holdings --top 0``). A market-cap bound fails stocks without a market cap; the provenance's
-    notes say how many lack one."""
+    notes say how many lack one. A fund whose holdings the live fetch could not get is left out
+    and named in ``missing`` (MissingHoldingsError when no fund is left)."""
     method = method.but(**choices)
-    joined, provenance = _joined(funds, method, data=data, snapshot=snapshot, store=store, fetch=fetch)
+    joined, provenance, missing = _joined(funds, method, data=data, snapshot=snapshot, store=store, fetch=fetch, optional=funds)
     table = stock_table(joined, negative=method.negative)
     kept = apply_screen(table, criteria, sort=sort, descending=descending)
     if criteria.min_cap is not None or criteria.max_cap is not None:
@@ -96,7 +99,7 @@ def screen(
                 f"{uncapped:,} of {len(table):,} stocks have no market cap in this data ({provenance.data_source or 'the data chosen'}) "
                 f"and fail a market-cap bound{advice if uncapped == len(table) else ''}"
             )
-    return ScreenResult([j.fund for j in joined], kept.head(top) if top else kept, len(kept), len(table), method, provenance)
+    return ScreenResult([j.fund for j in joined], kept.head(top) if top else kept, len(kept), len(table), method, provenance, missing)
 
 
 # --- sectors -----------------------------------------------------------------------------------
@@ -112,6 +115,8 @@ class SectorView:
     gaps: dict[str, GapDecomposition]
     method: Method
     provenance: Provenance
+    #: Funds left out because the live fetch could not get their holdings (fund -> why).
+    missing: dict[str, str] = field(default_factory=dict)
 
     def records(self) -> list[dict]:
         """One row per fund and sector (fields SECTOR_FIELDS), then one ``All sectors`` row per
@@ -186,9 +191,10 @@ def sectors(
 ) -> SectorView:
     """Each fund's and the benchmark's figures by sector, and each fund's earnings-yield gap to
     the benchmark split into sector mix, within-sector valuation and interaction
-    (metrics.sectors, README "Methodology")."""
+    (metrics.sectors, README "Methodology"). A fund whose holdings the live fetch could not get
+    is left out and named in ``missing``; without the benchmark's, MissingHoldingsError."""
     method = method.but(**choices)
-    joined, provenance = _joined([*funds, method.benchmark], method, data=data, snapshot=snapshot, store=store, fetch=fetch)
+    joined, provenance, missing = _joined([*funds, method.benchmark], method, data=data, snapshot=snapshot, store=store, fetch=fetch, optional=funds)
     tables = {j.fund: sector_table(j, negative=method.negative) for j in joined}
     for fund, table in tables.items():
         unknown = table["weight"].get(UNKNOWN_SECTOR, 0.0)
@@ -200,7 +206,7 @@ def sectors(
     bench = joined[-1].fund
     fund_names = [j.fund for j in joined[:-1]]
     gaps = {f: decompose(tables[f], tables[bench], fund_name=f, benchmark_name=bench) for f in fund_names}
-    return SectorView(fund_names, bench, tables, gaps, method, provenance)
+    return SectorView(fund_names, bench, tables, gaps, method, provenance, missing)
 
 
 # --- explain -----------------------------------------------------------------------------------
@@ -257,7 +263,7 @@ def explain(
     the benchmark's figure and the discount under that convention. ``method.negative`` applies to
     the rows that vary concentration, weighting and horizon; the convention rows fix their own."""
     method = method.but(**choices)
-    joined, provenance = _joined([fund, method.benchmark], method, data=data, snapshot=snapshot, store=store, fetch=fetch)
+    joined, provenance, _ = _joined([fund, method.benchmark], method, data=data, snapshot=snapshot, store=store, fetch=fetch)
     mine, theirs = joined[0], joined[-1]
     rows = explain_rows(fund_figures(mine, negative=method.negative), fund_figures(theirs, negative=method.negative))
     return Explanation(mine.fund, theirs.fund, rows, method, provenance)
@@ -266,11 +272,23 @@ def explain(
 # --- shared ------------------------------------------------------------------------------------
 
 
-def _joined(names, method: Method, *, data, snapshot, store, fetch) -> tuple[list["Joined"], Provenance]:
-    """Each named fund joined to the chosen data's fundamentals, sectors filled across funds."""
+def _joined(names, method: Method, *, data, snapshot, store, fetch, optional: Sequence[str] = ()) -> tuple[list["Joined"], Provenance, dict[str, str]]:
+    """Each named fund joined to the chosen data's fundamentals, sectors filled across funds; and
+    the funds of ``optional`` left out because the live fetch could not get their holdings (fund ->
+    why), as long as one of them remains. Any other fund without holdings: MissingHoldingsError."""
     chosen, loaded = load_funds(list(names), data=data, snapshot=snapshot, store=store, fetch=fetch, fiscal_year_ends=method.forward == "ntm")
     snapshot = chosen.snapshot
-    _require(loaded, snapshot.label)
+    failed = {f.fund: chosen.sources[f.fund][1] for name, f in zip(names, loaded) if f.holdings is None and f.fund in chosen.sources}
+    spared = {f.fund for name, f in zip(names, loaded) if name in optional}
+    missing = {fund: why for fund, why in failed.items() if fund in spared}
+    if spared <= missing.keys():  # nothing of the optional funds would be left to show
+        missing = {}
+    loaded = [f for f in loaded if f.fund not in missing]
+    absent = [f.fund for f in loaded if f.holdings is None]
+    if absent:
+        reasons = [f"{fund}: {failed[fund]}" for fund in absent if fund in failed]
+        why = "; ".join(reasons) if reasons else f"{', '.join(absent)} not in {snapshot.label}: run with live data or pick funds it holds"
+        raise MissingHoldingsError(why, absent)
     others = [*snapshot.holdings.values(), *(f.holdings for f in loaded)]
     joined = [join(sectors_from_other_funds(f.holdings, others), chosen.for_fund(f.fund).fundamentals, weighting=method.weighting, forward=method.forward) for f in loaded]
     provenance = chosen.provenance.but(
@@ -279,13 +297,7 @@ def _joined(names, method: Method, *, data, snapshot, store, fetch) -> tuple[lis
         forward_horizon=joined[0].forward_horizon,
         notes=list(chosen.provenance.notes),
     )
-    return joined, provenance
-
-
-def _require(loaded: list[FundData], label: str) -> None:
-    missing = [f.fund for f in loaded if f.holdings is None]
-    if missing:
-        raise DataError(f"{', '.join(missing)} not in {label}: run with live data or pick funds it holds")
+    return joined, provenance, missing
 
 
 def _overall(table: "pd.DataFrame") -> dict:

@@ -35,6 +35,17 @@ def fund_error(env: "Environment", missing: Iterable[str]) -> Optional[Exception
     return next((env.fund_errors[f] for f in missing if f in env.fund_errors and not registry().knows(f)), None)
 
 
+def left_out_error(env: "Environment", missing: dict[str, str]) -> Optional[Exception]:
+    """The error for the funds a result left out (fund -> why) because the live fetch could not get
+    their holdings: the first one's own (as :func:`fund_error`), else a DataError naming them all;
+    None when none was left out. For the command to raise once the other funds' output is out."""
+    if not missing:
+        return None
+    from ..errors import DataError
+
+    return fund_error(env, missing) or DataError("; ".join(f"{fund}: {why}" for fund, why in missing.items()))
+
+
 def on_chosen_data(
     env: "Environment",
     options: "DataOptions",
@@ -45,6 +56,7 @@ def on_chosen_data(
     data is not what was asked for) and, unless ``quiet``, the fetch summary and the notes."""
     import warnings
 
+    from ..errors import MissingHoldingsError
     from ..method import FallbackWarning
 
     mode = options.mode
@@ -60,9 +72,12 @@ def on_chosen_data(
                 live_fetch = LiveFetch(cache, show=not options.quiet, stream=env.stderr, sec_user_agent=env.settings()["sec_user_agent"] or "")
                 env.interrupt_notes.append(live_fetch.kept)
                 try:
-                    result = call(data=mode, store=store, fetch=live_fetch)
-                finally:
-                    env.fund_errors = dict(live_fetch.report.errors) if live_fetch.report else {}
+                    try:
+                        result = call(data=mode, store=store, fetch=live_fetch)
+                    finally:
+                        env.fund_errors = dict(live_fetch.report.errors) if live_fetch.report else {}
+                except MissingHoldingsError as error:  # nothing to show without them: a fund's own error says why
+                    raise fund_error(env, error.funds) or error from None
             summary = live_fetch.summary()
         store_notes = store.notes
     provenance = result.provenance

@@ -9,7 +9,7 @@ import typer
 
 from ..vocabulary import SCREEN_SORT_KEYS
 from .app import app
-from .data import method_of, on_chosen_data
+from .data import left_out_error, method_of, on_chosen_data
 from .emit import check_output, emit
 from .environment import Environment
 from .options import (
@@ -123,3 +123,6 @@ def screen(
         csv=lambda: render.to_csv(result),
         table=lambda plain, width: render.screen_table(result, plain=plain, width=width, rows=render.TABLE_ROWS if top is None else top or None),
     )
+    failure = left_out_error(env, result.missing)
+    if failure is not None:  # the other funds' output is out; the fund left out says why
+        raise failure

@@ -7,7 +7,7 @@ from typing import Annotated, List
 import typer
 
 from .app import app
-from .data import method_of, on_chosen_data
+from .data import left_out_error, method_of, on_chosen_data
 from .emit import check_output, emit
 from .environment import Environment
 from .options import (
@@ -62,3 +62,6 @@ def sectors(
         csv=lambda: render.to_csv(result),
         table=lambda plain, width: render.sectors_tables(result, plain=plain, width=width),
     )
+    failure = left_out_error(env, result.missing)
+    if failure is not None:  # the other funds' output is out; the fund left out says why
+        raise failure
