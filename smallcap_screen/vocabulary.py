@@ -36,6 +36,11 @@ COVERAGE_THRESHOLD = 0.9
 #: holdings are 60 to ~150 days old; issuers' daily files are a few days old.
 OLD_HOLDINGS_DAYS = 120
 
+#: What a fund's holdings are (``holdings_origin``), wherever a run had them from (``holdings_source``:
+#: downloaded, stored, bundled): the issuer's own file, the fund's SEC Form N-PORT report, or the
+#: user's holdings file.
+HOLDINGS_ORIGINS: tuple[str, ...] = ("issuer", "nport", "file")
+
 #: ``screen --sort`` names and the stock-table column each sorts by.
 SCREEN_SORT_KEYS: dict[str, str] = {
     "weight": "weight", "pe": "pe_trailing", "fwd-pe": "pe_forward", "cap": "market_cap", "pb": "price_to_book", "ps": "price_to_sales",
@@ -64,7 +69,7 @@ HISTORY_METRICS: dict[str, str] = {
 
 #: Field order of ``Comparison.records()`` — the stable CSV/JSON names scripts depend on.
 RECORD_FIELDS = [
-    "fund", "name", "index", "status", "status_reason", "holdings_source",
+    "fund", "name", "index", "status", "status_reason", "holdings_source", "holdings_origin",
     "holdings", "coverage", "coverage_forward", "low_coverage", "low_coverage_forward", "coverage_threshold",
     "pe_trailing", "pe_trailing_reason", "pe_forward", "pe_forward_reason",
     "benchmark", "benchmark_weighting", "discount_trailing", "discount_forward", "relative_pe_trailing", "relative_pe_forward",

@@ -170,3 +170,16 @@ def test_with_nothing_to_show_but_the_failed_fund_the_command_is_just_its_error(
     result = run(*args, "-f", "json", env=env)
     assert_one_line_error(result, 4, "ZZZZ is not in the SEC's list of fund tickers")
     assert result.stdout == ""
+
+
+def test_stored_nport_holdings_still_say_nport_with_their_report_date_and_age(env):
+    kept = run("snapshot", "VXF", "IJS", env=env)  # kept, and partial: VXF's coverage is 87.5%
+    assert kept.returncode == 7 and "kept snapshot 1" in kept.stderr, kept.stderr
+    stored = run("compare", "VXF", "IJS", "SPY", "--offline", "-f", "json", env=env)
+    assert stored.returncode == 0, stored.stderr
+    vxf, ijs = by_fund(stored.stdout)["VXF"], by_fund(stored.stdout)["IJS"]
+    assert vxf["holdings_source"] == "store" and vxf["holdings_origin"] == "nport" and ijs["holdings_origin"] == "issuer"
+    assert vxf["as_of_holdings"] == "2025-06-30" and vxf["holdings_age_days"] > 120
+    table = run("compare", "VXF", "IJS", "SPY", "--offline", env={**env, "COLUMNS": "80"})
+    caption = " ".join(table.stdout.split())
+    assert "Holdings from SEC Form N-PORT" in caption and f"VXF 2025-06-30 ({vxf['holdings_age_days']} days old)" in caption

@@ -43,6 +43,9 @@ class FundRow:
     #: (offline, a fund whose newest stored snapshot is older than the newest one).
     data_source: str = ""
     as_of_prices: dt.date | None = None
+    #: What the holdings themselves are, wherever this run had them from (vocabulary.HOLDINGS_ORIGINS):
+    #: an SEC N-PORT report stays "nport" once stored, offline or as a fallback.
+    holdings_origin: str = ""
 
     @property
     def status(self) -> str:
@@ -83,7 +86,7 @@ class Comparison:
             values = row.valuation.to_dict() if row.valuation else {}
             values.update(
                 fund=row.fund, name=row.name, index=row.index, status=row.status, status_reason=row.status_reason,
-                holdings_source=row.holdings_source,
+                holdings_source=row.holdings_source, holdings_origin=row.holdings_origin,
                 **self.provenance.record_fields(self.method),
                 reported_pe_trailing=row.reported.get("trailing_pe"), reported_pe_forward=row.reported.get("forward_pe"),
             )
@@ -171,7 +174,8 @@ def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Hol
                 bench_at[valuation.weighting] = fund_valuation(bench_holdings, bench_data.fundamentals, **{**options, "weighting": valuation.weighting})
             valuation = versus_benchmark(valuation, bench_at[valuation.weighting])
         own_data = (own.label, own.fundamentals.as_of) if own is not snapshot else ("", None)
-        rows.append(FundRow(holdings.fund, label, index, valuation, source[1], own.reported.get(holdings.fund, {}), source[0], *own_data))
+        origin = "file" if name in files else "nport" if from_nport(holdings) else "issuer"
+        rows.append(FundRow(holdings.fund, label, index, valuation, source[1], own.reported.get(holdings.fund, {}), source[0], *own_data, holdings_origin=origin))
     valued = [row.valuation for row in rows if row.valuation]
     unknown = [f"{v.fund} {v.fiscal_year_unknown}" for v in valued if v.fiscal_year_unknown]
     if unknown:

@@ -78,7 +78,7 @@ def holdings_age_lines(records: list[dict]) -> list[str]:
     from ..vocabulary import OLD_HOLDINGS_DAYS
 
     lines = []
-    nport = [f"{r['fund']} {r['as_of_holdings']} ({r['holdings_age_days']} days old)" for r in records if r["status"] == "ok" and r["holdings_source"] == "nport"]
+    nport = [f"{r['fund']} {r['as_of_holdings']} ({r['holdings_age_days']} days old)" for r in records if r["status"] == "ok" and r["holdings_origin"] == "nport"]
     if nport:
         lines.append(
             "Holdings from SEC Form N-PORT, filed quarterly and public up to 60 days after the quarter (so up to ~5 months old; "
