@@ -239,7 +239,7 @@ def test_weekly_snapshots_leave_the_store_compact(store):
     for week, day in enumerate((3, 10, 17, 24)):
         week_data = dated(day, funds=("IWM", "SPY"), price_factor=1 + week / 50)
         run = take_snapshot(["IWM"], store=store, fetch=lambda funds, files, data=week_data: data)
-        assert run.saved.status == "added" and not run.notes
+        assert run.saved.status == "added" and not run.provenance.warnings
         assert store.loose_share() <= LOOSE_LIMIT
     assert len(store.snapshots()) == 4
     assert sqlite3.connect(store.path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -255,7 +255,7 @@ def test_a_compaction_that_cannot_run_is_a_note_and_the_snapshot_is_kept(store, 
     monkeypatch.setattr(Store, "loose_share", lambda self: 0.5)
     run = take_snapshot(["IWM"], store=store, fetch=lambda funds, files: dated(3, funds=("IWM", "SPY")))
     assert run.saved.status == "added" and run.complete
-    assert run.notes == [f"the store was not compacted: cannot compact the store {store.path}: database or disk is full; free some space"]
+    assert run.provenance.warnings == [f"the store was not compacted: cannot compact the store {store.path}: database or disk is full; free some space"]
     assert [i.data_date.day for i in store.snapshots()] == [3]
 
 def _save_many(path: str, start: int) -> None:

@@ -36,9 +36,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..errors import DataError, NetworkError, UsageError
+from ..method import Provenance
 from ..registry import Fund, get_fund, registry
 from ..store import BackfillEntry, Store
 from ..vocabulary import BACKFILL_PERIODS
+from .result import Result
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,14 +63,21 @@ SEC_WORKERS = 4
 UNMATCHED_NAMED = 3
 
 
-@dataclass(frozen=True)
-class BackfillRun:
+#: Fields of :meth:`BackfillRun.records`: those of the store's ``backfill`` table (BackfillEntry),
+#: one row per fund and period done this run ("kept", "gap", or "failed": not recorded).
+BACKFILL_FIELDS = [f.name for f in dataclasses.fields(BackfillEntry)]
+
+
+@dataclass(frozen=True, repr=False)
+class BackfillRun(Result):
     """What :func:`backfill` did.
 
     ``kept``: the entries written this run (one per fund and period, pointing at its snapshot);
     ``gaps``: the periods without a file; ``skipped``: fund-periods already done before;
     ``failed``: fund-periods whose download failed for another reason (not recorded: the next
     run tries them again); ``substitutes``: asked fund → the fund whose files stand in for it.
+    ``provenance`` says where the data came from (``data_source``: the method) and carries what
+    `backfill` prints: the stand-ins in ``notes``, each failed fund-period in ``warnings``.
     """
 
     kept: list[BackfillEntry]
@@ -82,9 +91,33 @@ class BackfillRun:
     sec_bytes: int = 0
     snapshots: list[int] = field(default_factory=list)
 
+    fields = BACKFILL_FIELDS
+
     @property
     def complete(self) -> bool:
         return not self.failed
+
+    @property
+    def provenance(self) -> Provenance:
+        notes = ["; ".join(f"{asked}: the files of {used} stand in (same index; its issuer keeps no past files)" for asked, used in self.substitutes.items())]
+        warnings = [f"{fund} {day}: {why}; not kept, the next run tries again" for (fund, day), why in self.failed.items()]
+        return Provenance(METHOD, notes=notes if self.substitutes else [], warnings=warnings)
+
+    def records(self) -> list[dict]:
+        """Every fund-period of this run, by period: kept, gap, or failed (the reason says why)."""
+        from ..output import record_value
+
+        failed = [BackfillEntry(fund, day, "failed", METHOD, reason=why) for (fund, day), why in self.failed.items()]
+        entries = sorted([*self.kept, *self.gaps, *failed], key=lambda e: (e.period_date, e.fund))
+        return [{name: record_value(getattr(entry, name)) for name in BACKFILL_FIELDS} for entry in entries]
+
+    def _table(self, plain: bool, width: int):
+        from ..render.backfill import backfill_table
+
+        return backfill_table(self, plain=plain, width=width)
+
+    def _summary(self) -> str:
+        return self.summary().removeprefix("backfill: ")
 
     def summary(self) -> str:
         """One line: what was kept, skipped, missing, failed, and the requests it took."""

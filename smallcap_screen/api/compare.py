@@ -25,6 +25,7 @@ from ..snapshot import Snapshot, snapshot_of
 from ..store import Store
 from ..vocabulary import RECORD_FIELDS
 from .data import FETCHED_SOURCES, ChosenData, DataMode, Fetch, choose_data, file_label, fund_label, resolve, unique
+from .result import Result, prices_text
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,8 @@ class FundRow:
         return "ok" if self.valuation else "missing"
 
 
-@dataclass(frozen=True)
-class Comparison:
+@dataclass(frozen=True, repr=False)
+class Comparison(Result):
     """Funds against a benchmark: one row per fund, the method and where the data came from.
     ``benchmark`` is the benchmark's name as the data has it (a holdings file's fund)."""
 
@@ -61,6 +62,16 @@ class Comparison:
     benchmark: str
     method: Method
     provenance: Provenance
+
+    fields = RECORD_FIELDS
+
+    def _table(self, plain: bool, width: int):
+        from ..render.compare import comparison_table
+
+        return comparison_table(self, plain=plain, width=width)
+
+    def _summary(self) -> str:
+        return f"{' '.join(row.fund for row in self.rows)} vs {self.benchmark}: {len(self.rows)} rows, {prices_text(self.provenance)}"
 
     @property
     def partial(self) -> bool:

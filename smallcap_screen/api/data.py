@@ -176,7 +176,9 @@ def _offline(funds: list[Fund], store: Store | None, because: str | None = None)
     note. Choosing offline is a note, as is each fund taken from another snapshot."""
     skipped: list[str] = []  # damaged snapshots passed over: never silently
     snapshot = offline_snapshot(store, skipped=skipped)
-    by_fund, sources = newest_per_fund([f.ticker for f in funds if f.ticker not in snapshot.holdings], store, skipped=skipped)
+    # the bundled snapshot is read once: when it is the one chosen, no fund it lacks is found in it again
+    bundled = snapshot if snapshot.store_id is None else None
+    by_fund, sources = newest_per_fund([f.ticker for f in funds if f.ticker not in snapshot.holdings], store, skipped=skipped, bundled=bundled)
     others = [f"{fund}: {reason}" for fund, (_, reason) in sources.items()]
     prices = snapshot.fundamentals.as_of.isoformat() if snapshot.fundamentals.as_of else "unknown date"
     used = f"using {snapshot.label} (prices as of {prices})"
@@ -189,15 +191,17 @@ def _offline(funds: list[Fund], store: Store | None, because: str | None = None)
     return dataclasses.replace(chosen, by_fund=by_fund)
 
 
-def newest_per_fund(funds: Sequence[str], store: Store | None, *, skipped: list[str] | None = None) -> tuple[dict[str, Snapshot], dict[str, tuple[str, str]]]:
-    """Per fund the newest snapshot in ``store`` holding it, else the bundled snapshot if it does;
-    and per fund where from (``holdings_source``, a reason naming the snapshot and its date, or
-    why there is none)."""
+def newest_per_fund(
+    funds: Sequence[str], store: Store | None, *, skipped: list[str] | None = None, bundled: Snapshot | None = None
+) -> tuple[dict[str, Snapshot], dict[str, tuple[str, str]]]:
+    """Per fund the newest snapshot in ``store`` holding it, else the bundled snapshot if it does
+    (``bundled``, when the caller has read it already); and per fund where from
+    (``holdings_source``, a reason naming the snapshot and its date, or why there is none)."""
     found = store.newest_of(funds, skipped=skipped) if store is not None and funds else {}
     sources = {fund: ("store", f"holdings and prices of {_day(s.data_date or s.fundamentals.as_of)} from stored snapshot {s.store_id}") for fund, s in found.items()}
     rest = [f for f in funds if f not in found]
     if rest:
-        bundled = bundled_snapshot()
+        bundled = bundled or bundled_snapshot()
         for fund in rest:
             if fund in bundled.holdings:
                 found[fund] = bundled

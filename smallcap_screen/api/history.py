@@ -20,17 +20,21 @@ from ..errors import DataError
 from ..method import Method, Provenance
 from ..registry import get_fund, registry
 from ..store import Store
-from ..vocabulary import HISTORY_METRICS
+from ..vocabulary import HISTORY_METRICS, RECORD_FIELDS
+from .result import Result
 
 if TYPE_CHECKING:
     import pandas as pd
 
 #: The weighting and forward horizon of the figures the store keeps (the defaults of compare).
 STORED_OPTIONS = ("price-date", "fy2")
+#: Fields of :meth:`History.records` (``history --format csv/json``, ``export``): the snapshot's
+#: data date, id and origin, then the fields of ``compare``.
+HISTORY_FIELDS = ["data_date", "snapshot", "origin", *RECORD_FIELDS]
 
 
-@dataclass(frozen=True)
-class History:
+@dataclass(frozen=True, repr=False)
+class History(Result):
     """The fund-level figures of every stored snapshot, ordered by data date.
 
     ``rows`` have the fields of RECORD_FIELDS plus ``snapshot`` (its id), ``data_date`` and
@@ -46,9 +50,22 @@ class History:
     provenance: Provenance
     recomputed: int = 0
 
+    fields = HISTORY_FIELDS
+
     def records(self) -> list[dict]:
-        """One record per fund and data date, oldest first."""
-        return list(self.rows)
+        """One record per fund and data date, oldest first (fields HISTORY_FIELDS; a field a
+        snapshot stored by an older version lacks is None)."""
+        return [{name: row.get(name) for name in HISTORY_FIELDS} for row in self.rows]
+
+    def _table(self, plain: bool, width: int):
+        from ..render.history import trends_table
+
+        return trends_table(self, "pe", plain=plain, width=width)
+
+    def _summary(self) -> str:
+        dates = sorted({row["data_date"] for row in self.rows})
+        span = f"{dates[0]}..{dates[-1]}" if dates else "no stored figures"
+        return f"{' '.join(self.funds)} vs {self.benchmark}: {len(self.rows)} rows, {span} ({self.provenance.data_source})"
 
     def trends(self, metric: str = "pe") -> list["Trend"]:
         """Per fund (in the order asked) the series of one metric (see vocabulary.HISTORY_METRICS)
@@ -151,7 +168,7 @@ def history(
         for fund in held:
             record = found.get(fund)
             if record and record.get("status") == "ok":
-                records.append({"snapshot": info.id, "data_date": info.data_date.isoformat(), "origin": info.origin, **record})
+                records.append({"data_date": info.data_date.isoformat(), "snapshot": info.id, "origin": info.origin, **record})
     notes = [f"figures under {method.negative} vs {bench} were not stored for {recomputed} snapshot(s): computed from their inputs (`smallcap-screen snapshots migrate` stores those of the config's benchmark once)"] if recomputed else []
     provenance = Provenance(f"the store at {store.path}", notes=notes, damaged=damaged)
     provenance.warn()
@@ -167,13 +184,31 @@ HOLDINGS_HISTORY_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
-class HoldingsHistory:
+@dataclass(frozen=True, repr=False)
+class HoldingsHistory(Result):
     """Every stored holding of the funds asked for, with its price and earnings, by data date;
     ``provenance.damaged`` names snapshots left out because they failed their checksum."""
 
     table: "pd.DataFrame"
     provenance: Provenance
+
+    fields = HOLDINGS_HISTORY_COLUMNS
+
+    def records(self) -> list[dict]:
+        """One flat dict per snapshot, fund and holding (the rows of ``export --what holdings``)."""
+        from ..output import record_value
+
+        return [{k: record_value(v) for k, v in row.items()} for row in self.table[self.fields].to_dict("records")]
+
+    def _table(self, plain: bool, width: int):
+        from ..render.history import holdings_history_table
+
+        return holdings_history_table(self, plain=plain, width=width)
+
+    def _summary(self) -> str:
+        dates = sorted(set(self.table["data_date"]))
+        span = f"{dates[0]}..{dates[-1]}" if dates else "no stored holdings"
+        return f"{' '.join(dict.fromkeys(self.table['fund']))}: {len(self.table):,} rows, {span} ({self.provenance.data_source})"
 
 
 def holdings_history(
@@ -213,4 +248,4 @@ def holdings_history(
     return HoldingsHistory(table, provenance)
 
 
-__all__ = ["HOLDINGS_HISTORY_COLUMNS", "History", "HoldingsHistory", "STORED_OPTIONS", "Trend", "history", "holdings_history"]
+__all__ = ["HISTORY_FIELDS", "HOLDINGS_HISTORY_COLUMNS", "History", "HoldingsHistory", "STORED_OPTIONS", "Trend", "history", "holdings_history"]

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from ..errors import DataError
 from ..method import Method, Provenance
 from ..metrics import FundValuation, fund_valuation
+from ..output import record_value
 from .data import ChosenData, DataMode, Fetch, choose_data, resolve
+from .result import Result, prices_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -17,8 +19,8 @@ if TYPE_CHECKING:
     from ..store import Store
 
 
-@dataclass(frozen=True)
-class Breakdown:
+@dataclass(frozen=True, repr=False)
+class Breakdown(Result):
     """One fund holding by holding: the table behind its P/E (see metrics.holding_breakdown)."""
 
     fund: str
@@ -26,6 +28,27 @@ class Breakdown:
     valuation: FundValuation
     method: Method
     provenance: Provenance
+
+    @property
+    def fields(self) -> list[str]:
+        """Stable CSV/JSON field names: README "holdings" lists them."""
+        from ..metrics.valuation import BREAKDOWN_COLUMNS
+
+        return BREAKDOWN_COLUMNS
+
+    def records(self) -> list[dict]:
+        """One flat dict per holding, heaviest first (the rows of ``holdings --format json``)."""
+        return [{k: record_value(v) for k, v in row.items()} for row in self.table[self.fields].to_dict("records")]
+
+    def _table(self, plain: bool, width: int):
+        from ..render.holdings import TABLE_ROWS, breakdown_table
+
+        return breakdown_table(self, top=TABLE_ROWS, plain=plain, width=width)
+
+    def _summary(self) -> str:
+        from ..render import pe
+
+        return f"{self.fund}: {len(self.table):,} holdings, P/E {pe(self.valuation.pe_trailing)} trailing, {prices_text(self.provenance)}"
 
 
 def breakdown(

@@ -19,21 +19,27 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import DataError, NetworkError, OutputError, UsageError
-from ..method import Method
+from ..method import Method, Provenance
 from ..model import Holdings
 from ..registry import get_fund
 from ..snapshot import Snapshot, snapshot_of
+from ..output import record_value
 from ..store import Saved, Store
+from ..vocabulary import RECORD_FIELDS
 from .compare import Comparison, comparison_on, results_of
 from .data import ChosenData, Fetch, short_reason, unique, unreachable
+from .result import Result, prices_text
 
 #: Share of a fund's equity weight an import must price (price and trailing EPS) to re-price it.
 MIN_COVERAGE = 0.9
 
 
-@dataclass(frozen=True)
-class SnapshotRun:
-    """What :func:`take_snapshot` did: what was kept, and what keeps it from being complete."""
+@dataclass(frozen=True, repr=False)
+class SnapshotRun(Result):
+    """What :func:`take_snapshot` did: what was kept (its figures: ``records()``, those of
+    ``compare`` on the snapshot kept), and what keeps it from being complete. ``provenance``
+    says where the data came from; its ``warnings`` are what `snapshot` prints as ``warning:``
+    lines besides the failed funds (nothing kept and why, a store left uncompacted)."""
 
     saved: Saved | None
     comparison: Comparison | None
@@ -41,14 +47,31 @@ class SnapshotRun:
     failed: dict[str, str]
     #: fund -> trailing coverage, for funds under the coverage threshold.
     low_coverage: dict[str, float]
-    notes: list[str] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=Provenance)
     #: What bringing the store up to date did first (:meth:`Store.migrate`), said once.
     migrated: list[str] = field(default_factory=list)
+
+    fields = RECORD_FIELDS
 
     @property
     def complete(self) -> bool:
         """Every fund live with coverage at or above the threshold (exit 0)."""
         return self.saved is not None and not self.failed and not self.low_coverage
+
+    def records(self) -> list[dict]:
+        return self.comparison.records() if self.comparison is not None else []
+
+    def _table(self, plain: bool, width: int):
+        if self.comparison is None:
+            from rich.text import Text
+
+            return Text("\n".join(self.provenance.warnings))
+        return self.comparison._table(plain, width)
+
+    def _summary(self) -> str:
+        if self.saved is None:
+            return "nothing kept"
+        return f"snapshot {self.saved.snapshot_id} {self.saved.status}: {' '.join(r.fund for r in self.comparison.rows)}, {prices_text(self.provenance)}"
 
 
 def take_snapshot(
@@ -68,7 +91,7 @@ def take_snapshot(
     that a cron job needs no step after an upgrade; what that did is in ``migrated``. Never keeps fallback data: a fund whose download
     failed is named in ``failed`` and left out. An unreachable network raises NetworkError and
     keeps nothing; a run where nothing could be had otherwise (every issuer refusing, Yahoo
-    refusing) keeps nothing and says why in ``notes``."""
+    refusing) keeps nothing and says why in ``provenance.warnings``."""
     method = method.but(**choices)
     registered = [get_fund(f, nport=True) for f in funds]
     bench = get_fund(method.benchmark, nport=True)
@@ -80,39 +103,79 @@ def take_snapshot(
     except NetworkError as exc:
         if unreachable(exc):
             raise
-        return SnapshotRun(None, None, {}, {}, [f"nothing kept: {exc}"], migrated)
+        return SnapshotRun(None, None, {}, {}, Provenance(warnings=[f"nothing kept: {exc}"]), migrated)
     failed = {f.ticker: short_reason(fetched.failed.get(f.ticker, "no holdings")) for f in unique([*registered, bench]) if f.ticker not in fetched.holdings}
     keep = snapshot_of(dict(fetched.holdings), fetched.fundamentals, fetched.label, created=fetched.created, reported=fetched.reported)
     results = results_of(keep, bench.ticker, "live")
     saved = store.save(keep, origin="live", results=results)
-    notes = []
+    warnings = []
     try:
         store.tidy()
     except OutputError as exc:  # the snapshot is kept; only the compaction waits for the next run
-        notes.append(f"the store was not compacted: {exc}")
+        warnings.append(f"the store was not compacted: {exc}")
     asked = [f.ticker for f in unique([*registered, bench]) if f.ticker in keep.holdings]  # as asked, not as downloaded
     summary = Method(benchmark=bench.ticker, coverage_threshold=method.coverage_threshold)
     comparison = comparison_on(ChosenData.pinned(keep, "live"), asked, {}, summary)
     low = {r.fund: r.valuation.coverage for r in comparison.rows if r.valuation and r.valuation.coverage < method.coverage_threshold}
-    return SnapshotRun(saved, comparison, failed, low, notes, migrated)
+    return SnapshotRun(saved, comparison, failed, low, comparison.provenance.but(warnings=warnings), migrated)
 
 
 @dataclass(frozen=True)
 class Imported:
-    """What an import made: the snapshot to keep, and what the user should hear about it."""
+    """What an import made: the snapshot to keep, and where its data came from (``provenance``:
+    the export, its prices' date, each fund's holdings date, and notes on funds left out or
+    barely priced)."""
 
     snapshot: Snapshot
     coverage: dict[str, float]  # fund → share of its equity weight the export prices
-    left_out: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    left_out: list[str]
+    provenance: Provenance
 
 
-@dataclass(frozen=True)
-class ImportRun:
+#: Fields of :meth:`ImportRun.records`: one row per fund of the export's snapshot or left out of it.
+IMPORT_FIELDS = ["fund", "holdings", "priced", "kept", "snapshot", "as_of_holdings", "as_of_prices", "data_source"]
+
+
+@dataclass(frozen=True, repr=False)
+class ImportRun(Result):
     """What :func:`import_export` did: the snapshot made from the export, and how the store kept it."""
 
     imported: Imported
     saved: Saved
+
+    fields = IMPORT_FIELDS
+
+    @property
+    def provenance(self) -> Provenance:
+        return self.imported.provenance
+
+    def records(self) -> list[dict]:
+        """Per fund: its equity holdings, the share of their weight the export prices (``priced``),
+        whether it is in the snapshot kept (``kept``, the snapshot's id in ``snapshot``)."""
+        provenance, held = self.provenance, self.imported.snapshot.holdings
+        return [
+            {
+                "fund": fund, "holdings": len(held[fund].equities) if fund in held else None, "priced": priced,
+                "kept": fund in held, "snapshot": self.saved.snapshot_id if fund in held else None,
+                "as_of_holdings": record_value(provenance.as_of_holdings.get(fund)),
+                "as_of_prices": record_value(provenance.as_of_prices), "data_source": provenance.data_source,
+            }
+            for fund, priced in self.imported.coverage.items()
+        ]
+
+    def _table(self, plain: bool, width: int):
+        from ..render.snapshots import import_table
+
+        return import_table(self, plain=plain, width=width)
+
+    @property
+    def outcome(self) -> str:
+        """What the store did: ``kept snapshot 4``, or ``unchanged: identical to snapshot 3``."""
+        saved = self.saved
+        return f"kept snapshot {saved.snapshot_id}" if saved.status == "added" else f"unchanged: identical to snapshot {saved.snapshot_id}"
+
+    def _summary(self) -> str:
+        return f"{self.outcome}: {' '.join(self.imported.snapshot.holdings)}, {prices_text(self.provenance)}"
 
 
 def import_export(
@@ -212,7 +275,8 @@ def snapshot_from_export(
     if low:
         notes.append(f"{', '.join(low)} kept as asked, though {export.name} prices only " + ", ".join(f"{coverage[f]:.0%}" for f in low))
     snapshot = snapshot_of(kept, fundamentals, f"import of {export.name}")
-    return Imported(snapshot, coverage, left_out, notes)
+    provenance = Provenance(snapshot.label, as_of, as_of_holdings={f: h.as_of for f, h in kept.items()}, notes=notes)
+    return Imported(snapshot, coverage, left_out, provenance)
 
 
-__all__ = ["ImportRun", "Imported", "MIN_COVERAGE", "SnapshotRun", "import_export", "migrate", "snapshot_from_export", "take_snapshot"]
+__all__ = ["IMPORT_FIELDS", "ImportRun", "Imported", "MIN_COVERAGE", "SnapshotRun", "import_export", "migrate", "snapshot_from_export", "take_snapshot"]

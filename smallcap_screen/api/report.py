@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
 from ..method import Method, Provenance
+from .result import Result, prices_text
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ..store import SnapshotInfo, Store
     from .compare import Comparison
     from .data import DataMode, Fetch
@@ -57,9 +56,10 @@ class Standing:
     observations: int
 
 
-@dataclass(frozen=True)
-class Report:
-    """The sections of a report, each one of the API's own results."""
+@dataclass(frozen=True, repr=False)
+class Report(Result):
+    """The sections of a report, each one of the API's own results; its records and table are
+    the headline's (``compare``'s), its ``html()`` the whole report."""
 
     title: str
     command: str
@@ -92,10 +92,8 @@ class Report:
         """The headline: the records of ``compare`` for the same funds and method."""
         return self.comparison.records()
 
-    def to_frame(self) -> "pd.DataFrame":
-        import pandas as pd
-
-        return pd.DataFrame(self.records(), columns=self.fields)
+    def _table(self, plain: bool, width: int):
+        return self.comparison._table(plain, width)
 
     def sector_totals(self) -> list[dict]:
         """The ``All sectors`` row of each fund in ``sectors``: its gap to the benchmark split by cause."""
@@ -129,9 +127,9 @@ class Report:
 
         return report_html(self)
 
-    def __repr__(self) -> str:
-        funds = " ".join(r["fund"] for r in self.records())
-        return f"<Report {self.title!r}: {funds} vs {self.comparison.benchmark}, {len(self.standings)} with history>"
+    def _summary(self) -> str:
+        funds = " ".join(row.fund for row in self.comparison.rows)
+        return f"{self.title!r}: {funds} vs {self.comparison.benchmark}, {len(self.standings)} with history, {prices_text(self.provenance)}"
 
 
 def report(

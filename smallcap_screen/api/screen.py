@@ -28,6 +28,7 @@ from ..metrics.screens import screen as apply_screen
 from ..metrics.sectors import EFFECTS, GapDecomposition, decompose, sector_table, sectors_from_other_funds
 from ..output import record_value
 from .data import DataMode, Fetch, FundData, load_funds
+from .result import Result, prices_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,8 +41,8 @@ if TYPE_CHECKING:
 # --- screen ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ScreenResult:
+@dataclass(frozen=True, repr=False)
+class ScreenResult(Result):
     """The stocks that passed a screen: ``table`` has metrics.screens.STOCK_COLUMNS plus a
     ``weight_<FUND>`` column per fund; ``matched`` counts the rows before ``top`` cut them."""
 
@@ -65,6 +66,14 @@ class ScreenResult:
         extra = {"weighting": " ".join(f"{f}:{w}" for f, w in self.provenance.weighting.items()), **self.provenance.record_fields(self.method)}
         rows = self.table.assign(**extra)[self.fields].to_dict(orient="records")
         return [{k: record_value(v) for k, v in row.items()} for row in rows]
+
+    def _table(self, plain: bool, width: int):
+        from ..render.screen import TABLE_ROWS, screen_table
+
+        return screen_table(self, plain=plain, width=width, rows=TABLE_ROWS)
+
+    def _summary(self) -> str:
+        return f"{' '.join(self.funds)}: {self.matched:,} of {self.stocks:,} stocks passing, {len(self.table):,} rows, {prices_text(self.provenance)}"
 
 
 def screen(
@@ -104,9 +113,25 @@ def screen(
 
 # --- sectors -----------------------------------------------------------------------------------
 
+ALL_SECTORS = "All sectors"
+#: Above this share of a fund's weight without a sector, ``sectors`` says so on stderr.
+UNKNOWN_SECTOR_NOTE = 0.05
+#: Fields of ``SectorView.records()``, the stable CSV/JSON names (README "sectors").
+SECTOR_FIELDS = [
+    "fund", "benchmark", "sector",
+    "weight", "benchmark_weight", "holdings", "benchmark_holdings", "coverage", "benchmark_coverage",
+    "pe", "benchmark_pe", "loss_weight", "benchmark_loss_weight", "loss_count_share", "benchmark_loss_count_share",
+    "entering_weight", "benchmark_entering_weight", "earnings_yield", "benchmark_earnings_yield",
+    "mix", "within", "interaction", "total",
+    "mix_pe", "within_pe", "interaction_pe", "total_pe",
+    "mix_discount", "within_discount", "interaction_discount", "total_discount",
+    "pe_at_benchmark_mix", "benchmark_pe_at_fund_mix",
+    "weighting", "benchmark_weighting", "negative_policy", "forward_horizon", "as_of_prices", "data_source",
+]
 
-@dataclass(frozen=True)
-class SectorView:
+
+@dataclass(frozen=True, repr=False)
+class SectorView(Result):
     """Per-sector figures of each fund and the benchmark, and each fund's gap decomposition."""
 
     funds: list[str]
@@ -117,6 +142,17 @@ class SectorView:
     provenance: Provenance
     #: Funds left out because the live fetch could not get their holdings (fund -> why).
     missing: dict[str, str] = field(default_factory=dict)
+
+    fields = SECTOR_FIELDS
+
+    def _table(self, plain: bool, width: int):
+        from ..render.sectors import sectors_tables
+
+        return sectors_tables(self, plain=plain, width=width)
+
+    def _summary(self) -> str:
+        rows = sum(len(gap.by_sector) + 1 for gap in self.gaps.values())  # the sectors and an "All sectors" row per fund
+        return f"{' '.join(self.funds)} vs {self.benchmark} by sector: {rows} rows, {prices_text(self.provenance)}"
 
     def records(self) -> list[dict]:
         """One row per fund and sector (fields SECTOR_FIELDS), then one ``All sectors`` row per
@@ -162,23 +198,6 @@ class SectorView:
         return {"weighting": weighting[fund], "benchmark_weighting": weighting[self.benchmark], **self.provenance.record_fields(self.method)}
 
 
-ALL_SECTORS = "All sectors"
-#: Above this share of a fund's weight without a sector, ``sectors`` says so on stderr.
-UNKNOWN_SECTOR_NOTE = 0.05
-#: Fields of ``SectorView.records()``, the stable CSV/JSON names (README "sectors").
-SECTOR_FIELDS = [
-    "fund", "benchmark", "sector",
-    "weight", "benchmark_weight", "holdings", "benchmark_holdings", "coverage", "benchmark_coverage",
-    "pe", "benchmark_pe", "loss_weight", "benchmark_loss_weight", "loss_count_share", "benchmark_loss_count_share",
-    "entering_weight", "benchmark_entering_weight", "earnings_yield", "benchmark_earnings_yield",
-    "mix", "within", "interaction", "total",
-    "mix_pe", "within_pe", "interaction_pe", "total_pe",
-    "mix_discount", "within_discount", "interaction_discount", "total_discount",
-    "pe_at_benchmark_mix", "benchmark_pe_at_fund_mix",
-    "weighting", "benchmark_weighting", "negative_policy", "forward_horizon", "as_of_prices", "data_source",
-]
-
-
 def sectors(
     funds: Sequence[str],
     method: Method = Method(),
@@ -211,9 +230,16 @@ def sectors(
 
 # --- explain -----------------------------------------------------------------------------------
 
+#: Fields of ``Explanation.records()``, the stable CSV/JSON names (README "explain").
+EXPLAIN_FIELDS = [
+    "fund", "benchmark", "convention", "label", "publishers", "unit",
+    "value", "reason", "set_aside_weight", "benchmark_value", "benchmark_reason", "discount",
+    "weighting", "benchmark_weighting", "negative_policy", "forward_horizon", "as_of_prices", "data_source",
+]
 
-@dataclass(frozen=True)
-class Explanation:
+
+@dataclass(frozen=True, repr=False)
+class Explanation(Result):
     """One fund's figures under every convention beside the benchmark's (metrics.conventions)."""
 
     fund: str
@@ -221,6 +247,16 @@ class Explanation:
     rows: list[dict]
     method: Method
     provenance: Provenance
+
+    fields = EXPLAIN_FIELDS
+
+    def _table(self, plain: bool, width: int):
+        from ..render.explain import explain_table
+
+        return explain_table(self, plain=plain, width=width)
+
+    def _summary(self) -> str:
+        return f"{self.fund} vs {self.benchmark}: {len(self.rows)} conventions, {prices_text(self.provenance)}"
 
     def records(self) -> list[dict]:
         """The rows of ``explain --format csv/json`` (fields EXPLAIN_FIELDS)."""
@@ -239,14 +275,6 @@ class Explanation:
              for k, v in ((k, {**row, **extra}.get(k)) for k in EXPLAIN_FIELDS)}
             for row in self.rows
         ]
-
-
-#: Fields of ``Explanation.records()``, the stable CSV/JSON names (README "explain").
-EXPLAIN_FIELDS = [
-    "fund", "benchmark", "convention", "label", "publishers", "unit",
-    "value", "reason", "set_aside_weight", "benchmark_value", "benchmark_reason", "discount",
-    "weighting", "benchmark_weighting", "negative_policy", "forward_horizon", "as_of_prices", "data_source",
-]
 
 
 def explain(

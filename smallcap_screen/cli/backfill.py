@@ -59,10 +59,10 @@ def backfill(
     user_agent = sec_user_agent(env.settings())  # before anything is opened or asked
     names = [f.upper() for f in funds] if funds else env.settings()["funds"]
     run = _run(env, names, first, last, every.value, env.benchmark(benchmark), quiet, store_options, cache_dir, user_agent)
-    if run.substitutes and not quiet:
-        env.say("; ".join(f"{asked}: the files of {used} stand in (same index; its issuer keeps no past files)" for asked, used in run.substitutes.items()))
-    for (fund, day), why in run.failed.items():
-        env.say(f"warning: {fund} {day}: {why}; not kept, the next run tries again")
+    for note in [] if quiet else run.provenance.notes:
+        env.say(note)
+    for warning in run.provenance.warnings:
+        env.say(f"warning: {warning}")
     if not quiet:
         env.say(run.summary())
     if not run.complete:

@@ -53,7 +53,6 @@ def export(
     import pandas as pd
 
     from ..api.history import history, holdings_history
-    from ..vocabulary import RECORD_FIELDS
     from ..output import csv_text, json_text
     from ..render.export import export_parquet
 
@@ -64,7 +63,7 @@ def export(
         if what is What.history:
             names = funds or sorted({f for i in stored for f in i.fund_names})
             result = history(names, method_of(env, benchmark, negative), store=store, since=first, until=last)
-            frame = pd.DataFrame(result.records(), columns=["data_date", "snapshot", "origin", *RECORD_FIELDS])
+            frame = result.to_frame()
         else:
             result = holdings_history(funds, store=store, since=first, until=last)
             frame = result.table

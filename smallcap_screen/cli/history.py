@@ -78,7 +78,6 @@ def history(
             raise typer.BadParameter(f"{plot.name}: the chart is written as .png or .svg", param_hint="--plot")
     first, last = parse_date(since, "--since"), parse_date(until, "--until")
     from ..api.history import history as run_history
-    from ..vocabulary import RECORD_FIELDS
     from ..render import history as render
     from ..output import csv_text, json_text
 
@@ -107,7 +106,7 @@ def history(
         output_format,
         output,
         json=lambda: json_text(records),
-        csv=lambda: csv_text(records, ["data_date", "snapshot", "origin", *RECORD_FIELDS]),
+        csv=lambda: csv_text(records, result.fields),
         table=lambda plain, width: render.series_table(result, plain=plain, width=width) if full else render.trends_table(result, (metric or Metric.pe).value, plain=plain, width=width),
     )
     for damaged in result.provenance.damaged:

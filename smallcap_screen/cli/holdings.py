@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ..render.holdings import TABLE_ROWS
 from .app import app
 from .data import method_of, on_chosen_data
 from .emit import check_output, emit
@@ -33,7 +34,7 @@ def holdings(
     forward: ForwardOption = ForwardHorizon.fy2,
     top: Annotated[
         int, typer.Option("--top", min=0, help="Show the largest N holdings in the table (0: all, as for screen). CSV and JSON always have all.")
-    ] = 25,
+    ] = TABLE_ROWS,
     output_format: FormatOption = None,
     output: OutputOption = None,
     *,

@@ -44,9 +44,8 @@ def import_export(
     date = parse_date(as_of, "--as-of")
     with env.open_store(store_options) as store:
         run = run_import(export, store=store, holdings_files=holdings_files, as_of=date, benchmark=env.benchmark(None))
-    imported, saved = run.imported, run.saved
+    imported = run.imported
     funds = ", ".join(f"{f} {len(h.equities)} ({imported.coverage[f]:.0%} priced)" for f, h in imported.snapshot.holdings.items())
-    for note in imported.notes:
+    for note in imported.provenance.notes:
         env.say(note)
-    kept = f"kept snapshot {saved.snapshot_id}" if saved.status == "added" else f"unchanged: identical to snapshot {saved.snapshot_id}"
-    env.say(f"{kept}: {funds}; prices of {len(imported.snapshot.fundamentals.table):,} stocks as of {imported.snapshot.fundamentals.as_of}")
+    env.say(f"{run.outcome}: {funds}; prices of {len(imported.snapshot.fundamentals.table):,} stocks as of {imported.snapshot.fundamentals.as_of}")

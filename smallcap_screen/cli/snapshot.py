@@ -79,10 +79,10 @@ def _run(env: Environment, names: list[str], benchmark: Optional[str], quiet: bo
             env.say(note)
     problems = [f"{fund}: live download failed ({reason}); not kept" for fund, reason in run.failed.items()]
     problems += [f"{fund}: coverage {coverage:.1%} is under the threshold of {threshold:.0%}" for fund, coverage in run.low_coverage.items()]
-    for line in [*run.notes, *problems]:
+    for line in [*run.provenance.warnings, *problems]:
         env.say(f"warning: {line}")
     if run.saved is None:
-        return "; ".join(run.notes), ExitCode.PARTIAL
+        return "; ".join(run.provenance.warnings), ExitCode.PARTIAL
     kept = ", ".join(r.fund for r in run.comparison.rows)
     day = run.comparison.provenance.as_of_prices
     if run.saved.status == "unchanged":

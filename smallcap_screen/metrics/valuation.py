@@ -180,6 +180,10 @@ def usable_yields(joined: Joined, column: str) -> np.ndarray:
     return np.where(frame["flagged"].to_numpy(), np.nan, frame[column].to_numpy(dtype="float64"))
 
 
+#: Columns of :func:`holding_breakdown` (``holdings --format csv/json``), in order.
+BREAKDOWN_COLUMNS = ["ticker", "name", "sector", "weight", "price", "eps_trailing", "eps_forward", "pe_trailing", "pe_forward", "trailing", "flags"]
+
+
 def holding_breakdown(
     holdings: Holdings,
     fundamentals: Fundamentals,
@@ -190,8 +194,7 @@ def holding_breakdown(
 ) -> pd.DataFrame:
     """The numbers behind a fund P/E, one row per holding, heaviest first.
 
-    Columns: ticker, name, sector, weight, price, eps_trailing, eps_forward, pe_trailing,
-    pe_forward, trailing (whether and why the holding entered the trailing P/E), flags.
+    Columns: BREAKDOWN_COLUMNS; ``trailing`` says whether and why the holding entered the trailing P/E.
     """
     check_policy(negative)
     frame = join(holdings, fundamentals, weighting=weighting, forward=forward).frame
@@ -208,7 +211,7 @@ def holding_breakdown(
         trailing=trailing,
         flags=frame["flags"],
     )
-    return out.sort_values("weight", ascending=False, kind="stable").reset_index(drop=True)
+    return out[BREAKDOWN_COLUMNS].sort_values("weight", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def earnings_contributions(breakdown: pd.DataFrame) -> pd.DataFrame:

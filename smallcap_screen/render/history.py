@@ -111,3 +111,30 @@ def series_table(history, *, plain: bool = False, width: int = 200):
     for r in history.records():
         table.add_row(*(visible(render(r)) for render in columns.values()))
     return table
+
+
+#: Rows of stored holdings a table shows; ``export --what holdings`` and ``to_frame()`` have all.
+HOLDINGS_ROWS = 100
+
+
+def holdings_history_table(result, *, plain: bool = False, width: int = 200):
+    """The stored holdings behind :func:`series_table`, by data date and fund: weight, price and
+    trailing EPS of each (the first HOLDINGS_ROWS rows)."""
+    from . import number
+    from .layout import Column, Layout, fitted_table
+
+    table = result.table
+    shown = table.head(HOLDINGS_ROWS).to_dict("records")
+    columns = [
+        Column("Date", [r["data_date"] for r in shown], justify="left"),
+        Column("Fund", [r["fund"] for r in shown], justify="left", style="bold cyan"),
+        Column("Ticker", [str(r["ticker"]) for r in shown], justify="left"),
+        Column("Name", [str(r["name"]) for r in shown], priority=3, justify="left", shrink=True, min_width=10, max_width=28),
+        Column("Weight", [pct(r["weight"]) for r in shown]),
+        Column("Price", [number(r["price"]) for r in shown], priority=2),
+        Column("EPS\nttm", [number(r["eps_trailing"]) for r in shown], priority=1),
+    ]
+    caption = f"Data: {result.provenance.data_source}."
+    if len(table) > len(shown):
+        caption += f" {len(table) - len(shown):,} more rows not shown: `export --what holdings` or to_frame() has every row."
+    return fitted_table(columns, Layout(title=f"Stored holdings ({len(table):,} rows)", caption=caption), width=width, plain=plain)

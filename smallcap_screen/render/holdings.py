@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from ..api.holdings import Breakdown
+from typing import TYPE_CHECKING
+
 from ..output import csv_text, json_text
 from . import number, pe
 from .layout import Column, Layout, fitted_table
+
+if TYPE_CHECKING:  # the command line reads TABLE_ROWS before it loads any data
+    from ..api.holdings import Breakdown
+
+
+#: Holdings the table shows when --top does not say (CSV and JSON always have every one).
+TABLE_ROWS = 25
 
 
 def breakdown_json(breakdown: Breakdown) -> str:

@@ -72,3 +72,22 @@ def snapshot_detail(info, *, plain: bool = False, width: int = 200):
     for f in info.funds:
         funds.add_row(visible(f.fund), f.as_of.isoformat() if f.as_of else "-", f"{f.lines:,}", visible(f.source))
     return Group(facts, funds)
+
+
+def import_table(run, *, plain: bool = False, width: int = 200):
+    """Each fund an import priced (an api.keep.ImportRun): its holdings, the share of their weight
+    the export prices, and whether it is in the snapshot kept."""
+    from . import pct
+    from .layout import Column, Layout, fitted_table
+
+    records = run.records()
+    columns = [
+        Column("Fund", [r["fund"] for r in records], justify="left", style="bold cyan"),
+        Column("Holdings", ["-" if r["holdings"] is None else f"{r['holdings']:,}" for r in records]),
+        Column("Priced", [pct(r["priced"]) for r in records]),
+        Column("Kept", ["yes" if r["kept"] else "no: left out" for r in records], justify="left"),
+        Column("Holdings of", [r["as_of_holdings"] or "-" for r in records], priority=1, justify="left"),
+    ]
+    provenance = run.provenance
+    caption = "\n".join([f"Data: {provenance.data_source}; prices as of {provenance.as_of_prices or 'unknown'}.", *provenance.notes])
+    return fitted_table(columns, Layout(title=f"Import: {run.outcome}", caption=caption), width=width, plain=plain)
