@@ -19,10 +19,10 @@ Targets (issue 6): `history` < 1 s, the database < 60 MB, `history --plot` < 3 s
 given as the weekly runs left it, and after `snapshots prune` (which keeps all 260 weeks here)
 has compacted the file in full.
 
-Measured 2026-12-08 with quote_eps (schema 5, before schema 4 added dividend yields) on the shared 2-core machine: 58.0 MB as the weekly
-runs left it (46.5-58.0 MB over the fifth year; holding 23.3, quote 21.6, result 4.3, estimates
-4.2, facts 2.6, quote_eps 0.1 MB for the 3,959 stocks whose EPS moved two weeks running), 57.4 MB
-compacted (57.3 MB before quote_eps); history 0.22 s, history --table 0.25 s, --plot 1.01 s.
+Measured 2026-12-08 with schema 5 (quote_eps) on the shared 2-core machine under load: 58.4 MB as
+the weekly runs left it (46.7-58.4 MB over the fifth year; holding 23.3, quote 21.6, result 4.3,
+estimates 4.2, facts 2.95 with schema 4's dividend yields, quote_eps 0.1 MB for the 3,959 stocks
+whose EPS moved two weeks running), 57.7 MB compacted; history 0.22-0.73 s, --plot 1.0-2.5 s.
 """
 
 from __future__ import annotations
