@@ -146,3 +146,12 @@ def dated(
     on = day if isinstance(day, dt.date) else dt.date(2025, 11, day)
     fundamentals = Fundamentals(table, on, f.source, f.forward_horizon)
     return snapshot_of(holdings, fundamentals, reference.label, created=dt.datetime(on.year, on.month, on.day, taken_hour, tzinfo=dt.timezone.utc))
+
+
+def age_cache(folder: Path, fetched_at: dt.datetime) -> None:
+    """Make every SEC answer kept in the download cache ``folder`` look fetched at ``fetched_at``
+    (a cron run of that day), rewriting the entries' header line as smallcap_screen.cache writes it."""
+    for path in (Path(folder) / "sec").glob("*.bin"):
+        header_line, _, body = path.read_bytes().partition(b"\n")
+        header = {**json.loads(header_line), "fetched_at": fetched_at.timestamp()}
+        path.write_bytes(json.dumps(header).encode() + b"\n" + body)

@@ -17,7 +17,7 @@ from smallcap_screen.store import Store
 from smallcap_screen.tickers import to_yahoo
 from tests.standins.issuers import IssuerStandIn, dated_files, status
 from tests.standins.sec import SecStandIn
-from tests.standins.sec_documents import quarter_ends, quarter_eps, sec_site
+from tests.standins.sec_documents import filed_on, quarter_ends, quarter_eps, sec_site
 
 AGENT = "Jane Doe jane@example.com"
 D = dt.date
@@ -40,8 +40,8 @@ def file_rows(path) -> list[dict]:
 
 def ttm_by_hand(ticker: str, day: dt.date) -> float | None:
     """The synthetic company's TTM diluted EPS known on ``day``: its last four quarters filed by then
-    (each filed 40 days after it ended; the fourth quarter through the 10-K's full year)."""
-    known = [end for end in quarter_ends(D(2020, 1, 1), day) if end + dt.timedelta(days=40) <= day]
+    (each filed on its ``filed_on`` day; the fourth quarter through the 10-K's full year)."""
+    known = [end for end in quarter_ends(D(2020, 1, 1), day) if filed_on(ticker, end) <= day]
     return sum(quarter_eps(ticker, end) for end in known[-4:]) if len(known) >= 4 else None
 
 
@@ -148,6 +148,47 @@ def test_a_day_without_a_file_steps_back_then_is_a_recorded_gap_and_a_rerun_fetc
         sec.log.clear()
         again = run(site, store, since=D(2025, 11, 3), until=D(2025, 11, 6), every="day")
         assert again.skipped == 4 and not again.kept and not issuer.log and not sec.log
+
+
+def redated(path, day: dt.date, folder) -> "Path":
+    """A copy of an iShares file whose "Fund Holdings as of" line says ``day``."""
+    text = path.read_bytes().decode("utf-8-sig").splitlines(keepends=True)
+    text[1] = f'Fund Holdings as of,"{day:%b %d, %Y}"\n'
+    copy = folder / f"{path.stem}_as_{day}.csv"
+    copy.write_bytes("\ufeff".encode() + "".join(text).encode())
+    return copy
+
+
+def test_a_rerun_a_week_later_refetches_only_the_facts_of_companies_the_daily_indexes_show_filing(raw_dir, tmp_path):
+    from tests.helpers import age_cache
+    from tests.standins.sec_documents import daily_index_path, facts_path
+
+    days = [D(2025, 11, 5), D(2025, 11, 12)]
+    source = raw_dir / "IWM_holdings_2025-11-05.csv"
+    files = {"IWM": {days[0]: source, days[1]: redated(source, days[1], tmp_path)}}
+    held = {r["ticker"] for r in file_rows(source)}
+    documents, ciks = sec_site(held, D(2025, 1, 1), D(2025, 12, 31))
+    cache = tmp_path / "cache"
+    with IssuerStandIn({}, dated=dated_files(files)) as issuer, SecStandIn(documents) as sec, Store.open(tmp_path / "s.sqlite3") as store:
+        options = dict(store=store, user_agent=AGENT, benchmark="IWM", issuer_spacing=0, issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url, cache_dir=cache)
+        first = backfill(["IWM"], dates=days[:1], **options)
+        assert first.complete and first.sec_requests == 1 + len(ciks)  # the ticker file, then every company's facts
+        age_cache(cache, dt.datetime(2025, 11, 6, 12, tzinfo=dt.timezone.utc))  # as if the first run was the day after 11-05
+        sec.log.clear()
+        issuer.log.clear()
+        second = backfill(["IWM"], dates=days[1:], **options)
+        assert second.complete and len(second.kept) == 1 and len(issuer.log) == 1
+        # By hand: the companies whose third-quarter 10-Q is dated from the day before the cache's
+        # fetch (UTC 11-06: 11-05, in case it was an Eastern evening filing) to 11-12.
+        filed = sorted(facts_path(ciks[t]) for t in ciks if D(2025, 11, 5) <= filed_on(t, D(2025, 9, 30)) <= D(2025, 11, 12))
+        assert 0 < len(filed) < len(ciks) / 2
+        indexes = [daily_index_path(d) for d in (D(2025, 11, 5), D(2025, 11, 6), D(2025, 11, 7), D(2025, 11, 10), D(2025, 11, 11), D(2025, 11, 12))]
+        asked = [r.path for r in sec.log]
+        assert sorted(p for p in asked if "companyfacts" in p) == filed
+        assert sorted(p for p in asked if "daily-index" in p) == indexes
+        assert len(asked) == 1 + len(indexes) + len(filed)  # and the ticker file, a day old
+        record = next(s.records["IWM"] for s in store.results("exclude", "IWM") if s.info.id == second.snapshots[0])
+        assert record["pe_trailing"] == pytest.approx(pe_by_hand(file_rows(source), ciks, days[1])[0], rel=1e-9)
 
 
 def test_a_live_snapshot_of_the_same_date_is_never_written_over(site, tmp_path):

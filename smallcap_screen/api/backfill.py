@@ -59,6 +59,9 @@ DATED_ISSUER = "ishares"
 #: Threads fetching and reading company facts: the SEC's 10 requests/s, not threads, set the pace;
 #: a few keep requests going while others parse.
 SEC_WORKERS = 4
+#: Most business days of the SEC's daily indexes read to tell whether cached company facts are
+#: still current (about a quarter); an older cache is fetched again (see ``_Refilings``).
+MAX_INDEX_DAYS = 65
 #: How many of a fund's largest unmatched holdings the ``backfill`` table names.
 UNMATCHED_NAMED = 3
 
@@ -199,9 +202,9 @@ def backfill(
     """Rebuild the snapshots of ``funds`` (and the benchmark's) on each period date from ``since``
     to ``until`` (default today) every ``every`` ("day", "week", "month"), or on exactly ``dates``,
     and keep them in ``store``. ``user_agent`` ("Name email") is sent to the SEC, as its fair-access
-    rule asks. ``cache_dir`` keeps the SEC's answers (company facts are fetched again only when
-    older than the newest date they must speak for). The URLs point the requests elsewhere (tests'
-    stand-ins). Raises UsageError for bad dates or funds, NetworkError when the SEC refuses
+    rule asks. ``cache_dir`` keeps the SEC's answers: a company's facts are fetched again only
+    when the SEC's daily indexes show it filed a report since they were fetched. The URLs point
+    the requests elsewhere (tests' stand-ins). Raises UsageError for bad dates or funds, NetworkError when the SEC refuses
     (HTTP 403) or a host cannot be reached; KeyboardInterrupt passes through, what was kept stays.
     """
     if not user_agent or not user_agent.strip():
@@ -298,6 +301,7 @@ class _Backfill:
         ) as sec:
             try:
                 self.ciks = company_ciks(sec)  # the first request: a refusal (403) stops the run before any other
+                self.refilings = _Refilings(sec)
                 pending: dict[Any, tuple[str, Any]] = {}
                 for period in by_day.values():
                     for fund in period.funds:
@@ -378,10 +382,13 @@ class _Backfill:
     def _earnings(self, sec, cik: int) -> "_EarningsSteps":
         """The company's point-in-time TTM EPS at every date it could change within the run."""
         from ..sources.sec.client import SecNotFound
-        from ..sources.sec.facts import company_facts
+        from ..sources.sec.facts import company_facts, company_facts_url
 
+        url = company_facts_url(sec, cik)
+        fetched = sec.fetched_at(url)
+        current = fetched is not None and not self.refilings.since(cik, fetched, self.needed_until)
         try:
-            facts = company_facts(sec, cik, max_age=_fresh_for(self.needed_until))
+            facts = company_facts(sec, cik, max_age=dt.timedelta.max if current else dt.timedelta(0))
         except SecNotFound:
             return _EarningsSteps([], [])  # no XBRL facts: the holding has no EPS
         except DataError:
@@ -498,10 +505,55 @@ def _process_sec_pacer(on_wait: Callable[[str, float, str], None]):
 _SEC_PACER = None
 
 
-def _fresh_for(last: dt.date) -> dt.timedelta:
-    """How old cached company facts may be to speak for ``last``: fetched after that day ended."""
-    ended = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.timezone.utc)
-    return max(dt.timedelta(0), dt.datetime.now(dt.timezone.utc) - ended)
+class _Refilings:
+    """Which companies filed a report since their cached ``companyfacts`` were fetched, from the
+    SEC's daily indexes (``sources/sec/daily_index.py``), each read once per run for all companies.
+
+    Measured on the stand-in (benchmarks/backfill.py): a weekly re-run of IWM IJR IJS IVV checks
+    ~2,500 cached companies with 5-6 index requests, and fetches again only the facts of the
+    companies that filed that week; asking each company's ``submissions`` would cost ~2,500
+    requests, refetching every ``companyfacts`` ~2,500 requests and gigabytes. Past
+    ``MAX_INDEX_DAYS`` business days the cache is refetched: after a quarter almost every company
+    has filed a report, and the indexes would only add requests.
+    """
+
+    def __init__(self, sec) -> None:
+        from ..metrics.trailing_eps import REPORT_FORMS
+
+        self.sec = sec
+        self.forms = REPORT_FORMS
+        self.days: dict[dt.date, set[int] | None] = {}
+        self.lock = threading.Lock()
+
+    def since(self, cik: int, fetched: dt.datetime, last: dt.date) -> bool:
+        """Whether ``cik`` may have filed a report between ``fetched`` and the end of ``last``:
+        True when an index of those days lists it, or cannot tell (too many days, today's not out)."""
+        today = dt.datetime.now(dt.timezone.utc).date()
+        # The UTC day before: a filing accepted in the evening (Eastern) is dated the day before in UTC.
+        first = fetched.astimezone(dt.timezone.utc).date() - dt.timedelta(days=1)
+        days = _business_days(first, min(last, today))
+        if len(days) > MAX_INDEX_DAYS:
+            return True
+        for day in days:
+            filed = self._filers(day)
+            if filed is None and day >= today - dt.timedelta(days=1):  # not published yet: unknown
+                return True
+            if filed and cik in filed:
+                return True
+        return False
+
+    def _filers(self, day: dt.date) -> set[int] | None:
+        from ..sources.sec.daily_index import filers
+
+        with self.lock:  # one request per day, whichever thread asks first
+            if day not in self.days:
+                self.days[day] = filers(self.sec, day, self.forms)
+            return self.days[day]
+
+
+def _business_days(first: dt.date, last: dt.date) -> list[dt.date]:
+    count = max(0, (last - first).days + 1)
+    return [d for d in (first + dt.timedelta(days=i) for i in range(count)) if d.weekday() < 5]
 
 
 def _business_day_on_or_before(day: dt.date) -> dt.date:

@@ -186,6 +186,13 @@ class SecClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def fetched_at(self, url: str) -> dt.datetime | None:
+        """When the cached answer for ``url`` was fetched, however old; None when none is kept."""
+        if self._cache is None or self.cache_error is not None:
+            return None
+        cached = self._cache.get_sec(url, dt.timedelta.max)
+        return None if cached is None else cached.fetched_at
+
     def get_json(self, url: str, *, max_age: dt.timedelta | None = None) -> Any:
         """The JSON document at ``url`` (a full URL); DataError if the answer is not JSON."""
         body = self.get_bytes(url, max_age=max_age)
