@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from smallcap_screen.api.backfill import MAX_STEP_BACK, backfill, dated_fund, period_dates
+from smallcap_screen.api.backfill import MAX_STEP_BACK, Progress, backfill, dated_fund, period_dates
 from smallcap_screen.errors import NetworkError, UsageError
 from smallcap_screen.store import Store
 from smallcap_screen.tickers import to_yahoo
@@ -255,3 +255,59 @@ def test_the_command_without_an_sec_user_agent_stops_before_any_request_in_one_l
     result = run_cli("backfill", "IWM", "--since", "2024-01-01", env=env)
     assert_one_line_error(result, 2, "sec_user_agent", "SMALLCAP_SCREEN_SEC_USER_AGENT")
     assert not (tmp_path / "s.sqlite3").exists()
+
+
+def test_the_four_whole_real_iwm_files_give_four_snapshots_with_their_own_weights_and_prices(whole_raw_dir, tmp_path):
+    days = [D(2025, 5, 13), D(2025, 11, 5), D(2026, 1, 21), D(2026, 4, 10)]
+    files = {"IWM": {day: whole_raw_dir / f"IWM_holdings_{day}.csv" for day in days}}
+    rows = {day: file_rows(path) for day, path in files["IWM"].items()}
+    # Twenty companies the SEC knows (made-up facts): enough for a P/E by hand, and a test that
+    # takes seconds (every holding's facts would take ~4 minutes at the SEC's 10 requests/s).
+    known = sorted({r["ticker"] for r in rows[days[0]]})[::100]
+    documents, ciks = sec_site(known, D(2024, 1, 1), D(2026, 4, 10))
+    with IssuerStandIn({}, dated=dated_files(files)) as issuer, SecStandIn(documents) as sec, Store.open(tmp_path / "s.sqlite3") as store:
+        result = backfill(["IWM"], store=store, user_agent=AGENT, benchmark="IWM", dates=days, issuer_spacing=0,
+                          issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url)
+        assert result.complete and not result.gaps and len(set(result.snapshots)) == 4
+        assert [r.query["asOfDate"] for r in issuer.requests_on("ajax")] == [f"{d:%Y%m%d}" for d in days]
+        for entry in result.kept:
+            day = entry.period_date
+            snapshot = store.load(entry.snapshot_id)
+            assert snapshot.data_date == day == entry.data_date and snapshot.holdings["IWM"].as_of == day
+            holdings = snapshot.holdings["IWM"].equities.set_index("ticker")
+            total = sum(r["value"] for r in rows[day])
+            assert len(holdings) == len(rows[day]) > 1900
+            for r in rows[day]:
+                assert holdings.loc[r["ticker"], "weight"] == pytest.approx(r["value"] / total, rel=1e-9)
+                assert snapshot.fundamentals.table["price"][r["ticker"]] == r["price"]
+            record = next(s.records["IWM"] for s in store.results("exclude", "IWM") if s.info.id == entry.snapshot_id)
+            pe, matched = pe_by_hand(rows[day], ciks, day)
+            assert record["pe_trailing"] == pytest.approx(pe, rel=1e-9) and entry.coverage == pytest.approx(matched, rel=1e-9)
+
+
+def test_an_sec_429_storm_is_waited_out_and_told(site, tmp_path):
+    _, sec, _, _ = site
+    sec.inject(*[status(429, retry_after="1")] * 3)
+    notes = []
+    with Store.open(tmp_path / "s.sqlite3") as store:
+        result = run(site, store, dates=[D(2025, 11, 5)], progress=Progress(note=notes.append))
+        assert result.complete and len(result.kept) == 1
+    assert any("throttling" in note and "429" in note for note in notes), notes
+    assert sum(1 for r in sec.log if r.path.endswith("company_tickers.json")) == 4  # three 429s, then the answer
+
+
+def test_an_sec_429_storm_past_the_deadline_stops_the_run_with_a_clear_error_and_keeps_nothing(site, tmp_path, monkeypatch):
+    import smallcap_screen.api.backfill as module
+    from smallcap_screen.sources.pacing import RetryPolicy
+    from smallcap_screen.sources.sec.client import sec_pacer
+
+    _, sec, _, _ = site
+    # The SEC's own policy waits up to 10 minutes; a shorter one shows the bound in seconds.
+    monkeypatch.setattr(module, "_SEC_PACER", sec_pacer(RetryPolicy(retries=2, backoff=0.1, deadline=3.0, max_ban_wait=2.0, first_ban_wait=0.5)))
+    sec.inject(*[status(429, retry_after="1")] * 50)
+    with Store.open(tmp_path / "s.sqlite3") as store:
+        with pytest.raises(NetworkError) as raised:
+            run(site, store, dates=[D(2025, 11, 5)])
+        assert store.snapshots() == [] and store.backfill_entries() == []
+    message = str(raised.value)
+    assert "\n" not in message and ("429" in message or "throttl" in message.lower()), message
