@@ -8,6 +8,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -113,26 +114,29 @@ def test_snapshot_ids_are_never_reused_after_removal(tmp_path):
     assert third.snapshot_id > second.snapshot_id > first.snapshot_id
 
 
-def test_a_store_of_schema_2_keeps_its_snapshots_and_ids_and_stops_reusing_them(tmp_path, monkeypatch):
+def test_a_store_of_schema_1_keeps_its_snapshots_and_ids_and_stops_reusing_them(tmp_path):
+    """tests/fixtures/store/schema1.sqlite3 was written by the code users have (1391889, schema 1):
+    IWM and SPY (six holdings each) on 2025-11-13, -20 and -27, the last one removed again, so
+    that version would give id 3 anew. Migrated, it keeps ids 1 and 2 and never gives an id twice."""
+    import shutil
+
     path = tmp_path / "old.sqlite3"
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)  # as the version before ids were kept unique wrote it
-    with Store.open(path) as old:
-        for day in (13, 20, 27):
-            snapshot = dated(day, price_factor=1 + day / 1000)
-            old.save(snapshot, results=results_of(snapshot, "SPY", "live"))
-        old.remove([3])
-    monkeypatch.undo()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "store" / "schema1.sqlite3", path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
 
     with Store.open(path) as store:
         assert [i.id for i in store.snapshots()] == [1, 2]  # read as it is: opening writes nothing
-        assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+        assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
         store.migrate()
         assert [i.id for i in store.snapshots()] == [1, 2]
         for snapshot_id in (1, 2):
             store.load(snapshot_id)  # checksums still verify
-        assert len(store.results("exclude", "SPY")[1].records) == 4
+        assert len(store.results("exclude", "SPY")[1].records) == 2  # IWM and SPY, as stored
         store.remove([2])
-        assert store.save(dated(28, price_factor=1.04)).snapshot_id == 3  # 2 is never given again
+        # The old version kept no record of its removed 3: ids go on from the highest kept, and
+        # from the migration on none is given twice.
+        assert store.save(dated(28, price_factor=1.04)).snapshot_id == 3
+        store.remove([3])
+        assert store.save(dated(29, price_factor=1.05)).snapshot_id == 4
         assert store.integrity_check() == "ok"
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
