@@ -2,8 +2,9 @@
 
 A fund outside the fund table takes its holdings from its newest SEC N-PORT report, and a table
 fund whose issuer's file cannot be had takes them from there too; N-PORT requests go through
-:class:`~.sources.sec.client.SecClient` (the declared User-Agent, the SEC's 10 requests/s as a
-budget of the run's pacer, the run's cache). A holding N-PORT names no price symbol for
+:class:`~.sources.sec.client.SecClient` (the declared User-Agent, the run's cache, and the SEC's
+10 requests/s kept by the process's one SEC pacer, ``process_pacer()``, which a backfill in the same
+process draws on too). A holding N-PORT names no price symbol for
 (``UNMAPPED:<CUSIP>``) is never sent to Yahoo.
 
 Everything runs at once: each fund's download starts at the beginning (requests to one issuer
@@ -174,7 +175,7 @@ class _LiveRun:
         )
         self.yahoo_session = yahoo_session
         self.issuer_base_urls = issuer_base_urls
-        self.nport = _NportSource(sec_user_agent, self.pacer, self.cache, (issuer_base_urls or {}).get(NPORT_ISSUER))
+        self.nport = _NportSource(sec_user_agent, self.cache, (issuer_base_urls or {}).get(NPORT_ISSUER), self._waited)
         self.holdings: dict[str, Holdings] = {}
         self.records: dict[str, dict] = {}
         self.reported: dict[str, dict] = {}
@@ -215,6 +216,7 @@ class _LiveRun:
                     self._collect()
             except KeyboardInterrupt:
                 self.report.interrupted = True
+                self.nport.stop()
                 raise
             finally:
                 self.pacer.stop.set()  # whatever is still pending ends now
@@ -419,13 +421,15 @@ def _named(symbols: list[str], shown: int = 10) -> str:
 
 class _NportSource:
     """Funds' newest N-PORT holdings for one run. Each fund gets its own SEC client (so that it
-    can tell whether everything came from the cache) sharing the run's pacer, whose SEC budget
-    keeps all of them together under the SEC's 10 requests/s, and the run's cache; the company
-    tickers map (holdings → price symbols) is built once per run."""
+    can tell whether everything came from the cache) sharing the process's SEC pacer
+    (``process_pacer()``: one budget under the SEC's 10 requests/s for every client of the
+    process, a backfill's too) and the run's cache; the company tickers map (holdings → price
+    symbols) is built once per run."""
 
-    def __init__(self, user_agent: str | None, pacer, cache: _RunCache, base_url: str | None) -> None:
+    def __init__(self, user_agent: str | None, cache: _RunCache, base_url: str | None, on_wait) -> None:
         self._user_agent = user_agent
-        self.pacer = pacer
+        self.on_wait = on_wait
+        self.pacer = None  # the process's SEC pacer, once a fund has asked the SEC
         self.cache = cache
         self.urls = {"data_url": base_url, "www_url": base_url} if base_url else {}
         self.requests = 0
@@ -445,15 +449,24 @@ class _NportSource:
                 self._user_agent = ""
         return self._user_agent.strip()
 
+    def stop(self) -> None:
+        """Stop the SEC requests still under way (Ctrl-C): the process's SEC pacer is halted, so
+        the next SEC client of the process gets a new one."""
+        from .sources.pacing import Stopped
+
+        if self.pacer is not None:
+            self.pacer.halt(Stopped("interrupted"))
+
     def holdings(self, ticker: str) -> tuple[Holdings, bool]:
         """The fund's newest N-PORT holdings and whether no request was needed for them.
         UsageError without a User-Agent; UnknownFundError when the SEC lists no such fund;
         DataError when it has no usable report of the fund; NetworkError when the SEC refuses."""
-        from .sources.sec.client import MISSING_USER_AGENT, SecClient
+        from .sources.sec.client import MISSING_USER_AGENT, SecClient, process_pacer
         from .sources.sec.nport import fund_holdings, symbol_map
 
         if not self.user_agent:
             raise UsageError(f"{ticker}: its holdings come from SEC N-PORT, and {MISSING_USER_AGENT}")
+        self.pacer = process_pacer(self.on_wait)
         with SecClient(self.user_agent, cache=self.cache.for_downloads(), pacer=self.pacer, **self.urls) as client:
             try:
                 with self._lock:  # one map per run, built by the first fund that needs it

@@ -300,13 +300,12 @@ def test_an_sec_429_storm_is_waited_out_and_told(site, tmp_path):
 
 
 def test_an_sec_429_storm_past_the_deadline_stops_the_run_with_a_clear_error_and_keeps_nothing(site, tmp_path, monkeypatch):
-    import smallcap_screen.api.backfill as module
     from smallcap_screen.sources.pacing import RetryPolicy
-    from smallcap_screen.sources.sec.client import sec_pacer
+    from smallcap_screen.sources.sec import client
 
     _, sec, _, _ = site
     # The SEC's own policy waits up to 10 minutes; a shorter one shows the bound in seconds.
-    monkeypatch.setattr(module, "_SEC_PACER", sec_pacer(RetryPolicy(retries=2, backoff=0.1, deadline=3.0, max_ban_wait=2.0, first_ban_wait=0.5)))
+    monkeypatch.setattr(client, "_process_pacer", client.sec_pacer(RetryPolicy(retries=2, backoff=0.1, deadline=3.0, max_ban_wait=2.0, first_ban_wait=0.5)))
     sec.inject(*[status(429, retry_after="1")] * 50)
     with Store.open(tmp_path / "s.sqlite3") as store:
         with pytest.raises(NetworkError) as raised:

@@ -11,8 +11,9 @@ from smallcap_screen.cache import Cache
 from smallcap_screen.errors import ExitCode
 from smallcap_screen.live import FetchReport, fetch_snapshot
 from smallcap_screen.registry import NPORT_ISSUER, get_fund
-from smallcap_screen.sources.pacing import RetryPolicy
-from smallcap_screen.sources.sec.client import MISSING_USER_AGENT
+from smallcap_screen.sources.pacing import Pacer, RetryPolicy
+from smallcap_screen.sources.sec import client as sec_client
+from smallcap_screen.sources.sec.client import MISSING_USER_AGENT, SEC, SEC_BUDGET
 from smallcap_screen.sources.sec.nport import UNMAPPED
 from tests.standins.internet import StandInInternet
 from tests.standins.yahoo import standin_session, use_private_yfinance_cache
@@ -79,3 +80,23 @@ def test_a_fund_the_sec_does_not_list_and_one_without_a_report_fail_alone_with_t
     assert report.failure_codes == {"ZZZZ": ExitCode.UNKNOWN_FUND, "AVUV": ExitCode.BAD_DATA}
     assert "ZZZZ is not in the SEC's list of fund tickers" in report.failed["ZZZZ"]
     assert "AVUV: the SEC has no N-PORT report" in report.failed["AVUV"]
+
+
+class CountingPacer(Pacer):
+    """The SEC pacer of the process, counting the requests it lets through by host."""
+
+    def __init__(self) -> None:
+        super().__init__(QUICK, budgets={SEC: SEC_BUDGET})
+        self.calls: dict[str, int] = {}
+
+    def call(self, host, attempt):
+        self.calls[host] = self.calls.get(host, 0) + 1
+        return super().call(host, attempt)
+
+
+def test_nport_requests_draw_on_the_process_sec_budget_a_backfill_shares(sites, monkeypatch):
+    process = CountingPacer()
+    monkeypatch.setattr(sec_client, "_process_pacer", process)
+    _, report = fetch(sites, ["VXF"], sec_user_agent=USER_AGENT)
+    assert report.sec_requests == 5 and process.calls == {SEC: 5}
+    assert sec_client.process_pacer() is process  # what a backfill of the process takes too

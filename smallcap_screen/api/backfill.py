@@ -282,7 +282,7 @@ class _Backfill:
 
         from ..sources.http import HttpClient
         from ..sources.pacing import Pacer, RateBudget, RetryPolicy
-        from ..sources.sec.client import SecClient
+        from ..sources.sec.client import SecClient, process_pacer
         from ..sources.sec.identity import company_ciks
 
         by_day: dict[dt.date, _Period] = {}
@@ -297,7 +297,7 @@ class _Backfill:
         finished = 0
         with HttpClient(pacer=issuer_pacer) as issuer, SecClient(
             self.user_agent, data_url=self.sec_urls[0], www_url=self.sec_urls[1], cache_dir=self.cache_dir,
-            pacer=_process_sec_pacer(self._waited),
+            pacer=process_pacer(self._waited),
         ) as sec:
             try:
                 self.ciks = company_ciks(sec)  # the first request: a refusal (403) stops the run before any other
@@ -484,25 +484,6 @@ class _EarningsSteps:
     def on(self, day: dt.date) -> float:
         at = bisect.bisect_right(self.dates, day) - 1
         return self.values[at] if at >= 0 else float("nan")
-
-
-_sec_pacer_lock = threading.Lock()
-
-
-def _process_sec_pacer(on_wait: Callable[[str, float, str], None]):
-    """The one SEC pacer of this process: the 10 requests/s are the SEC's count of everything an
-    address sends, so two runs one after the other (or at once) draw on one budget."""
-    global _SEC_PACER
-    from ..sources.sec.client import sec_pacer
-
-    with _sec_pacer_lock:
-        if _SEC_PACER is None:
-            _SEC_PACER = sec_pacer()
-        _SEC_PACER.on_wait = on_wait
-        return _SEC_PACER
-
-
-_SEC_PACER = None
 
 
 class _Refilings:

@@ -31,7 +31,7 @@ import datetime as dt
 import json
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from ...errors import DataError, NetworkError, OutputError, UsageError
@@ -85,15 +85,18 @@ _process_pacer: Pacer | None = None
 _process_pacer_lock = threading.Lock()
 
 
-def process_pacer() -> Pacer:
+def process_pacer(on_wait: Callable[[str, float, str], None] | None = None) -> Pacer:
     """The pacer every SecClient of this process shares unless given another: the SEC counts
-    requests per client machine, so two clients (a backfill's and an N-PORT lookup's) must not
-    each send 10 a second. One that was stopped (no network, Ctrl-C) is replaced, so that a
-    notebook can go on after a failure."""
+    requests per client machine, so two clients (a backfill's and a live run's N-PORT lookups)
+    must not each send 10 a second. One that was stopped (no network, Ctrl-C) is replaced, so that
+    a notebook can go on after a failure. ``on_wait`` (host, seconds, reason): who is told of the
+    bans it waits out from now on (the newest caller; None leaves it as it is)."""
     global _process_pacer
     with _process_pacer_lock:
         if _process_pacer is None or _process_pacer.stop.is_set():
             _process_pacer = sec_pacer()
+        if on_wait is not None:
+            _process_pacer.on_wait = on_wait
         return _process_pacer
 
 
