@@ -83,7 +83,7 @@ def test_live_figures_equal_those_of_an_import_of_the_same_files(net, homes, raw
         assert flagged < raw_figure(whole=0.002, excerpt=0.02) and live[fund]["flagged_holdings"] <= offline[fund]["flagged_holdings"]
         adjusted = {a.split()[0] for a in (offline[fund]["corporate_actions"] or "").split("; ") if a}
         assert adjusted == {a.split()[0] for a in (live[fund]["corporate_actions"] or "").split("; ") if a}, fund
-        moved = 0.002 if adjusted else 0.0
+        moved = 0.005 if adjusted else 0.0  # NFLX 0.86% or 0.96%: the others' shares move by 0.1-0.25% (excerpt)
         for field in ("coverage", "loss_weight"):
             assert live[fund][field] == pytest.approx(offline[fund][field], rel=moved, abs=flagged + 1e-9), (fund, field)
         for field in ("pe_trailing", "pe_forward"):
@@ -230,7 +230,7 @@ def test_compare_forward_ntm_is_fy1_and_fy2_blended_by_each_fiscal_year(net, hom
     records = by_fund(ntm.stdout)
     asked_for = set().union(*(set(equities["ticker"]) for equities in held.values())) & set(blendable)
     # Only the stocks an NTM figure can use are asked about, once each; a second run asks none.
-    assert net.yahoo.requests["/v10/finance/quoteSummary"] - before == len(asked_for) > 50
+    assert net.yahoo.requests["/v10/finance/quoteSummary"] - before == len(asked_for) > 10  # 25 of the excerpts' 80, 60+ of the whole files'
     again = net.yahoo.requests["/v10/finance/quoteSummary"]
     assert by_fund(run("compare", *funds, "--forward", "ntm", "-f", "json", env=env).stdout) == records
     assert net.yahoo.requests["/v10/finance/quoteSummary"] == again, "fiscal-year ends are kept in the cache"
