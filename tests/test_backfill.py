@@ -313,3 +313,33 @@ def test_an_sec_429_storm_past_the_deadline_stops_the_run_with_a_clear_error_and
         assert store.snapshots() == [] and store.backfill_entries() == []
     message = str(raised.value)
     assert "\n" not in message and ("429" in message or "throttl" in message.lower()), message
+
+
+def test_a_split_the_files_show_before_any_filing_on_the_new_basis_puts_eps_on_the_price_basis(tmp_path):
+    """NVIDIA split 10 for 1 on 2024-06-10; its first filing on the new basis is the 10-Q of
+    2024-08-28. IVV's file of 2024-06-07 holds a tenth of the shares at ten times the price of its
+    file of 2024-07-15 (the real file of 2025-11-18, NVDA's row put on the old basis); the SEC
+    serves NVIDIA's real company facts (tests/fixtures/sec)."""
+    from pathlib import Path
+
+    from tests.standins.sec_documents import COMPANY_TICKERS, company_tickers, facts_path
+
+    fixtures = Path(__file__).parent / "fixtures"
+    source = fixtures / "real" / "IVV_holdings_2025-11-18.csv"
+    days = [D(2024, 6, 7), D(2024, 7, 15)]
+    before, after = redated(source, days[0], tmp_path), redated(source, days[1], tmp_path)
+    row = next(line for line in before.read_text(encoding="utf-8-sig").splitlines() if line.startswith('"NVDA"'))
+    cells = row.split('","')  # Quantity and Price are the 8th and 9th cells
+    shares, price = float(cells[7].replace(",", "")), float(cells[8])
+    cells[7], cells[8] = f"{shares / 10:,.2f}", f"{price * 10:.2f}"
+    before.write_bytes(before.read_bytes().replace(row.encode(), '","'.join(cells).encode()))
+    documents = {COMPANY_TICKERS: company_tickers({"NVDA": 1045810}), facts_path(1045810): fixtures / "sec" / "companyfacts_nvda.json"}
+    with IssuerStandIn({}, dated=dated_files({"IVV": dict(zip(days, [before, after]))})) as issuer, SecStandIn(documents) as sec, Store.open(tmp_path / "s.sqlite3") as store:
+        result = backfill(["IVV"], store=store, user_agent=AGENT, benchmark="IVV", dates=days, issuer_spacing=0,
+                          issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url)
+        assert result.complete and len(result.kept) == 2
+        eps = {e.period_date: store.load(e.snapshot_id).fundamentals.table.loc["NVDA", "eps_trailing"] for e in result.kept}
+    # Filed by then: Q1 FY25 5.98 (10-Q 2024-05-29); Q4 FY24 = 11.93 (10-K 2024-02-21) - 7.01
+    # (9 months, 10-Q 2023-11-21); Q3 FY24 3.71; Q2 FY24 2.48: 17.09 a pre-split share, 1.709 after.
+    assert eps[days[0]] == pytest.approx(5.98 + (11.93 - 7.01) + 3.71 + 2.48)
+    assert eps[days[1]] == pytest.approx((5.98 + (11.93 - 7.01) + 3.71 + 2.48) / 10)

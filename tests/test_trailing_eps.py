@@ -168,3 +168,18 @@ def test_many_dates_read_the_facts_once_and_agree_with_one_date_at_a_time():
     days = [D("2023-06-30"), D("2024-03-31"), D("2024-07-15"), D("2024-09-30"), D("2025-03-31")]
     assert trailing_eps_over(document, days) == [trailing_eps_on(document, day) for day in days]
     assert document == untouched  # pure: the caller's document is not changed
+
+
+def test_a_split_seen_in_the_holdings_files_takes_the_place_of_the_same_split_detected_later():
+    from smallcap_screen.metrics.trailing_eps import EpsFacts, with_seen_splits
+
+    detected = EpsFacts.from_companyfacts(facts("nvda")).detected_splits
+    assert Split(D("2024-08-28"), 10.0) in detected  # dated at NVIDIA's first filing on the new basis
+    seen = with_seen_splits(detected, [Split(D("2024-07-15"), 10.0)])
+    assert Split(D("2024-07-15"), 10.0) in seen and Split(D("2024-08-28"), 10.0) not in seen
+    # The files' date divides the four quarters filed before it: 1.709, where detection gives 17.09.
+    assert trailing_eps_on(facts("nvda"), D("2024-07-15"), splits=seen).eps == pytest.approx((5.98 + (11.93 - 7.01) + 3.71 + 2.48) / 10)
+    # Q2 FY25 0.67 (10-Q 2024-08-28) is on the new basis already: the same as with the detected date.
+    assert trailing_eps_on(facts("nvda"), D("2024-09-30"), splits=seen).eps == pytest.approx(0.67 + (5.98 + (11.93 - 7.01) + 3.71) / 10)
+    # A detected split dated before the files show it is already applied: the table stays as it is.
+    assert with_seen_splits(detected, [Split(D("2024-09-06"), 10.0)]) == tuple(sorted(detected, key=lambda s: s.on))

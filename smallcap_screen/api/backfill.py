@@ -276,6 +276,11 @@ class _Backfill:
         self.snapshots: list[int] = []
         #: (fund, day) without a file, as found by the download thread (the only one to use it).
         self.no_file: set[tuple[str, dt.date]] = set()
+        #: Each fund's last file kept (its equities and prices), to see splits in the next one.
+        self.last_file: dict[str, tuple["pd.DataFrame", "pd.Series"]] = {}
+        #: CIK → the splits the files showed this run, and the EPS steps on their share basis.
+        self.seen_splits: dict[int, list] = {}
+        self.split_earnings: dict[int, "_EarningsSteps"] = {}
 
     def run(self, todo: list[tuple[dt.date, Fund]], skipped: int, substitutes: dict[str, str], periods: int) -> BackfillRun:
         from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -302,6 +307,7 @@ class _Backfill:
             try:
                 self.ciks = company_ciks(sec)  # the first request: a refusal (403) stops the run before any other
                 self.refilings = _Refilings(sec)
+                self.sec = sec
                 pending: dict[Any, tuple[str, Any]] = {}
                 for period in by_day.values():
                     for fund in period.funds:
@@ -409,8 +415,9 @@ class _Backfill:
             self.store.record_gaps(gaps)
             self.gaps.extend(gaps)
         by_file_date: dict[dt.date, list[str]] = {}
-        for fund, (holdings, _, _) in period.files.items():
+        for fund, (holdings, prices, ciks) in period.files.items():
             by_file_date.setdefault(holdings.as_of, []).append(fund)
+            self._see_splits(fund, holdings, prices, ciks)
         live = self.store.live_dates() if period.files else {}
         for day, funds in sorted(by_file_date.items()):
             funds = [f for f in funds if day not in live.get(f, set())]  # a live snapshot of that day stays as it is
@@ -434,7 +441,8 @@ class _Backfill:
         ciks: dict[str, int] = {}
         for f in funds:
             ciks.update(period.files[f][2])
-        eps = np.array([self.earnings[ciks[t]].on(day) if t in ciks else np.nan for t in prices.index], dtype="float64")
+        steps = {cik: self.split_earnings.get(cik, self.earnings[cik]) for cik in ciks.values()}
+        eps = np.array([steps[ciks[t]].on(day) if t in ciks else np.nan for t in prices.index], dtype="float64")
         table = pd.DataFrame(index=prices.index, columns=FUNDAMENTAL_COLUMNS)
         for column in FUNDAMENTAL_COLUMNS:
             table[column] = "" if column in ("currency", "financial_currency", "flags") else np.nan
@@ -447,6 +455,31 @@ class _Backfill:
         snapshot = Snapshot(holdings, fundamentals, created, f"backfill of {day}: iShares files, SEC EPS filed by then", data_date=day)
         entries = [self._entry(period.day, f, period.files[f][0], period.files[f][2]) for f in funds]
         return snapshot, entries
+
+    def _see_splits(self, fund: str, holdings: "Holdings", prices: "pd.Series", ciks: dict[str, int]) -> None:
+        """Splits between the fund's last file and this one (``metrics.corporate_actions``: a
+        Quantity that jumped by a split's ratio while the price moved inversely), for the EPS of
+        companies whose filings are not on the new share basis yet: the SEC's facts show a split
+        only from the first filing after it (NVIDIA's 10-for-1 of 2024-06-10 from 2024-08-28)."""
+        from ..metrics.trailing_eps import EpsFacts, Split, with_seen_splits
+        from ..sources.sec.facts import company_facts
+
+        equities = holdings.equities
+        before = self.last_file.get(fund)
+        self.last_file[fund] = (equities[["ticker", "weight", "shares"]], prices)
+        if before is None:
+            return
+        for ticker, ratio in _splits_between(*before, equities).items():
+            if ticker not in ciks:
+                continue
+            cik = ciks[ticker]
+            seen = self.seen_splits.setdefault(cik, [])
+            if any(s.ratio == ratio for s in seen):
+                continue
+            seen.append(Split(holdings.as_of, ratio))
+            facts = company_facts(self.sec, cik, max_age=dt.timedelta.max)  # the run's own copy, from the cache
+            table = with_seen_splits(EpsFacts.from_companyfacts(facts).detected_splits, seen)
+            self.split_earnings[cik] = _EarningsSteps.of(facts, self.first_day, self.needed_until, splits=table)
 
     def _entry(self, period_day: dt.date, fund: str, holdings: "Holdings", ciks: dict[str, int]) -> BackfillEntry:
         equities = holdings.equities
@@ -468,17 +501,18 @@ class _EarningsSteps:
     values: list[float]
 
     @classmethod
-    def of(cls, facts: dict, first: dt.date, last: dt.date) -> "_EarningsSteps":
+    def of(cls, facts: dict, first: dt.date, last: dt.date, *, splits: Sequence | None = None) -> "_EarningsSteps":
         """Evaluated on ``first`` and on every later day up to ``last`` where what is known can
-        change: a filing (a new or restated figure, a split it reveals) or a newest quarter going
-        stale (``STALE_AFTER`` past its end)."""
+        change: a filing (a new or restated figure, a split it reveals), a split of ``splits``
+        (None: those the facts reveal), or a newest quarter going stale (``STALE_AFTER`` past
+        its end)."""
         from ..metrics.trailing_eps import STALE_AFTER, EpsFacts, trailing_eps_over
 
         read = EpsFacts.from_companyfacts(facts)
         figures = [f for basis in read.per_share.values() for f in basis] + read.net_income + read.diluted_shares
-        changes = {f.filed for f in figures} | {f.end + STALE_AFTER + dt.timedelta(days=1) for f in figures}
+        changes = {f.filed for f in figures} | {f.end + STALE_AFTER + dt.timedelta(days=1) for f in figures} | {s.on for s in splits or ()}
         dates = [first, *sorted(d for d in changes if first < d <= last)]
-        values = [float("nan") if t.eps is None else float(t.eps) for t in trailing_eps_over(read, dates)]
+        values = [float("nan") if t.eps is None else float(t.eps) for t in trailing_eps_over(read, dates, splits=splits)]
         return cls(dates, values)
 
     def on(self, day: dt.date) -> float:
@@ -530,6 +564,23 @@ class _Refilings:
             if day not in self.days:
                 self.days[day] = filers(self.sec, day, self.forms)
             return self.days[day]
+
+
+def _splits_between(before: "pd.DataFrame", prices: "pd.Series", after: "pd.DataFrame") -> dict[str, float]:
+    """Ticker → split ratio (new shares per old) of the holdings of two files of one fund whose
+    share count changed by a split's ratio while its price moved the other way: ``share_basis``
+    with the earlier file's weights and prices and the later file's quantities, the earlier
+    quantities standing for the shares outstanding (a split multiplies the fund's count alone)."""
+    import numpy as np
+
+    from ..metrics.corporate_actions import share_basis
+
+    later = after.drop_duplicates("ticker").set_index("ticker")["shares"].rename("shares_after")
+    both = before.drop_duplicates("ticker").set_index("ticker").join(later, how="inner")
+    old_prices = prices[~prices.index.duplicated()].reindex(both.index).to_numpy(dtype="float64")
+    basis = share_basis(both["weight"].to_numpy(), both["shares_after"].to_numpy(), old_prices, both["shares"].to_numpy(), holdings_later=True)
+    split = np.array([action.endswith("split") for action in basis.actions], dtype=bool)
+    return {t: float(round(n / b, 6)) for t, n, b in zip(both.index[split], both["shares_after"].to_numpy()[split], basis.shares[split])}
 
 
 def _business_days(first: dt.date, last: dt.date) -> list[dt.date]:

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -196,6 +197,28 @@ def trailing_eps_over(facts: Mapping | EpsFacts, dates: Iterable[dt.date], *, sp
     read = facts if isinstance(facts, EpsFacts) else EpsFacts.from_companyfacts(facts)
     table = None if splits is None else tuple(splits)
     return [trailing_eps_on(read, on, splits=table) for on in dates]
+
+
+#: Longest a company takes from a split to its first filing on the new basis (the date the facts
+#: date a split at): a split seen in the holdings files and one of the same ratio detected in the
+#: facts up to this much later are the same split.
+SPLIT_TO_FILING = dt.timedelta(days=200)
+
+
+def with_seen_splits(detected: Iterable[Split], seen: Iterable[Split]) -> tuple[Split, ...]:
+    """The split table for ``splits=``: the splits ``detected`` in the facts, with those ``seen``
+    in dated holdings files (dated on the first file on the new share basis, long before the
+    first filing on it, where detection dates them). A seen split replaces the detected split of
+    the same ratio dated after it (the same split: figures filed before the file's day are on the
+    old basis) and is added when the facts do not show it yet; a detected split dated on or
+    before it is already applied and stays as it is."""
+    table = list(detected)
+    for split in seen:
+        same = [d for d in table if math.isclose(d.ratio, split.ratio, rel_tol=1e-6) and split.on - SPLIT_TO_FILING <= d.on <= split.on + SPLIT_TO_FILING]
+        if any(d.on <= split.on for d in same):
+            continue
+        table = [d for d in table if d not in same] + [split]
+    return tuple(sorted(table, key=lambda s: s.on))
 
 
 def split_factor(filed: dt.date, on: dt.date, splits: Iterable[Split]) -> float:
