@@ -45,10 +45,18 @@ def ttm_by_hand(ticker: str, day: dt.date) -> float | None:
     return sum(quarter_eps(ticker, end) for end in known[-4:]) if len(known) >= 4 else None
 
 
-def pe_by_hand(rows: list[dict], ciks: dict, day: dt.date) -> tuple[float, float]:
+#: What IWM's files of 2025-11-05 and 2026-04-10 show between them, read off their rows: share
+#: counts that moved by a split's ratio while the price moved the other way (PIPR 424,757 shares at
+#: $335.24, then 1,649,890 at $83.47: 4 for 1; LXP 7,081,193 at $9.68, then 1,390,683 at $49.72:
+#: 1 for 5). The made-up facts know no split, so the EPS filed before 2026-04-10 is divided.
+IWM_SPLITS_BY_2026_04_10 = {"PIPR": 4, "LXP": 0.2, "CLMB": 4, "AGL": 0.04, "ADV": 0.04, "RPT": 0.2}
+
+
+def pe_by_hand(rows: list[dict], ciks: dict, day: dt.date, splits: dict[str, float] = {}) -> tuple[float, float]:  # noqa: B006
     """Trailing P/E excluding losses, weights shares x price of the file (a holding priced 0 keeps
     its market value's share), E/P above 1 left out as a data error (README, "Methodology");
-    and the share of the fund's market value matched to a CIK."""
+    and the share of the fund's market value matched to a CIK. ``splits``: ticker → ratio of a
+    split the files showed since the previous date (its EPS on the new share basis)."""
     priced = [r for r in rows if r["price"] > 0]
     scale = sum(r["shares"] * r["price"] for r in priced) / sum(r["value"] for r in priced)
     weight = {r["ticker"]: r["shares"] * r["price"] if r["price"] > 0 else r["value"] * scale for r in rows}
@@ -56,6 +64,8 @@ def pe_by_hand(rows: list[dict], ciks: dict, day: dt.date) -> tuple[float, float
     numerator = denominator = 0.0
     for r in rows:
         eps = ttm_by_hand(r["ticker"], day) if r["ticker"] in ciks else None
+        if eps is not None:
+            eps /= splits.get(r["ticker"], 1)
         if eps is not None and eps > 0 and r["price"] > 0 and eps / r["price"] <= 1:
             numerator += weight[r["ticker"]] / total
             denominator += weight[r["ticker"]] / total * eps / r["price"]
@@ -123,7 +133,7 @@ def test_backfill_keeps_the_files_own_weights_prices_and_a_fund_pe_equal_to_the_
             prices = snapshot.fundamentals.table["price"]
             for r in rows:  # ... and its own prices
                 assert prices[r["ticker"]] == r["price"]
-            pe, matched = pe_by_hand(rows, ciks, day)
+            pe, matched = pe_by_hand(rows, ciks, day, IWM_SPLITS_BY_2026_04_10 if day == D(2026, 4, 10) else {})
             stored = store.results("exclude", "IWM")
             record = next(s.records["IWM"] for s in stored if s.info.id == entry.snapshot_id)
             assert record["pe_trailing"] == pytest.approx(pe, rel=1e-9)

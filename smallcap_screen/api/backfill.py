@@ -469,7 +469,7 @@ class _Backfill:
         self.last_file[fund] = (equities[["ticker", "weight", "shares"]], prices)
         if before is None:
             return
-        for ticker, ratio in _splits_between(*before, equities).items():
+        for ticker, ratio in _splits_between(*before, equities, prices).items():
             if ticker not in ciks:
                 continue
             cik = ciks[ticker]
@@ -566,21 +566,27 @@ class _Refilings:
             return self.days[day]
 
 
-def _splits_between(before: "pd.DataFrame", prices: "pd.Series", after: "pd.DataFrame") -> dict[str, float]:
+def _splits_between(before: "pd.DataFrame", prices: "pd.Series", after: "pd.DataFrame", later_prices: "pd.Series") -> dict[str, float]:
     """Ticker → split ratio (new shares per old) of the holdings of two files of one fund whose
     share count changed by a split's ratio while its price moved the other way: ``share_basis``
     with the earlier file's weights and prices and the later file's quantities, the earlier
-    quantities standing for the shares outstanding (a split multiplies the fund's count alone)."""
+    quantities standing for the shares outstanding (a split multiplies the fund's count alone);
+    then the later price must be the earlier one over the ratio, within ``PRICE_TOLERANCE`` (a
+    fund buying four times the shares of a stock whose price held is no split)."""
     import numpy as np
 
-    from ..metrics.corporate_actions import share_basis
+    from ..metrics.corporate_actions import PRICE_TOLERANCE, share_basis
 
     later = after.drop_duplicates("ticker").set_index("ticker")["shares"].rename("shares_after")
     both = before.drop_duplicates("ticker").set_index("ticker").join(later, how="inner")
     old_prices = prices[~prices.index.duplicated()].reindex(both.index).to_numpy(dtype="float64")
     basis = share_basis(both["weight"].to_numpy(), both["shares_after"].to_numpy(), old_prices, both["shares"].to_numpy(), holdings_later=True)
     split = np.array([action.endswith("split") for action in basis.actions], dtype=bool)
-    return {t: float(round(n / b, 6)) for t, n, b in zip(both.index[split], both["shares_after"].to_numpy()[split], basis.shares[split])}
+    ratios = both["shares_after"].to_numpy()[split] / basis.shares[split]
+    moved = later_prices[~later_prices.index.duplicated()].reindex(both.index[split]).to_numpy(dtype="float64") / old_prices[split]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inverse = np.abs(np.log(moved * ratios)) <= np.log(PRICE_TOLERANCE)
+    return {t: float(round(r, 6)) for t, r in zip(both.index[split][inverse], ratios[inverse])}
 
 
 def _business_days(first: dt.date, last: dt.date) -> list[dt.date]:
