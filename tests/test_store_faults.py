@@ -126,6 +126,8 @@ def test_a_store_of_schema_1_keeps_its_snapshots_and_ids_and_stops_reusing_them(
 
     with Store.open(path) as store:
         assert [i.id for i in store.snapshots()] == [1, 2]  # read as it is: opening writes nothing
+        before = store.load(2)  # whole snapshots too, facts added since (dividend yield) unknown
+        assert sorted(before.holdings) == ["IWM", "SPY"] and before.fundamentals.table["dividend_yield"].isna().all()
         assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
         store.migrate()
         assert [i.id for i in store.snapshots()] == [1, 2]

@@ -791,6 +791,8 @@ class Store:
     def _stocks(self, db: sqlite3.Connection, snapshot_id: int) -> list[list]:
         """The stock rows (STOCK_COLUMNS) of a snapshot."""
         moving, joined = self._quote_eps_sql()
+        if self._version < 4:  # a store read before `snapshots migrate`: facts added since are unknown
+            moving = {**moving, **{c: "NULL" if c in R.FACT_NUMBERS else "''" for c in R.LATER_FACTS}}
         columns = ", ".join(["q.ticker", "q.price", "q.market_cap", *(moving.get(c, f"f.{c}") for c in R.FACT_NUMBERS + R.FACT_TEXTS), *(moving.get(c, f"e.{c}") for c in R.ESTIMATE_NUMBERS)])
         return [list(r) for r in db.execute(
             f"SELECT {columns} FROM quote q JOIN stock_facts f ON f.id = q.facts_id JOIN stock_estimates e ON e.id = q.estimates_id{joined}"
