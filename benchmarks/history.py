@@ -136,12 +136,14 @@ def fastest(command: list[str], env: dict, runs: int = 5) -> float:
     return min(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def weekly_store(description: str, prefix: str) -> tuple[tempfile.TemporaryDirectory, Path]:
+    """The benchmark's store: ``--db`` if given (built there when absent), else a temporary one
+    built now; returned with the temporary folder, which lives as long as the caller keeps it."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--db", type=Path, help="store to build (if absent) and measure; default: a temporary one")
     args = parser.parse_args()
     compiled()
-    folder = tempfile.TemporaryDirectory(prefix="history-bench-")
+    folder = tempfile.TemporaryDirectory(prefix=prefix)
     path = args.db or Path(folder.name) / "snapshots.sqlite3"
     if not path.exists():
         start = time.perf_counter()
@@ -149,6 +151,11 @@ def main() -> None:
         sizes = build(path)
         print(f"  built in {time.perf_counter() - start:.0f} s; after each weekly run of the fifth year the store was"
               f" {min(sizes[-52:]):.1f}-{max(sizes[-52:]):.1f} MB")
+    return folder, path
+
+
+def main() -> None:
+    folder, path = weekly_store(__doc__.splitlines()[0], "history-bench-")
     with Store.open(path) as store:
         infos = store.snapshots()
         lines = sum(f.lines for i in infos for f in i.funds)

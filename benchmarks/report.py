@@ -12,30 +12,18 @@ Targets (issue 18): under 5 s and under 1.5 MB.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from history import FUNDS, WEEKS, build, fastest  # noqa: E402  (benchmarks/history.py, beside this script)
-from run import compiled  # noqa: E402
+from history import FUNDS, fastest, weekly_store  # noqa: E402  (benchmarks/history.py, beside this script)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, help="store to build (if absent) and measure; default: a temporary one")
-    args = parser.parse_args()
-    compiled()
-    folder = tempfile.TemporaryDirectory(prefix="report-bench-")
-    path = args.db or Path(folder.name) / "snapshots.sqlite3"
-    if not path.exists():
-        print(f"building {WEEKS} weekly snapshots of {', '.join(FUNDS)} in {path} ...", flush=True)
-        build(path)
+    folder, path = weekly_store(__doc__.splitlines()[0], "report-bench-")
     out = Path(folder.name) / "report.html"
     env = {**os.environ, "SMALLCAP_SCREEN_DB": str(path)}
     seconds = fastest([sys.executable, "-m", "smallcap_screen", "report", *FUNDS, "--offline", "--quiet", "-o", str(out)], env, runs=3)
