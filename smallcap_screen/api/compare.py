@@ -179,7 +179,10 @@ def comparison_on(chosen: ChosenData, funds: Sequence[str], files: dict[str, Hol
         if holdings is None:
             rows.append(FundRow(fund.ticker, label, index, None, source[1] or "not in this snapshot", holdings_source=source[0] if source[1] else ""))
             continue
-        valuation = fund_valuation(holdings, own.fundamentals, **options)
+        if holdings is bench_holdings and own.fundamentals is bench_data.fundamentals:
+            valuation = bench_value  # the benchmark among the funds: valued once
+        else:
+            valuation = fund_valuation(holdings, own.fundamentals, **options)
         if bench_value is not None:
             if valuation.weighting not in bench_at:
                 bench_at[valuation.weighting] = fund_valuation(bench_holdings, bench_data.fundamentals, **{**options, "weighting": valuation.weighting})

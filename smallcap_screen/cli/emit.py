@@ -90,12 +90,13 @@ def _print_table(env: "Environment", make_table: Callable[[bool, int], object], 
     from rich.console import Console
 
     if not is_stdout(output):
-        console = Console(file=open(os.devnull, "w"), record=True, width=FILE_WIDTH, color_system=None)
+        console = Console(file=open(os.devnull, "w"), record=True, width=FILE_WIDTH, color_system=None, emoji=False)
         console.print(make_table(True, console.width))
         write_text(env, console.export_text(), output)
         return
     styled = env.stdout_isatty and env.colour
+    # emoji=False everywhere a table is drawn: a name with ":rocket:" in it is shown as written
     console = Console(
-        file=env.stdout, width=env.table_width, force_terminal=env.stdout_isatty, color_system="auto" if styled else None
+        file=env.stdout, width=env.table_width, force_terminal=env.stdout_isatty, color_system="auto" if styled else None, emoji=False
     )
     console.print(make_table(not styled, console.width))

@@ -14,6 +14,8 @@ and turns EPS into earnings yields (E/P) per horizon, setting values it cannot t
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -182,20 +184,25 @@ def ntm_share_of_fy1(fiscal_year_end: np.ndarray, price_date) -> np.ndarray:
     year before it. A company listed on 31 Dec, priced on 19 Aug 2025, gets 134/365 = 0.367.
     NaN where the end or the price date is unknown: such a company is left out of NTM, not guessed.
     """
-    ends = pd.to_datetime(pd.Series(fiscal_year_end, dtype=object).replace("", None), errors="coerce")
+    ends = np.asarray(fiscal_year_end, dtype=object).astype(str)
     if price_date is None:
         return np.full(len(ends), np.nan)
-    price = pd.Timestamp(price_date)
+    price = pd.Timestamp(price_date).date()
+    # A fund's thousands of companies end their years on a few dozen days: each day worked out once.
+    days, at = np.unique(ends, return_inverse=True)
+    return np.array([_share_of_year_ahead(day, price) for day in days], dtype="float64")[at]
+
+
+def _share_of_year_ahead(fiscal_year_end: str, price: dt.date) -> float:
+    """The share of the fiscal year ending on ``fiscal_year_end``'s month and day still ahead on ``price``."""
+    try:
+        end = dt.date.fromisoformat(fiscal_year_end[:10])
+    except ValueError:
+        return math.nan
     # 29 February ends move to the 28th, so that every year has the day.
-    month, day = ends.dt.month, ends.dt.day.where(~((ends.dt.month == 2) & (ends.dt.day == 29)), 28)
-
-    def on(year: int) -> pd.Series:
-        return pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
-
-    this_year, next_year, last_year = on(price.year), on(price.year + 1), on(price.year - 1)
-    end = this_year.where(this_year > price, next_year)
-    start = this_year.where(this_year <= price, last_year)
-    return ((end - price).dt.days / (end - start).dt.days).to_numpy(dtype="float64")
+    this_year = dt.date(price.year, end.month, min(end.day, 28) if end.month == 2 else end.day)
+    end = this_year if this_year > price else this_year.replace(year=price.year + 1)
+    return (end - price).days / (end - end.replace(year=end.year - 1)).days
 
 
 def forward_losses_reported(table: pd.DataFrame, column: str) -> bool:
@@ -209,8 +216,10 @@ def forward_losses_reported(table: pd.DataFrame, column: str) -> bool:
 
 def normalise_sectors(sectors: pd.Series) -> np.ndarray:
     """Sector names in one spelling; "Unknown" where the issuer names none."""
-    names = sectors.fillna("").astype(str).str.strip().replace(SECTOR_SPELLINGS)
-    return names.where(names != "", UNKNOWN_SECTOR).to_numpy(dtype=object)
+    # A fund names a dozen sectors over thousands of rows: each name cleaned once.
+    names, at = np.unique(sectors.fillna("").to_numpy(dtype=str), return_inverse=True)
+    spelled = [SECTOR_SPELLINGS.get(name.strip(), name.strip()) or UNKNOWN_SECTOR for name in names]
+    return np.array(spelled, dtype=object)[at]
 
 
 def check_forward(forward: str) -> None:

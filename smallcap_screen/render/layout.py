@@ -163,5 +163,5 @@ def _width(table) -> int:
     from rich.console import Console
     from rich.measure import Measurement
 
-    console = Console(width=10_000)
+    console = Console(width=10_000, emoji=False)
     return Measurement.get(console, console.options, table).maximum

@@ -29,9 +29,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import pandas as pd
 
@@ -40,6 +39,9 @@ from ...model import Holdings
 from ..input_bounds import bounded_text
 from ..parsing import build_holdings, is_exchange_symbol, reject_unusable
 from .symbols import SymbolMap
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 #: The source label of holdings read from N-PORT (``Holdings.source``).
 SOURCE = "SEC N-PORT"
@@ -96,9 +98,11 @@ def parse_nport(content: bytes, *, source: str = "N-PORT document") -> NportRepo
     head = content[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in content.lower():
         raise DataError(f"{source} declares a DOCTYPE or entities, which no N-PORT document does: refused unread")
+    from xml.etree.ElementTree import ParseError, fromstring  # here: most runs read no N-PORT
+
     try:
-        root = ET.fromstring(content)
-    except ET.ParseError as error:
+        root = fromstring(content)
+    except ParseError as error:
         raise DataError(f"{source} is not well-formed XML ({error}): truncated or damaged; download it again") from None
     if _local(root.tag) != "edgarSubmission" or _first(root, "genInfo") is None:
         raise DataError(f"{source} is XML but not an N-PORT report (no edgarSubmission/genInfo)")
@@ -193,7 +197,7 @@ def _identifier(lines: pd.DataFrame) -> pd.Series:
     return cusip.where(cusip != "", isin.where(isin != "", name.str.upper()))
 
 
-def _line(element: ET.Element) -> dict:
+def _line(element: Element) -> dict:
     identifiers = _first(element, "identifiers")
     values = {name: _text(element, name) for name in ("name", "title", "lei", "cusip", "balance", "units", "valUSD", "pctVal", "payoffProfile", "assetCat", "issuerCat")}
     # The categories come as elements, or as attributes of a "conditional" element when the filer
@@ -224,14 +228,14 @@ def _local(tag: str) -> str:
     return _NS.sub("", tag)
 
 
-def _first(parent: ET.Element | None, name: str) -> ET.Element | None:
+def _first(parent: Element | None, name: str) -> Element | None:
     """The first descendant called ``name`` (any namespace) of ``parent``, or None."""
     if parent is None:
         return None
     return next((child for child in parent.iter() if child is not parent and _local(child.tag) == name), None)
 
 
-def _text(parent: ET.Element | None, name: str) -> str:
+def _text(parent: Element | None, name: str) -> str:
     """Text of the direct child ``name`` of ``parent`` (any namespace), stripped; "" if none."""
     if parent is None:
         return ""
@@ -239,7 +243,7 @@ def _text(parent: ET.Element | None, name: str) -> str:
     return (child.text or "").strip() if child is not None else ""
 
 
-def _attribute(parent: ET.Element | None, name: str, attribute: str) -> str:
+def _attribute(parent: Element | None, name: str, attribute: str) -> str:
     child = next((c for c in parent if _local(c.tag) == name), None) if parent is not None else None
     return (child.get(attribute) or "").strip() if child is not None else ""
 
