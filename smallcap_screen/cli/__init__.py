@@ -8,6 +8,6 @@ python-calamine) are imported inside the commands, so ``--help`` stays instant.
 
 from __future__ import annotations
 
-from .app import COMMAND_MODULES, app, main, register
+from .app import COMMAND_MODULES, app, main, program, register
 
-__all__ = ["COMMAND_MODULES", "app", "main", "register"]
+__all__ = ["COMMAND_MODULES", "app", "main", "program", "register"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import sys
 from pathlib import Path
@@ -141,6 +142,17 @@ def main(argv: Optional[Sequence[str]] = None, env: Optional["Environment"] = No
         return ExitCode.INTERNAL_ERROR
     if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C inside a command into exit 130
         env.say(env.interrupted())
+    return code
+
+
+def program() -> int:
+    """The ``smallcap-screen`` program (the console script; ``python -m smallcap_screen``):
+    :func:`main` on the process's arguments and streams, then ready to exit."""
+    code = main()
+    # As it exits, Python collects cyclic garbage over every object still alive: ~300,000 once
+    # pandas is loaded, 50 ms of a 0.45 s offline compare. Nothing left needs it (every file and
+    # the store are closed by now, and objects not in cycles are still freed): frozen, they are skipped.
+    gc.freeze()
     return code
 
 
