@@ -17,7 +17,7 @@ CLEAR_SCREEN = "\x1b[2J\x1b[H"
 def escaping_portfolio(tmp_path):
     path = tmp_path / "mine.csv"
     with open(path, "w", newline="", encoding="utf-8") as file:
-        csv.writer(file).writerows([["ticker", "weight", "name"], ["AAPL", "60", f"Apple{CLEAR_SCREEN}"], ["MSFT", "30", "Micro\u202esoft\x07"], ["NVDA", "10", "Nv :rocket: Corp"]])
+        csv.writer(file).writerows([["ticker", "weight", "name"], ["AAPL", "60", f"Apple{CLEAR_SCREEN}"], ["MSFT", "30", "Micro\u202esoft\x07"], ["NVDA", "10", "Nv :rocket: Corp"], ["AMD", "5", "[bold]A[/bold]MD"]])
     return path
 
 
@@ -29,6 +29,7 @@ def test_escapes_in_holding_names_are_shown_not_obeyed(escaping_portfolio, tmp_p
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
     assert "Apple\\x1b[2" in result.stdout  # shown (perhaps shortened), not obeyed
     assert "Nv :rocket:" in result.stdout and "\U0001f680" not in result.stdout  # not turned into an emoji
+    assert "[bold]A[/bold]MD" in result.stdout  # brackets as written, not read as markup
 
 
 def test_visible_escapes_controls_and_keeps_lines_and_text():

@@ -41,7 +41,7 @@ def explain_table(result: Explanation, *, plain: bool = False, width: int = 200)
     if result.benchmark != result.fund:
         columns += [
             Column(result.benchmark, [figure(r["benchmark_value"], r["unit"]) for r in rows]),
-            Column("Disc.", [signed_pct(r["discount"], plain) for r in rows]),
+            Column("Disc.", [signed_pct(r["discount"], plain) for r in rows], markup=True),
         ]
     if width >= WIDE:
         columns.append(Column("Who publishes it so", [r["publishers"] for r in rows], priority=4, justify="left", shrink=True, min_width=14, max_width=40))

@@ -17,6 +17,8 @@ METRIC_TITLES = {
 }
 #: The metrics measured against the benchmark (written as signed percentages).
 DISCOUNT_METRICS = ("discount", "fwd_discount")
+#: Columns of the stored-records table whose cells carry the tool's own markup (coloured discounts).
+MARKUP_COLUMNS = ("Disc.", "Fwd disc.")
 
 
 def metric_text(metric: str, value: float | None, plain: bool = True) -> str:
@@ -65,7 +67,7 @@ def trends_table(history, metric: str, *, plain: bool = False, width: int = 80):
     def columns(spark_width: int) -> list[Column]:
         return [
             Column("Fund", [t.fund for t in trends], justify="left"),
-            Column("Latest", [metric_text(metric, t.latest, plain) for t in trends]),
+            Column("Latest", [metric_text(metric, t.latest, plain) for t in trends], markup=True),
             Column("Trend", [sparkline(t.values, spark_width) for t in trends], justify="left"),
             Column("Min", [metric_text(metric, t.minimum) for t in trends]),
             Column("Max", [metric_text(metric, t.maximum) for t in trends]),
@@ -88,7 +90,7 @@ def series_table(history, *, plain: bool = False, width: int = 200):
     from rich import box
     from rich.table import Table
 
-    from .layout import visible
+    from .layout import shown
 
     table = Table(
         title=f"Valuation history (discount vs {history.benchmark}, {history.method.negative} negative earnings)",
@@ -109,7 +111,7 @@ def series_table(history, *, plain: bool = False, width: int = 200):
     for header in columns:
         table.add_column(header, justify="left" if header in ("Date", "Fund") else "right", no_wrap=True)
     for r in history.records():
-        table.add_row(*(visible(render(r)) for render in columns.values()))
+        table.add_row(*(render(r) if header in MARKUP_COLUMNS else shown(render(r)) for header, render in columns.items()))
     return table
 
 

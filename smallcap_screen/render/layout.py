@@ -26,6 +26,15 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda found: repr(found.group())[1:-1], text)
 
 
+def shown(text: str) -> str:
+    """``text`` from the data as a Rich cell: controls shown as escapes (:func:`visible`) and
+    brackets as written, not read as markup (a holding named "[bold]X[/bold]" lost its tags and
+    was cut to fit the shorter text)."""
+    from rich.markup import escape
+
+    return escape(visible(text))
+
+
 @dataclass
 class Column:
     header: str
@@ -39,6 +48,9 @@ class Column:
     shrink: bool = False
     min_width: int = 8
     max_width: int | None = None
+    #: The cells carry the tool's own Rich markup (discounts coloured by sign); any other cell is
+    #: shown as written.
+    markup: bool = False
 
 
 @dataclass
@@ -95,7 +107,7 @@ def _room(columns: list[Column], spare: int) -> dict[int, int]:
     room = {}
     for column in columns:
         if column.shrink:
-            wanted = min(max(map(_cell_length, column.cells), default=0), column.max_width or 10_000)
+            wanted = min(max((_cell_length(c, column.markup) for c in column.cells), default=0), column.max_width or 10_000)
             extra = min(spare, max(0, wanted - column.min_width))
             room[id(column)] = column.min_width + extra
             spare -= extra
@@ -107,14 +119,15 @@ def _widest(columns: list[Column]) -> list[Column]:
     the whole one, and measuring 2,000 rows of a screen again for each dropped column is slow."""
     out = []
     for column in columns:
-        widest = max(column.cells, key=_cell_length, default="")
+        widest = max(column.cells, key=lambda cell: _cell_length(cell, column.markup), default="")
         out.append(Column(**{**column.__dict__, "cells": [widest]}))
     return out
 
 
-def _cell_length(text: str) -> int:
-    """Printed width of a cell: its longest line; markup such as ``[green]+1.2%[/]`` does not count."""
-    if "[" not in text:
+def _cell_length(text: str, markup: bool) -> int:
+    """Printed width of a cell: its longest line; in a ``markup`` column, markup such as
+    ``[green]+1.2%[/]`` does not count."""
+    if not markup or "[" not in text:
         return max(len(line) for line in text.split("\n"))
     from rich.text import Text
 
@@ -135,8 +148,8 @@ def _table(columns: list[Column], layout: Layout, plain: bool, dropped: list[Col
         names = ", ".join(c.header.replace("-\n", "").replace("\n", " ") for c in dropped)
         caption = (caption + "\n" if caption else "") + f"Not shown at this width: {names} (widen the terminal, or use -f csv / -f json)."
     table = Table(
-        title=visible(layout.title) or None,
-        caption=visible(caption) or None,
+        title=shown(layout.title) or None,
+        caption=shown(caption) or None,
         caption_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -149,12 +162,12 @@ def _table(columns: list[Column], layout: Layout, plain: bool, dropped: list[Col
             style=None if plain else column.style or None,
             no_wrap=True,
             # a known width spares Rich measuring every cell (seconds for a 2,000-row screen)
-            width=max([_cell_length(c) for c in column.cells] + [len(line) for line in column.header.split("\n")]),
+            width=max([_cell_length(c, column.markup) for c in column.cells] + [len(line) for line in column.header.split("\n")]),
         )
     rows = max((len(c.cells) for c in columns), default=0)
     for i in range(rows):
         style = layout.row_styles[i] if i < len(layout.row_styles) and not plain else None
-        table.add_row(*(c.cells[i] for c in columns), style=style)
+        table.add_row(*(c.cells[i] if c.markup else shown(c.cells[i]) for c in columns), style=style)
     return table
 
 

@@ -80,7 +80,7 @@ def gap_table(view: SectorView, gap: GapDecomposition, *, plain: bool, width: in
         Column("Gap, split", [EFFECT_NAMES[e] for e in effects], justify="left", shrink=True, min_width=14, max_width=30),
         Column("Earnings\nyield", [f"{signed_number(v * 100)}pp" for v in effects.values()]),
         Column("P/E\npoints", [signed_number(gap.in_pe(v)) for v in effects.values()]),
-        Column("Discount\npoints", [signed_pct(gap.in_discount(v), plain) for v in effects.values()]),
+        Column("Discount\npoints", [signed_pct(gap.in_discount(v), plain) for v in effects.values()], markup=True),
     ]
     lines = [f"{gap.fund} {pe(gap.pe_fund)} vs {gap.benchmark} {pe(gap.pe_benchmark)}."]
     if gap.meaningful:

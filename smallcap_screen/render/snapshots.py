@@ -8,7 +8,7 @@ def snapshots_table(infos, *, plain: bool = False, width: int = 200):
     from rich import box
     from rich.table import Table
 
-    from .layout import visible
+    from .layout import shown
 
     table = Table(title=f"Stored snapshots ({len(infos)}), by data date", box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold")
     columns = {
@@ -30,7 +30,7 @@ def snapshots_table(infos, *, plain: bool = False, width: int = 200):
         else:
             table.add_column(header, justify="right" if header in ("ID", "Lines") else "left", no_wrap=header != "Funds")
     for info in infos:
-        table.add_row(*(visible(render(info)) for render in columns.values()))
+        table.add_row(*(shown(render(info)) for render in columns.values()))
     return table
 
 
@@ -50,7 +50,7 @@ def snapshot_detail(info, *, plain: bool = False, width: int = 200):
     from rich import box
     from rich.console import Group
 
-    from .layout import visible
+    from .layout import shown
     from rich.table import Table
 
     facts = Table.grid(padding=(0, 2))
@@ -65,12 +65,12 @@ def snapshot_detail(info, *, plain: bool = False, width: int = 200):
         ("prices", f"{info.prices_source}, as of {info.prices_as_of or 'unknown'}, forward horizon {info.forward_horizon}"),
         ("stocks priced", f"{info.stocks:,}"),
     ):
-        facts.add_row(label, visible(value))
+        facts.add_row(label, shown(value))
     funds = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold")
     for header in ("Fund", "Holdings as of", "Lines", "Source"):
         funds.add_column(header, justify="right" if header == "Lines" else "left", no_wrap=header != "Source")
     for f in info.funds:
-        funds.add_row(visible(f.fund), f.as_of.isoformat() if f.as_of else "-", f"{f.lines:,}", visible(f.source))
+        funds.add_row(shown(f.fund), f.as_of.isoformat() if f.as_of else "-", f"{f.lines:,}", shown(f.source))
     return Group(facts, funds)
 
 
