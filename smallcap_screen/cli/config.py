@@ -33,7 +33,7 @@ def show(env: Environment, output_format: FormatOption = None, output: OutputOpt
 
     config = env.settings()
     rows = [
-        {"key": k.name, "section": k.section or "", "value": _text(config[k.name]), "from": config.origin(k.name), "meaning": k.help}
+        {"key": k.name, "section": k.section or "", "value": _text(config[k.name], k.section), "from": config.origin(k.name), "meaning": k.help}
         for k in KEYS.values()
     ]
     emit(
@@ -42,25 +42,27 @@ def show(env: Environment, output_format: FormatOption = None, output: OutputOpt
         output,
         json=lambda: json.dumps({"config_file": str(config.path), "found": config.found, "settings": rows}, indent=2) + "\n",
         csv=lambda: csv_text(rows),
-        table=lambda plain, width: _table(config, rows, plain),
+        table=lambda plain, width: _table(config, rows, plain, width),
     )
 
 
-def _text(value) -> str:
-    if value is None:
-        return "(default place)"
+def _text(value, section: str | None) -> str:
+    if value is None:  # unset: a path takes its default place; the SEC's User-Agent has none
+        return "(default place)" if section == "paths" else "(not set)"
     if isinstance(value, list):
         return " ".join(value)
     return str(value)
 
 
-def _table(config, rows: list[dict], plain: bool):
+def _table(config, rows: list[dict], plain: bool, width: int):
     from rich import box
     from rich.markup import escape
     from rich.table import Table
 
     state = "" if config.found else " (not found: built-in defaults)"
-    table = Table(title=escape(f"Settings; file {config.path}{state}"), box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold")
+    title = f"Settings; file {config.path}{state}"
+    # as wide as the title, within the terminal: a table only as wide as its columns broke the path
+    table = Table(title=escape(title), box=box.SIMPLE_HEAD, pad_edge=False, header_style="" if plain else "bold", min_width=min(width, len(title)))
     for header in ("Key", "Value", "From"):
         table.add_column(header, overflow="fold")
     for row in rows:
