@@ -15,19 +15,15 @@ from .options import (
     BenchmarkOption,
     DataOptions,
     FormatOption,
-    ForwardHorizon,
-    ForwardOption,
+    MethodOptions,
     MinCoverageOption,
-    NegativeOption,
     OutputOption,
-    Weighting,
-    WeightingOption,
     with_environment,
 )
 
 
 @app.command()
-@with_environment(DataOptions)
+@with_environment(MethodOptions, DataOptions)
 def compare(
     env: Environment,
     funds: Annotated[
@@ -39,13 +35,11 @@ def compare(
         ),
     ],
     benchmark: BenchmarkOption = None,
-    negative: NegativeOption = None,
-    weighting: WeightingOption = Weighting.price_date,
-    forward: ForwardOption = ForwardHorizon.fy2,
     min_coverage: MinCoverageOption = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
     *,
+    method_options: MethodOptions,
     data: DataOptions,
 ) -> None:
     """Compare funds' trailing and forward P/E and their discount to a benchmark.
@@ -67,7 +61,7 @@ def compare(
     from ..api.compare import compare as run_compare
     from ..render import compare as render
 
-    method = method_of(env, benchmark, negative, weighting, forward, min_coverage)
+    method = method_of(env, method_options, benchmark, min_coverage)
     result = on_chosen_data(env, data, lambda **chosen: run_compare(funds, method, **chosen))
     failure = fund_error(env, [row.fund for row in result.rows if not row.valuation])
     if not any(row.valuation for row in result.rows):

@@ -9,20 +9,20 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional, TypeVar
 if TYPE_CHECKING:
     from ..method import Method
     from .environment import Environment
-    from .options import DataOptions
+    from .options import DataOptions, MethodOptions
 
 T = TypeVar("T")
 
 
-def method_of(env: "Environment", benchmark: Optional[str] = None, negative=None, weighting=None, forward=None, min_coverage: Optional[float] = None) -> "Method":
-    """The Method of a command's options (None: not given, or not an option of that command), the
+def method_of(env: "Environment", options: Optional["MethodOptions"] = None, benchmark: Optional[str] = None, min_coverage: Optional[float] = None) -> "Method":
+    """The Method of a command's options (None: not given, or not options of that command), the
     config filling the benchmark, negative-earnings policy and coverage threshold not given."""
     from ..method import Method
 
-    chosen = {"weighting": weighting, "forward": forward}
+    chosen = {"weighting": options.weighting.value, "forward": options.forward.value} if options else {}
     return Method(
-        negative=env.negative_policy(negative), benchmark=env.benchmark(benchmark),
-        coverage_threshold=env.coverage_threshold(min_coverage), **{k: v.value for k, v in chosen.items() if v is not None},
+        negative=env.negative_policy(options.negative if options else None), benchmark=env.benchmark(benchmark),
+        coverage_threshold=env.coverage_threshold(min_coverage), **chosen,
     )
 
 

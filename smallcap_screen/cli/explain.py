@@ -14,28 +14,22 @@ from .options import (
     BenchmarkOption,
     DataOptions,
     FormatOption,
-    ForwardHorizon,
-    ForwardOption,
-    NegativeOption,
+    MethodOptions,
     OutputOption,
-    Weighting,
-    WeightingOption,
     with_environment,
 )
 
 
 @app.command()
-@with_environment(DataOptions)
+@with_environment(MethodOptions, DataOptions)
 def explain(
     env: Environment,
     fund: Annotated[str, typer.Argument(help="A fund ticker or index alias, or the path of a holdings file.")],
     benchmark: BenchmarkOption = None,
-    negative: NegativeOption = None,
-    weighting: WeightingOption = Weighting.price_date,
-    forward: ForwardOption = ForwardHorizon.fy2,
     output_format: FormatOption = None,
     output: OutputOption = None,
     *,
+    method_options: MethodOptions,
     data: DataOptions,
 ) -> None:
     """The same holdings and prices under every common P/E convention, side by side, each naming
@@ -55,7 +49,7 @@ def explain(
     from ..render import explain as render
     from ..api.screen import explain as run_explain
 
-    method = method_of(env, benchmark, negative, weighting, forward)
+    method = method_of(env, method_options, benchmark)
     result = on_chosen_data(env, data, lambda **chosen: run_explain(fund, method, **chosen))
     emit(
         env,

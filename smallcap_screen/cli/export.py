@@ -13,7 +13,7 @@ from .app import app
 from .data import method_of
 from .emit import check_output, is_stdout, write_text
 from .environment import Environment
-from .options import BenchmarkOption, NegativeOption, StoreOptions, parse_date, with_environment
+from .options import BenchmarkOption, MethodOptions, NegativeOption, StoreOptions, parse_date, with_environment
 
 What = Enum("What", [("history", "history"), ("holdings", "holdings")], type=str)
 ExportFormat = Enum("ExportFormat", [(f, f) for f in ("csv", "json", "parquet")], type=str)
@@ -62,7 +62,7 @@ def export(
         stored = store.snapshots()
         if what is What.history:
             names = funds or sorted({f for i in stored for f in i.fund_names})
-            result = history(names, method_of(env, benchmark, negative), store=store, since=first, until=last)
+            result = history(names, method_of(env, MethodOptions(negative=negative), benchmark), store=store, since=first, until=last)
             frame = result.to_frame()
         else:
             result = holdings_history(funds, store=store, since=first, until=last)

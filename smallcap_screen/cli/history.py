@@ -19,14 +19,10 @@ from .options import (
     ConfiguredFundsArgument,
     Format,
     FormatOption,
-    ForwardHorizon,
-    ForwardOption,
-    NegativeOption,
+    MethodOptions,
     OutputOption,
     QuietOption,
     StoreOptions,
-    Weighting,
-    WeightingOption,
     parse_date,
     with_environment,
 )
@@ -35,7 +31,7 @@ Metric = Enum("Metric", [(m, m) for m in HISTORY_METRICS], type=str)
 
 
 @app.command()
-@with_environment(StoreOptions)
+@with_environment(MethodOptions, StoreOptions)
 def history(
     env: Environment,
     funds: ConfiguredFundsArgument = None,
@@ -47,13 +43,11 @@ def history(
     table: Annotated[bool, typer.Option("--table", help="Print the full dated series instead of the per-fund summary.")] = False,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Also write a chart, FILE.png or FILE.svg: of --metric when given, else of P/E and discount.")] = None,
     benchmark: BenchmarkOption = None,
-    negative: NegativeOption = None,
-    weighting: WeightingOption = Weighting.price_date,
-    forward: ForwardOption = ForwardHorizon.fy2,
     output_format: FormatOption = None,
     output: OutputOption = None,
     quiet: QuietOption = False,
     *,
+    method_options: MethodOptions,
     store_options: StoreOptions,
 ) -> None:
     """Each fund's P/E and discount over the stored snapshots, by data date.
@@ -82,7 +76,7 @@ def history(
     from ..output import csv_text, json_text
 
     names = funds or env.settings()["funds"]
-    method = method_of(env, benchmark, negative, weighting, forward)
+    method = method_of(env, method_options, benchmark)
     with env.open_store(store_options) as store:
         result = run_history(names, method, store=store, since=first, until=last)
         notes, where = store.notes, store.path

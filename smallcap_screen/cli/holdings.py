@@ -14,30 +14,24 @@ from .environment import Environment
 from .options import (
     DataOptions,
     FormatOption,
-    ForwardHorizon,
-    ForwardOption,
-    NegativeOption,
+    MethodOptions,
     OutputOption,
-    Weighting,
-    WeightingOption,
     with_environment,
 )
 
 
 @app.command()
-@with_environment(DataOptions)
+@with_environment(MethodOptions, DataOptions)
 def holdings(
     env: Environment,
     fund: Annotated[str, typer.Argument(help="A fund ticker or index alias, or the path of a holdings file.")],
-    negative: NegativeOption = None,
-    weighting: WeightingOption = Weighting.price_date,
-    forward: ForwardOption = ForwardHorizon.fy2,
     top: Annotated[
         int, typer.Option("--top", min=0, help="Show the largest N holdings in the table (0: all, as for screen). CSV and JSON always have all.")
     ] = TABLE_ROWS,
     output_format: FormatOption = None,
     output: OutputOption = None,
     *,
+    method_options: MethodOptions,
     data: DataOptions,
 ) -> None:
     """Show every holding behind a fund's P/E: weight, price, EPS, P/E and whether it counted.
@@ -52,7 +46,7 @@ def holdings(
     from ..api.holdings import breakdown
     from ..render import holdings as render
 
-    method = method_of(env, negative=negative, weighting=weighting, forward=forward)
+    method = method_of(env, method_options)
     result = on_chosen_data(env, data, lambda **chosen: breakdown(fund, method, **chosen))
     emit(
         env,

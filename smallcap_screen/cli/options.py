@@ -1,8 +1,9 @@
 """Options several commands share, declared once; their choices come from ``vocabulary``.
 
-Two bundles keep every command alike: :class:`StoreOptions` (which store) for every command that
-reads or writes snapshots, :class:`DataOptions` (which data, which store and cache) for every
-command that values funds. :func:`with_environment` gives a command its bundle and the run's
+Bundles keep every command alike: :class:`StoreOptions` (which store) for every command that
+reads or writes snapshots, :class:`DataOptions` (which data, which store and cache) and
+:class:`MethodOptions` (how figures are computed) for every command that values funds.
+:func:`with_environment` gives a command its bundles and the run's
 :class:`~smallcap_screen.cli.environment.Environment`.
 """
 
@@ -51,7 +52,11 @@ WeightingOption = Annotated[
 ]
 ForwardOption = Annotated[
     ForwardHorizon,
-    typer.Option("--forward", help="Forward horizon: 'fy2' next fiscal year's consensus; 'fy1' the current fiscal year's (where the source has it)."),
+    typer.Option(
+        "--forward",
+        help="Forward horizon: 'fy2' next fiscal year's consensus; 'fy1' the current fiscal year's (where the source has it); "
+        "'ntm' the next twelve months, FY1 and FY2 blended by each company's fiscal calendar (live: one more request per stock, cached 90 days).",
+    ),
 ]
 def _not_nan(value: Optional[float]) -> Optional[float]:
     """A range check lets NaN through (every comparison with it is false): refused here."""
@@ -112,6 +117,17 @@ CacheDirOption = Annotated[
 
 
 @dataclasses.dataclass(frozen=True)
+class MethodOptions:
+    """How every command that values funds computes its figures: the negative-earnings policy,
+    the weighting and the forward horizon (the benchmark and the coverage threshold are options
+    of the commands that use them)."""
+
+    negative: NegativeOption = None
+    weighting: WeightingOption = Weighting.price_date
+    forward: ForwardOption = ForwardHorizon.fy2
+
+
+@dataclasses.dataclass(frozen=True)
 class StoreOptions:
     """Which store: --db (or SMALLCAP_SCREEN_DB), else --data-dir, else the config's paths."""
 
@@ -140,34 +156,37 @@ class DataOptions:
         return "offline" if self.offline else "live" if self.live else "auto"
 
 
-def with_environment(bundle: type | None = None) -> Callable[[Callable], Callable]:
-    """Make ``command(env, ..., options: Bundle)`` a Typer command: it is called with the run's
-    Environment first and, when ``bundle`` is given, the bundle's options gathered into the
-    parameter annotated with it; Typer sees the bundle's fields as options of the command."""
+def with_environment(*bundles: type) -> Callable[[Callable], Callable]:
+    """Make ``command(env, ..., options: Bundle, ...)`` a Typer command: it is called with the
+    run's Environment first and each of ``bundles``' options gathered into the parameter annotated
+    with that bundle; Typer sees the bundles' fields as options of the command, after its own."""
 
     def decorate(command: Callable) -> Callable:
         own = list(inspect.signature(command).parameters.values())
         if not own or own[0].name != "env":
             raise TypeError(f"{command.__name__} must take the environment as its first parameter, env")
         hints = typing.get_type_hints(command, include_extras=True)
-        gathered = next((p.name for p in own if bundle is not None and hints.get(p.name) is bundle), None)
-        if bundle is not None and gathered is None:
-            raise TypeError(f"{command.__name__} must take a parameter annotated {bundle.__name__}")
-        fields = dataclasses.fields(bundle) if bundle is not None else ()
-        bundle_hints = typing.get_type_hints(bundle, include_extras=True) if bundle is not None else {}
+        gathered: dict[str, type] = {}  # parameter name -> its bundle
+        for bundle in bundles:
+            name = next((p.name for p in own if hints.get(p.name) is bundle), None)
+            if name is None:
+                raise TypeError(f"{command.__name__} must take a parameter annotated {bundle.__name__}")
+            gathered[name] = bundle
         # The command's own typer.Context parameter, if it has one, carries the environment too.
         declared = next((p.name for p in own[1:] if hints.get(p.name) is typer.Context), None)
         context = declared or "ctx"
         keyword = inspect.Parameter.KEYWORD_ONLY
         parameters = [inspect.Parameter(context, keyword, annotation=typer.Context)]
-        parameters += [p.replace(kind=keyword, annotation=hints[p.name]) for p in own[1:] if p.name not in (gathered, context)]
-        parameters += [inspect.Parameter(f.name, keyword, default=f.default, annotation=bundle_hints[f.name]) for f in fields]
+        parameters += [p.replace(kind=keyword, annotation=hints[p.name]) for p in own[1:] if p.name not in (*gathered, context)]
+        for bundle in gathered.values():
+            bundle_hints = typing.get_type_hints(bundle, include_extras=True)
+            parameters += [inspect.Parameter(f.name, keyword, default=f.default, annotation=bundle_hints[f.name]) for f in dataclasses.fields(bundle)]
 
         @functools.wraps(command)
         def run(**values):
             ctx = values[context] if declared else values.pop(context)
-            if gathered is not None:
-                values[gathered] = bundle(**{f.name: values.pop(f.name) for f in fields})
+            for name, bundle in gathered.items():
+                values[name] = bundle(**{f.name: values.pop(f.name) for f in dataclasses.fields(bundle)})
             return command(environment_of(ctx), **values)
 
         run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
@@ -175,7 +194,6 @@ def with_environment(bundle: type | None = None) -> Callable[[Callable], Callabl
         return run
 
     return decorate
-
 
 
 def parse_date(text: Optional[str], option: str):

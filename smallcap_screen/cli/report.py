@@ -15,19 +15,15 @@ from .options import (
     BenchmarkOption,
     ConfiguredFundsArgument,
     DataOptions,
-    ForwardHorizon,
-    ForwardOption,
+    MethodOptions,
     MinCoverageOption,
-    NegativeOption,
-    Weighting,
-    WeightingOption,
     parse_date,
     with_environment,
 )
 
 
 @app.command()
-@with_environment(DataOptions)
+@with_environment(MethodOptions, DataOptions)
 def report(
     env: Environment,
     funds: ConfiguredFundsArgument = None,
@@ -35,11 +31,9 @@ def report(
     title: Annotated[Optional[str], typer.Option("--title", help="The report's title (default: the funds it values).")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="First data date of the history shown, YYYY-MM-DD (default: all stored).")] = None,
     benchmark: BenchmarkOption = None,
-    negative: NegativeOption = None,
-    weighting: WeightingOption = Weighting.price_date,
-    forward: ForwardOption = ForwardHorizon.fy2,
     min_coverage: MinCoverageOption = None,
     *,
+    method_options: MethodOptions,
     data: DataOptions,
 ) -> None:
     """Write one HTML file with every figure: the headline (P/E, discount, coverage, dates, the
@@ -61,7 +55,7 @@ def report(
     """
     check_output(output)
     first = parse_date(since, "--since")
-    method = method_of(env, benchmark, negative, weighting, forward, min_coverage)
+    method = method_of(env, method_options, benchmark, min_coverage)
     from ..api.report import report as run_report
 
     names = list(funds or env.settings()["funds"])

@@ -15,12 +15,8 @@ from .environment import Environment
 from .options import (
     DataOptions,
     FormatOption,
-    ForwardHorizon,
-    ForwardOption,
-    NegativeOption,
+    MethodOptions,
     OutputOption,
-    Weighting,
-    WeightingOption,
     with_environment,
 )
 
@@ -45,7 +41,7 @@ def check_sort(value: str) -> str:
 
 
 @app.command()
-@with_environment(DataOptions)
+@with_environment(MethodOptions, DataOptions)
 def screen(
     env: Environment,
     funds: Annotated[
@@ -73,12 +69,10 @@ def screen(
     top: Annotated[
         Optional[int], typer.Option("--top", min=0, help="Keep the first N rows (0: all, in a table too; default: all, a table shows the first 100).")
     ] = None,
-    negative: NegativeOption = None,
-    weighting: WeightingOption = Weighting.price_date,
-    forward: ForwardOption = ForwardHorizon.fy2,
     output_format: FormatOption = None,
     output: OutputOption = None,
     *,
+    method_options: MethodOptions,
     data: DataOptions,
 ) -> None:
     """Screen the stocks inside funds: one row per stock with the funds holding it and their
@@ -111,7 +105,7 @@ def screen(
         min_cap=parse_amount(min_cap, "--min-cap"), max_cap=parse_amount(max_cap, "--max-cap"), max_pb=max_pb,
         max_ps=max_ps, min_yield=None if min_yield is None else min_yield / 100,
     )
-    method = method_of(env, negative=negative, weighting=weighting, forward=forward)
+    method = method_of(env, method_options)
     result = on_chosen_data(
         env, data, lambda **chosen: run_screen(funds, criteria, method, sort=sort, descending=True if desc else None, top=top, **chosen)
     )

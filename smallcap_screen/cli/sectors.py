@@ -14,28 +14,22 @@ from .options import (
     BenchmarkOption,
     DataOptions,
     FormatOption,
-    ForwardHorizon,
-    ForwardOption,
-    NegativeOption,
+    MethodOptions,
     OutputOption,
-    Weighting,
-    WeightingOption,
     with_environment,
 )
 
 
 @app.command()
-@with_environment(DataOptions)
+@with_environment(MethodOptions, DataOptions)
 def sectors(
     env: Environment,
     funds: Annotated[List[str], typer.Argument(metavar="FUND...", help="Fund tickers or index aliases, or paths to holdings files.")],
     benchmark: BenchmarkOption = None,
-    negative: NegativeOption = None,
-    weighting: WeightingOption = Weighting.price_date,
-    forward: ForwardOption = ForwardHorizon.fy2,
     output_format: FormatOption = None,
     output: OutputOption = None,
     *,
+    method_options: MethodOptions,
     data: DataOptions,
 ) -> None:
     """Each fund's weight, P/E and loss-makers by sector beside the benchmark's, and the P/E gap
@@ -52,7 +46,7 @@ def sectors(
     from ..render import sectors as render
     from ..api.screen import sectors as run_sectors
 
-    method = method_of(env, benchmark, negative, weighting, forward)
+    method = method_of(env, method_options, benchmark)
     result = on_chosen_data(env, data, lambda **chosen: run_sectors(funds, method, **chosen))
     emit(
         env,

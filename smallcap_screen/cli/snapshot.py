@@ -67,7 +67,7 @@ def _run(env: Environment, names: list[str], benchmark: Optional[str], quiet: bo
     from ..api.keep import take_snapshot
     from ..progress import LiveFetch
 
-    method = method_of(env, benchmark)
+    method = method_of(env, benchmark=benchmark)
     threshold = method.coverage_threshold
     with env.open_store(store_options) as store, env.open_cache(cache_dir, refresh=refresh) as cache:
         live_fetch = LiveFetch(cache, show=not quiet, stream=env.stderr, sec_user_agent=env.settings()["sec_user_agent"] or "")
