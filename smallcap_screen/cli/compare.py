@@ -9,7 +9,7 @@ import typer
 from ..errors import ExitCode
 from .app import app
 from .data import fund_error, method_of, on_chosen_data
-from .emit import check_output, emit, nothing_computed
+from .emit import check_output, emit_result, nothing_computed
 from .environment import Environment
 from .options import (
     BenchmarkOption,
@@ -66,14 +66,7 @@ def compare(
     failure = fund_error(env, [row.fund for row in result.rows if not row.valuation])
     if not any(row.valuation for row in result.rows):
         raise failure or nothing_computed(f"{row.fund} ({row.status_reason})" for row in result.rows)
-    emit(
-        env,
-        output_format,
-        output,
-        json=lambda: render.to_json(result),
-        csv=lambda: render.to_csv(result),
-        table=lambda plain, width: render.comparison_table(result, plain=plain, width=width),
-    )
+    emit_result(env, output_format, output, result, table=lambda plain, width: render.comparison_table(result, plain=plain, width=width))
     if failure is not None:  # the other funds' figures are out; the fund that failed says why
         raise failure
     if data.live and result.partial:

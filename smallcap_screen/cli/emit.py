@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional
 from .options import Format
 
 if TYPE_CHECKING:
+    from ..api.result import Result
     from .environment import Environment
 
 #: The format an ``--output`` file's extension asks for when ``--format`` is not given.
@@ -68,6 +69,13 @@ def emit(
         _print_table(env, table, output)
     else:
         write_text(env, (json if chosen is Format.json else csv)(), output)
+
+
+def emit_result(env: "Environment", output_format: Optional[Format], output: Optional[Path], result: "Result", *, table: Callable[[bool, int], object]) -> None:
+    """:func:`emit` of an API result: its records as JSON, or as CSV of its fields, else ``table``."""
+    from ..output import csv_text, json_text
+
+    emit(env, output_format, output, json=lambda: json_text(result.records()), csv=lambda: csv_text(result.records(), result.fields), table=table)
 
 
 def write_text(env: "Environment", text: str | bytes, output: Optional[Path]) -> None:

@@ -8,7 +8,7 @@ import typer
 
 from .app import app
 from .data import method_of, on_chosen_data
-from .emit import check_output, emit
+from .emit import check_output, emit_result
 from .environment import Environment
 from .options import (
     BenchmarkOption,
@@ -51,11 +51,4 @@ def explain(
 
     method = method_of(env, method_options, benchmark)
     result = on_chosen_data(env, data, lambda **chosen: run_explain(fund, method, **chosen))
-    emit(
-        env,
-        output_format,
-        output,
-        json=lambda: render.to_json(result),
-        csv=lambda: render.to_csv(result),
-        table=lambda plain, width: render.explain_table(result, plain=plain, width=width),
-    )
+    emit_result(env, output_format, output, result, table=lambda plain, width: render.explain_table(result, plain=plain, width=width))

@@ -50,8 +50,6 @@ def export(
     first, last = parse_date(since, "--since"), parse_date(until, "--until")
     chosen = output_format.value if output_format else _format_of(output)
     check_output(output, chosen)  # the format is chosen: .parquet is written here
-    import pandas as pd
-
     from ..api.history import history, holdings_history
     from ..output import csv_text, json_text
     from ..render.export import export_parquet

@@ -10,7 +10,7 @@ import typer
 from ..vocabulary import SCREEN_SORT_KEYS
 from .app import app
 from .data import left_out_error, method_of, on_chosen_data
-from .emit import check_output, emit
+from .emit import check_output, emit_result
 from .environment import Environment
 from .options import (
     DataOptions,
@@ -109,14 +109,7 @@ def screen(
     result = on_chosen_data(
         env, data, lambda **chosen: run_screen(funds, criteria, method, sort=sort, descending=True if desc else None, top=top, **chosen)
     )
-    emit(
-        env,
-        output_format,
-        output,
-        json=lambda: render.to_json(result),
-        csv=lambda: render.to_csv(result),
-        table=lambda plain, width: render.screen_table(result, plain=plain, width=width, rows=render.TABLE_ROWS if top is None else top or None),
-    )
+    emit_result(env, output_format, output, result, table=lambda plain, width: render.screen_table(result, plain=plain, width=width, rows=render.TABLE_ROWS if top is None else top or None))
     failure = left_out_error(env, result.missing)
     if failure is not None:  # the other funds' output is out; the fund left out says why
         raise failure

@@ -8,7 +8,7 @@ import typer
 
 from .app import app
 from .data import left_out_error, method_of, on_chosen_data
-from .emit import check_output, emit
+from .emit import check_output, emit_result
 from .environment import Environment
 from .options import (
     BenchmarkOption,
@@ -48,14 +48,7 @@ def sectors(
 
     method = method_of(env, method_options, benchmark)
     result = on_chosen_data(env, data, lambda **chosen: run_sectors(funds, method, **chosen))
-    emit(
-        env,
-        output_format,
-        output,
-        json=lambda: render.to_json(result),
-        csv=lambda: render.to_csv(result),
-        table=lambda plain, width: render.sectors_tables(result, plain=plain, width=width),
-    )
+    emit_result(env, output_format, output, result, table=lambda plain, width: render.sectors_tables(result, plain=plain, width=width))
     failure = left_out_error(env, result.missing)
     if failure is not None:  # the other funds' output is out; the fund left out says why
         raise failure

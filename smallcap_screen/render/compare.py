@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from ..api.compare import Comparison
-from ..vocabulary import RECORD_FIELDS
 from . import multiple, pct, pe, signed_pct
 from .layout import Column, Layout, fitted_table
-from ..output import csv_text, json_text
 
 #: Marks a P/E whose coverage is below the threshold (the caption says so).
 LOW = "!"
@@ -17,14 +15,6 @@ POLICY_TEXT = {
     "exclude": "holdings with negative earnings excluded (iShares / FTSE Russell 'ex-negative' convention)",
     "include": "losses included (aggregate 'own the whole fund' earnings)",
 }
-
-
-def to_json(comparison: Comparison) -> str:
-    return json_text(comparison.records())
-
-
-def to_csv(comparison: Comparison) -> str:
-    return csv_text(comparison.records(), RECORD_FIELDS)
 
 
 def comparison_table(comparison: Comparison, *, plain: bool = False, width: int = 200):

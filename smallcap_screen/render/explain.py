@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from ..output import csv_text, json_text
-from ..api.screen import EXPLAIN_FIELDS, Explanation
+from ..api.screen import Explanation
 from . import data_line, multiple, pct, pe, signed_pct, weights_text
 from .layout import Column, Layout, fitted_table
-
-
-def to_json(result: Explanation) -> str:
-    return json_text(result.records())
-
-
-def to_csv(result: Explanation) -> str:
-    return csv_text(result.records(), EXPLAIN_FIELDS)
 
 
 def figure(value: float | None, unit: str) -> str:

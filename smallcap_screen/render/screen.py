@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from ..output import csv_text, json_text
 from ..api.screen import ScreenResult
 from . import data_line, multiple, number, pct, pe, signed_pct, weights_text
 from .layout import Column, Layout, fitted_table
-
-
-def to_json(result: ScreenResult) -> str:
-    return json_text(result.records())
-
-
-def to_csv(result: ScreenResult) -> str:
-    return csv_text(result.records(), result.fields)
 
 
 #: Rows a table shows when --top does not say: a screen of a whole fund is 2,000 rows, which

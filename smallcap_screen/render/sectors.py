@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from ..output import csv_text, json_text
-from ..api.screen import ALL_SECTORS, SECTOR_FIELDS, SectorView
+from ..api.screen import ALL_SECTORS, SectorView
 from ..metrics.sectors import GapDecomposition
 from . import data_line, pct, pe, signed_number, signed_pct, weights_text
 from .layout import Column, Layout, fitted_table
 
 EFFECT_NAMES = {"mix": "Mix: sector weights", "within": "Within: valuation in sectors", "interaction": "Interaction", "total": "Total gap"}
-
-
-def to_json(view: SectorView) -> str:
-    return json_text(view.records())
-
-
-def to_csv(view: SectorView) -> str:
-    return csv_text(view.records(), SECTOR_FIELDS)
 
 
 def sectors_tables(view: SectorView, *, plain: bool = False, width: int = 200):
