@@ -9,18 +9,31 @@ import datetime as dt
 import io
 import sqlite3
 
+import pandas as pd
 import pytest
 
 from smallcap_screen.api.backfill import MAX_STEP_BACK, Progress, backfill, dated_fund, period_dates
 from smallcap_screen.errors import NetworkError, UsageError
+from smallcap_screen.sources.pacing import RateBudget
+from smallcap_screen.sources.sec.client import SEC_POLICY, sec_pacer
 from smallcap_screen.store import Store
-from smallcap_screen.tickers import to_yahoo
+from smallcap_screen.tickers import to_yahoo_series
 from tests.standins.issuers import IssuerStandIn, dated_files, status
 from tests.standins.sec import SecStandIn
 from tests.standins.sec_documents import filed_on, quarter_ends, quarter_eps, sec_site
 
 AGENT = "Jane Doe jane@example.com"
 D = dt.date
+#: The stand-in SEC of most tests here blocks a client past this many requests in one second (the
+#: real one past 10), and their backfills are given a pacer at half of it (``fast_sec_pacer``): at
+#: the SEC's own 9 a second each run of ~250 companies would take half a minute. The SEC's pace is
+#: the subject of test_sec_client.py and of the test here of a backfill given no pacer.
+FAST_SEC = 200
+
+
+def fast_sec_pacer(policy=SEC_POLICY):
+    """A pacer for the stand-in SEC at ``FAST_SEC`` (the SEC's retry policy unless ``policy``)."""
+    return sec_pacer(policy, budget=RateBudget(rate=FAST_SEC / 2))
 
 
 def file_rows(path) -> list[dict]:
@@ -30,11 +43,12 @@ def file_rows(path) -> list[dict]:
     start = next(i for i, line in enumerate(lines) if line.startswith("Ticker,"))
     end = next(i for i in range(start, len(lines)) if not lines[i].strip(" \xa0"))
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[start:end]))))
+    rows = [r for r in rows if r["Asset Class"] == "Equity" and r["Exchange"] != "NO MARKET (E.G. UNLISTED)" and r["Ticker"] not in ("-",) and " " not in r["Ticker"]]
+    tickers = to_yahoo_series(pd.Series([r["Ticker"] for r in rows], dtype=object))  # the whole column at once: 0.5 ms a call one by one
     number = lambda text: float(text.replace(",", ""))  # noqa: E731
     return [
-        {"ticker": to_yahoo(r["Ticker"]), "value": number(r["Market Value"]), "shares": number(r["Quantity"]), "price": number(r["Price"])}
-        for r in rows
-        if r["Asset Class"] == "Equity" and r["Exchange"] != "NO MARKET (E.G. UNLISTED)" and r["Ticker"] not in ("-",) and " " not in r["Ticker"]
+        {"ticker": ticker, "value": number(r["Market Value"]), "shares": number(r["Quantity"]), "price": number(r["Price"])}
+        for ticker, r in zip(tickers, rows)
     ]
 
 
@@ -73,10 +87,10 @@ def pe_by_hand(rows: list[dict], ciks: dict, day: dt.date, splits: dict[str, flo
     return numerator / denominator, matched
 
 
-@pytest.fixture
-def site(raw_dir):
-    """iShares with IWM's files of 2025-11-05 and 2026-04-10 and IVV's of 2025-11-18; the SEC
-    knowing one holding in ten, never the largest of a file."""
+@pytest.fixture(scope="module")
+def site_documents(raw_dir):
+    """The files of ``site`` by fund and day, the SEC's documents, the CIK of each company it knows
+    (built once: the tests change the stand-ins, never these)."""
     files = {
         "IWM": {D(2025, 11, 5): raw_dir / "IWM_holdings_2025-11-05.csv", D(2026, 4, 10): raw_dir / "IWM_holdings_2026-04-10.csv"},
         "IVV": {D(2025, 11, 18): raw_dir / "IVV_holdings_2025-11-18.csv"},
@@ -86,7 +100,15 @@ def site(raw_dir):
     # would take minutes at the SEC's 10 requests/s. The largest holding of each file stays unmatched.
     largest = {max(file_rows(path), key=lambda r: r["value"])["ticker"] for days in files.values() for path in days.values()}
     documents, ciks = sec_site(sorted(tickers)[::10], D(2025, 1, 1), D(2026, 4, 10), leave_out=largest)
-    with IssuerStandIn({}, dated=dated_files(files)) as issuer, SecStandIn(documents) as sec:
+    return files, documents, ciks
+
+
+@pytest.fixture
+def site(site_documents):
+    """iShares with IWM's files of 2025-11-05 and 2026-04-10 and IVV's of 2025-11-18; the SEC
+    knowing one holding in ten, never the largest of a file."""
+    files, documents, ciks = site_documents
+    with IssuerStandIn({}, dated=dated_files(files)) as issuer, SecStandIn(documents, max_per_second=FAST_SEC) as sec:
         yield issuer, sec, files, ciks
 
 
@@ -94,7 +116,7 @@ def run(site, store, **options):
     issuer, sec, _, _ = site
     return backfill(
         options.pop("funds", ["IWM"]), store=store, user_agent=AGENT, benchmark=options.pop("benchmark", "IWM"), issuer_spacing=0,
-        issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url, **options,
+        issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url, sec_pacer=options.pop("sec_pacer", None) or fast_sec_pacer(), **options,
     )
 
 
@@ -180,16 +202,16 @@ def test_a_rerun_a_week_later_refetches_only_the_facts_of_companies_the_daily_in
     source = raw_dir / "IWM_holdings_2025-11-05.csv"
     files = {"IWM": {days[0]: source, days[1]: redated(source, days[1], tmp_path)}}
     held = {r["ticker"] for r in file_rows(source)}
-    documents, ciks = sec_site(sorted(held)[::8], D(2025, 1, 1), D(2025, 12, 31))  # one company in eight: seconds at 10/s
+    documents, ciks = sec_site(sorted(held)[::8], D(2025, 1, 1), D(2025, 12, 31))  # one company in eight
     cache = tmp_path / "cache"
-    with IssuerStandIn({}, dated=dated_files(files)) as issuer, SecStandIn(documents) as sec, Store.open(tmp_path / "s.sqlite3") as store:
+    with IssuerStandIn({}, dated=dated_files(files)) as issuer, SecStandIn(documents, max_per_second=FAST_SEC) as sec, Store.open(tmp_path / "s.sqlite3") as store:
         options = dict(store=store, user_agent=AGENT, benchmark="IWM", issuer_spacing=0, issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url, cache_dir=cache)
-        first = backfill(["IWM"], dates=days[:1], **options)
+        first = backfill(["IWM"], dates=days[:1], sec_pacer=fast_sec_pacer(), **options)
         assert first.complete and first.sec_requests == 1 + len(ciks)  # the ticker file, then every company's facts
         age_cache(cache, dt.datetime(2025, 11, 6, 12, tzinfo=dt.timezone.utc))  # as if the first run was the day after 11-05
         sec.log.clear()
         issuer.log.clear()
-        second = backfill(["IWM"], dates=days[1:], **options)
+        second = backfill(["IWM"], dates=days[1:], sec_pacer=fast_sec_pacer(), **options)
         assert second.complete and len(second.kept) == 1 and len(issuer.log) == 1
         # By hand: the companies whose third-quarter 10-Q is dated from the day before the cache's
         # fetch (UTC 11-06: 11-05, in case it was an Eastern evening filing) to 11-12.
@@ -248,9 +270,9 @@ def test_history_against_spy_reads_backfilled_discounts_against_ivv_and_says_whe
     files = {"IWM": {days[0]: raw_dir / "IWM_holdings_2025-11-05.csv", days[1]: raw_dir / "IWM_holdings_2026-04-10.csv"}, "IVV": ivv}
     tickers = {r["ticker"] for by_day in files.values() for path in by_day.values() for r in file_rows(path)}
     documents, _ = sec_site(sorted(tickers)[::10], D(2025, 1, 1), D(2026, 4, 10))
-    with IssuerStandIn({}, dated=dated_files(files)) as issuer, SecStandIn(documents) as sec, Store.open(tmp_path / "s.sqlite3") as store:
+    with IssuerStandIn({}, dated=dated_files(files)) as issuer, SecStandIn(documents, max_per_second=FAST_SEC) as sec, Store.open(tmp_path / "s.sqlite3") as store:
         run = backfill(["IWM"], store=store, user_agent=AGENT, benchmark="SPY", dates=days, issuer_spacing=0,
-                       issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url)
+                       issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url, sec_pacer=fast_sec_pacer())
         assert run.substitutes == {"SPY": "IVV"} and len(set(run.snapshots)) == 2
         result = history(["IWM"], benchmark="SPY", store=store)
         assert [r["benchmark"] for r in result.records()] == ["IVV", "IVV"]
@@ -278,9 +300,9 @@ def test_the_four_whole_real_iwm_files_give_four_snapshots_with_their_own_weight
     # takes seconds (every holding's facts would take ~4 minutes at the SEC's 10 requests/s).
     known = sorted({r["ticker"] for r in rows[days[0]]})[::100]
     documents, ciks = sec_site(known, D(2024, 1, 1), D(2026, 4, 10))
-    with IssuerStandIn({}, dated=dated_files(files)) as issuer, SecStandIn(documents) as sec, Store.open(tmp_path / "s.sqlite3") as store:
+    with IssuerStandIn({}, dated=dated_files(files)) as issuer, SecStandIn(documents, max_per_second=FAST_SEC) as sec, Store.open(tmp_path / "s.sqlite3") as store:
         result = backfill(["IWM"], store=store, user_agent=AGENT, benchmark="IWM", dates=days, issuer_spacing=0,
-                          issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url)
+                          issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url, sec_pacer=fast_sec_pacer())
         assert result.complete and not result.gaps and len(set(result.snapshots)) == 4
         assert [r.query["asOfDate"] for r in issuer.requests_on("ajax")] == [f"{d:%Y%m%d}" for d in days]
         for entry in result.kept:
@@ -298,6 +320,29 @@ def test_the_four_whole_real_iwm_files_give_four_snapshots_with_their_own_weight
             assert record["pe_trailing"] == pytest.approx(pe, rel=1e-9) and entry.coverage == pytest.approx(matched, rel=1e-9)
 
 
+def test_a_backfill_given_no_pacer_keeps_to_the_secs_budget_shared_by_the_process(raw_dir, tmp_path):
+    """The other tests give their backfills a pacer for a fast stand-in; given none, a backfill
+    takes the process's, at the SEC's 9 requests/s, against a stand-in that blocks an 11th
+    request in a second as the SEC does."""
+    from smallcap_screen.sources.sec.client import SEC, SEC_BUDGET, process_pacer
+
+    day = D(2025, 11, 5)
+    source = raw_dir / f"IWM_holdings_{day}.csv"
+    rows = file_rows(source)
+    held = sorted({r["ticker"] for r in rows})
+    documents, ciks = sec_site(held[:: max(1, len(held) // 20)][:20], D(2025, 1, 1), day)  # twenty companies
+    with IssuerStandIn({}, dated=dated_files({"IWM": {day: source}})) as issuer, SecStandIn(documents) as sec, Store.open(tmp_path / "s.sqlite3") as store:
+        result = backfill(["IWM"], store=store, user_agent=AGENT, benchmark="IWM", dates=[day], issuer_spacing=0,
+                          issuer_url=issuer.url, sec_data_url=sec.url, sec_www_url=sec.url)
+        assert result.complete and result.sec_requests == 1 + len(ciks) == len(sec.log)
+        record = next(s.records["IWM"] for s in store.results("exclude", "IWM") if s.info.id == result.snapshots[0])
+        assert record["pe_trailing"] == pytest.approx(pe_by_hand(rows, ciks, day)[0], rel=1e-9)
+    assert sec.blocked_until == 0.0 and sec.most_in_one_second() <= 10
+    # 21 requests at 9/s need 20 gaps of 111 ms; the fast pacer of the other tests takes 0.2 s.
+    assert sec.log[-1].at - sec.log[0].at >= (len(sec.log) - 1) / SEC_BUDGET.rate - 0.05
+    assert process_pacer().budgets[SEC] == SEC_BUDGET
+
+
 def test_an_sec_429_storm_is_waited_out_and_told(site, tmp_path):
     _, sec, _, _ = site
     sec.inject(*[status(429, retry_after="1")] * 3)
@@ -309,17 +354,16 @@ def test_an_sec_429_storm_is_waited_out_and_told(site, tmp_path):
     assert sum(1 for r in sec.log if r.path.endswith("company_tickers.json")) == 4  # three 429s, then the answer
 
 
-def test_an_sec_429_storm_past_the_deadline_stops_the_run_with_a_clear_error_and_keeps_nothing(site, tmp_path, monkeypatch):
+def test_an_sec_429_storm_past_the_deadline_stops_the_run_with_a_clear_error_and_keeps_nothing(site, tmp_path):
     from smallcap_screen.sources.pacing import RetryPolicy
-    from smallcap_screen.sources.sec import client
 
     _, sec, _, _ = site
     # The SEC's own policy waits up to 10 minutes; a shorter one shows the bound in seconds.
-    monkeypatch.setattr(client, "_process_pacer", client.sec_pacer(RetryPolicy(retries=2, backoff=0.1, deadline=3.0, max_ban_wait=2.0, first_ban_wait=0.5)))
+    quick = fast_sec_pacer(RetryPolicy(retries=2, backoff=0.1, deadline=3.0, max_ban_wait=2.0, first_ban_wait=0.5))
     sec.inject(*[status(429, retry_after="1")] * 50)
     with Store.open(tmp_path / "s.sqlite3") as store:
         with pytest.raises(NetworkError) as raised:
-            run(site, store, dates=[D(2025, 11, 5)])
+            run(site, store, dates=[D(2025, 11, 5)], sec_pacer=quick)
         assert store.snapshots() == [] and store.backfill_entries() == []
     message = str(raised.value)
     assert "\n" not in message and ("429" in message or "throttl" in message.lower()), message

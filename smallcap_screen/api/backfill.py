@@ -45,6 +45,8 @@ from .result import Result
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..sources.pacing import Pacer
+
     from ..model import Holdings
 
 #: What the store's ``backfill.method`` says of every period kept: the method of this module.
@@ -197,6 +199,7 @@ def backfill(
     issuer_url: str = "https://www.ishares.com",
     sec_data_url: str = "https://data.sec.gov",
     sec_www_url: str = "https://www.sec.gov",
+    sec_pacer: Pacer | None = None,
     progress: Progress | None = None,
 ) -> BackfillRun:
     """Rebuild the snapshots of ``funds`` (and the benchmark's) on each period date from ``since``
@@ -204,7 +207,11 @@ def backfill(
     and keep them in ``store``. ``user_agent`` ("Name email") is sent to the SEC, as its fair-access
     rule asks. ``cache_dir`` keeps the SEC's answers: a company's facts are fetched again only
     when the SEC's daily indexes show it filed a report since they were fetched. The URLs point
-    the requests elsewhere (tests' stand-ins). Raises UsageError for bad dates or funds, NetworkError when the SEC refuses
+    the requests elsewhere (tests' stand-ins). ``sec_pacer`` paces and retries the SEC's requests
+    (:func:`~smallcap_screen.sources.sec.client.sec_pacer`): by default the process's own
+    (:func:`~smallcap_screen.sources.sec.client.process_pacer`: 9 requests/s, the SEC's retry
+    policy), which every SEC client of the process shares; give another for a host with other
+    rules (a mirror, a stand-in). Either one's waits are told through ``progress``. Raises UsageError for bad dates or funds, NetworkError when the SEC refuses
     (HTTP 403) or a host cannot be reached; KeyboardInterrupt passes through, what was kept stays.
     """
     if not user_agent or not user_agent.strip():
@@ -227,7 +234,7 @@ def backfill(
     skipped = len(dates) * len(sources) - len(todo)
     if not todo:
         return BackfillRun([], [], skipped, {}, substitutes, len(dates))
-    job = _Backfill(store, user_agent, bench, cache_dir, issuer_spacing, issuer_url, sec_data_url, sec_www_url, progress or Progress())
+    job = _Backfill(store, user_agent, bench, cache_dir, issuer_spacing, issuer_url, sec_data_url, sec_www_url, sec_pacer, progress or Progress())
     return job.run(todo, skipped, substitutes, len(dates))
 
 
@@ -258,7 +265,7 @@ class _Backfill:
     as soon as its files and the earnings of everything they hold are in.
     """
 
-    def __init__(self, store, user_agent, bench, cache_dir, issuer_spacing, issuer_url, sec_data_url, sec_www_url, progress: Progress) -> None:
+    def __init__(self, store, user_agent, bench, cache_dir, issuer_spacing, issuer_url, sec_data_url, sec_www_url, sec_pacer, progress: Progress) -> None:
         self.store = store
         self.user_agent = user_agent
         self.bench = bench
@@ -266,6 +273,7 @@ class _Backfill:
         self.issuer_spacing = issuer_spacing
         self.issuer_url = issuer_url
         self.sec_urls = (sec_data_url, sec_www_url)
+        self.sec_pacer = sec_pacer
         self.progress = progress
         self.stop = threading.Event()
         #: CIK → (dates the EPS changed, the EPS from each), None while being fetched.
@@ -295,6 +303,11 @@ class _Backfill:
             by_day.setdefault(day, _Period(day, [])).funds.append(fund)
         self.needed_until = max(by_day)
         self.first_day = _business_days_before(min(by_day), MAX_STEP_BACK)
+        if self.sec_pacer is None:
+            sec_pacer = process_pacer(self._waited)
+        else:
+            sec_pacer = self.sec_pacer
+            sec_pacer.on_wait = self._waited  # as process_pacer() does for its newest caller
         issuer_pacer = Pacer(RetryPolicy(), default_budget=RateBudget(rate=1 / self.issuer_spacing) if self.issuer_spacing > 0 else RateBudget(), stop=self.stop, on_wait=self._waited)
         downloads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backfill-issuer")
         facts_pool = ThreadPoolExecutor(max_workers=SEC_WORKERS, thread_name_prefix="backfill-sec")
@@ -302,7 +315,7 @@ class _Backfill:
         finished = 0
         with HttpClient(pacer=issuer_pacer) as issuer, SecClient(
             self.user_agent, data_url=self.sec_urls[0], www_url=self.sec_urls[1], cache_dir=self.cache_dir,
-            pacer=process_pacer(self._waited),
+            pacer=sec_pacer,
         ) as sec:
             try:
                 self.ciks = company_ciks(sec)  # the first request: a refusal (403) stops the run before any other

@@ -4,7 +4,8 @@ It serves documents by path (``documents``: URL path → file or bytes), as the 
 enforces the SEC's fair-access rules the way the SEC does: a request without a declared
 User-Agent ("Name email") gets the SEC's 403 page for an undeclared automated tool, and a client
 that sends more than 10 requests in one second is blocked with the 403 "Request Rate Threshold
-Exceeded" page (here for ``block_seconds``). ``companyconcept`` answers are cut from the
+Exceeded" page (here for ``block_seconds``; ``max_per_second`` sets another limit, for tests whose
+subject is not the SEC's pace: they give the client a budget under it, see test_backfill.py). ``companyconcept`` answers are cut from the
 company's ``companyfacts`` document, as the SEC's are one concept of it.
 
 Tests queue faults (``inject``) to make the next answers misbehave, and read ``log`` (time,
@@ -63,11 +64,14 @@ def declared(user_agent: str | None) -> bool:
 class SecStandIn(BackgroundServer):
     """The stand-in; ``documents`` maps a URL path to the file (or bytes) served for it."""
 
-    def __init__(self, documents: Mapping[str, Path | bytes] | None = None, *, latency: float = 0.0, block_seconds: float = 600.0) -> None:
+    def __init__(
+        self, documents: Mapping[str, Path | bytes] | None = None, *, latency: float = 0.0, block_seconds: float = 600.0, max_per_second: int = 10
+    ) -> None:
         super().__init__(_Handler)
         self.documents: dict[str, Path | bytes] = dict(documents or {})
         self.latency = latency
         self.block_seconds = block_seconds
+        self.max_per_second = max_per_second
         self.log: list[Request] = []
         self.blocked_until = 0.0
         self._faults: deque[Fault] = deque()
@@ -100,7 +104,7 @@ class SecStandIn(BackgroundServer):
             if now < self.blocked_until:
                 return False
             recent = sum(1 for r in self.log if r.at > now - 1.0)
-            if recent > 10:
+            if recent > self.max_per_second:
                 self.blocked_until = now + self.block_seconds
                 return False
             return True

@@ -76,9 +76,10 @@ def sec_user_agent(config: Any) -> str:
     return value
 
 
-def sec_pacer(policy: RetryPolicy = SEC_POLICY, **options: Any) -> Pacer:
-    """A pacer with the SEC's budget; ``options`` as for :class:`Pacer` (stop, on_wait, sleep ...)."""
-    return Pacer(policy, budgets={SEC: SEC_BUDGET}, **options)
+def sec_pacer(policy: RetryPolicy = SEC_POLICY, *, budget: RateBudget = SEC_BUDGET, **options: Any) -> Pacer:
+    """A pacer with the SEC's budget, or ``budget`` for a host with rules of its own (a mirror, a
+    stand-in); ``options`` as for :class:`Pacer` (stop, on_wait, sleep ...)."""
+    return Pacer(policy, budgets={SEC: budget}, **options)
 
 
 _process_pacer: Pacer | None = None
