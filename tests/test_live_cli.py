@@ -164,7 +164,11 @@ def test_ctrl_c_during_a_live_fetch_keeps_the_finished_batches_and_says_so(whole
     import signal
     import time
 
-    with StandInInternet(whole_raw_dir, latency=0.4) as slow:  # IWM's whole file: two quote batches
+    with StandInInternet(whole_raw_dir, latency=0.05) as slow:  # IWM's and SPY's whole files: two quote batches, sent at once
+        # The funds' own request and the first quote batch are answered, the other batch is held
+        # until the stand-in stops: Ctrl-C comes while it is, however long a busy machine takes.
+        slow.yahoo.hang_next(2, 0)
+        slow.yahoo.hang_next(1, 120)
         base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k not in ("CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")}
         process = subprocess.Popen(
             [sys.executable, "-m", "smallcap_screen", "compare", "IWM", "SPY"],
@@ -173,9 +177,10 @@ def test_ctrl_c_during_a_live_fetch_keeps_the_finished_batches_and_says_so(whole
         deadline = time.monotonic() + 60
         while len(slow.yahoo.quote_batches) < 2 and time.monotonic() < deadline:  # the funds' batch, then a quote batch
             time.sleep(0.05)
-        time.sleep(0.2)  # let the run cache that batch
+        time.sleep(0.3)  # let the run cache that batch
         process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=60)
+        time.sleep(0.5)  # the interruption is under way before the held batch is let go
+    _, stderr = process.communicate(timeout=60)
 
     assert process.returncode == 130
     assert "Traceback" not in stderr
