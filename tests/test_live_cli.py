@@ -182,7 +182,7 @@ def test_ctrl_c_during_a_live_fetch_keeps_the_finished_batches_and_says_so(whole
         time.sleep(0.5)  # the interruption is under way before the held batch is let go
     _, stderr = process.communicate(timeout=60)
 
-    assert process.returncode == 130
+    assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
     [line] = [line for line in stderr.splitlines() if line.startswith("interrupted: ")]
     assert line.endswith("quotes kept in the cache for the next run"), line

@@ -107,7 +107,7 @@ def share_basis(
         owned = s / out
         known = valued & np.isfinite(owned) & (owned > 0)
         m = owned / np.median(owned[known]) if known.any() else np.full(len(w), np.nan)
-    looked_at = valued & (np.abs(np.log(q)) > np.log(OUTLIER_FACTOR) + ON_THE_BOUND)
+        looked_at = valued & (np.abs(np.log(q)) > np.log(OUTLIER_FACTOR) + ON_THE_BOUND)  # q is 0 where not valued
     if not looked_at.any():
         return ShareBasis(s, actions)
     basis = s.copy()
