@@ -170,9 +170,12 @@ def test_ctrl_c_during_a_live_fetch_keeps_the_finished_batches_and_says_so(whole
         slow.yahoo.hang_next(2, 0)
         slow.yahoo.hang_next(1, 120)
         base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k not in ("CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")}
+        # As at a terminal, whatever way the tests were started (a job started in the background
+        # with `&`, as from a script or cron, ignores SIGINT, and so would the run).
         process = subprocess.Popen(
             [sys.executable, "-m", "smallcap_screen", "compare", "IWM", "SPY"],
             env={**base, **slow.env, **homes}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         deadline = time.monotonic() + 60
         while len(slow.yahoo.quote_batches) < 2 and time.monotonic() < deadline:  # the funds' batch, then a quote batch
