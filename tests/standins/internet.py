@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -86,6 +87,14 @@ def ishares_csv_from_list(fund_name: str, as_of: str, lines: list[dict]) -> str:
     return out.getvalue()
 
 
+@functools.cache
+def reference_fundamentals(raw_dir: Path):
+    """The finviz export of ``raw_dir`` as fundamentals, read once per process: most live tests
+    start a stand-in internet of their own, and the whole file takes a quarter of a second to read.
+    Never changed (a stand-in takes a copy of its table)."""
+    return read_reference_fundamentals(raw_dir)
+
+
 def derived_list(path: Path) -> list[dict]:
     text = path.read_text(encoding="utf-8")
     return json.loads(re.search(r"=\s*(\[.*\])\s*;?\s*$", text, re.S).group(1))
@@ -141,7 +150,7 @@ class StandInInternet:
             "DES": folder / "DES.json",
             "SCHA": folder / "SCHA.csv",
         }
-        fundamentals = read_reference_fundamentals(self.raw_dir)
+        fundamentals = reference_fundamentals(self.raw_dir)
         self.fundamentals = replace(fundamentals, table=fundamentals.table.assign(eps_fy1=made_up_fy1(fundamentals.table)))
         self.fiscal_year_ends = {s: end for s in self.fundamentals.table.index if (end := made_up_fiscal_year_end(s))}
         self.issuers = self._stack.enter_context(IssuerStandIn(self.files, latency=self.latency))

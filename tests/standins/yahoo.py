@@ -65,7 +65,7 @@ class _Fault:
 def quotes_from_fundamentals(table: pd.DataFrame) -> dict[str, dict]:
     """v7 quote fields per symbol from a ``Fundamentals.table``; missing values are left out, as Yahoo does."""
     quotes = {}
-    for symbol, row in table.iterrows():
+    for symbol, row in zip(table.index, table.to_dict("records")):  # iterrows took 0.4 s for the 10,000 stocks of a whole finviz file
         price, eps, forward, book = row["price"], row["eps_trailing"], row["eps_forward"], row["book_per_share"]
         currency = _text(row["currency"]) or "USD"
         fields = {
