@@ -45,9 +45,8 @@ from .result import Result
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..sources.pacing import Pacer
-
     from ..model import Holdings
+    from ..sources.pacing import Pacer
 
 #: What the store's ``backfill.method`` says of every period kept: the method of this module.
 METHOD = "iShares dated file (weights from market value, unadjusted price) + SEC point-in-time TTM GAAP EPS"
@@ -303,11 +302,8 @@ class _Backfill:
             by_day.setdefault(day, _Period(day, [])).funds.append(fund)
         self.needed_until = max(by_day)
         self.first_day = _business_days_before(min(by_day), MAX_STEP_BACK)
-        if self.sec_pacer is None:
-            sec_pacer = process_pacer(self._waited)
-        else:
-            sec_pacer = self.sec_pacer
-            sec_pacer.on_wait = self._waited  # as process_pacer() does for its newest caller
+        sec_pacer = process_pacer() if self.sec_pacer is None else self.sec_pacer
+        sec_pacer.on_wait = self._waited  # as process_pacer(on_wait) does for its newest caller
         issuer_pacer = Pacer(RetryPolicy(), default_budget=RateBudget(rate=1 / self.issuer_spacing) if self.issuer_spacing > 0 else RateBudget(), stop=self.stop, on_wait=self._waited)
         downloads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backfill-issuer")
         facts_pool = ThreadPoolExecutor(max_workers=SEC_WORKERS, thread_name_prefix="backfill-sec")

@@ -51,9 +51,9 @@ class Result:
     def _repr_html_(self) -> str:
         import io
 
-        from rich.console import Console
+        from ..render.layout import table_console
 
-        console = Console(file=io.StringIO(), record=True, width=NOTEBOOK_WIDTH, color_system="truecolor", force_terminal=True, emoji=False)
+        console = table_console(file=io.StringIO(), record=True, width=NOTEBOOK_WIDTH, color_system="truecolor", force_terminal=True)
         console.print(self._table(False, NOTEBOOK_WIDTH))
         # export_html escapes every text it writes: a stock named "<script>" is shown, never run
         return console.export_html(inline_styles=True, code_format='<pre style="font-family: monospace; line-height: 1.2">{code}</pre>')

@@ -18,11 +18,12 @@ def method_of(env: "Environment", options: Optional["MethodOptions"] = None, ben
     """The Method of a command's options (None: not given, or not options of that command), the
     config filling the benchmark, negative-earnings policy and coverage threshold not given."""
     from ..method import Method
+    from .options import MethodOptions
 
-    chosen = {"weighting": options.weighting.value, "forward": options.forward.value} if options else {}
+    options = options or MethodOptions()
     return Method(
-        negative=env.negative_policy(options.negative if options else None), benchmark=env.benchmark(benchmark),
-        coverage_threshold=env.coverage_threshold(min_coverage), **chosen,
+        negative=env.negative_policy(options.negative), weighting=options.weighting.value, forward=options.forward.value,
+        benchmark=env.benchmark(benchmark), coverage_threshold=env.coverage_threshold(min_coverage),
     )
 
 

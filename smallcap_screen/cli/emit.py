@@ -95,16 +95,13 @@ def write_text(env: "Environment", text: str | bytes, output: Optional[Path]) ->
 def _print_table(env: "Environment", make_table: Callable[[bool, int], object], output: Optional[Path]) -> None:
     """Styled on a terminal at its width; plain when piped (at ``COLUMNS``, else 80 columns), when
     NO_COLOR is set (no colour, bold, italic or dim: titles and captions are styled too), or into a file."""
-    from rich.console import Console
+    from ..render.layout import table_console
 
     if not is_stdout(output):
-        console = Console(file=open(os.devnull, "w"), record=True, width=FILE_WIDTH, color_system=None, emoji=False)
+        console = table_console(file=open(os.devnull, "w"), record=True, width=FILE_WIDTH, color_system=None)
         console.print(make_table(True, console.width))
         write_text(env, console.export_text(), output)
         return
     styled = env.stdout_isatty and env.colour
-    # emoji=False everywhere a table is drawn: a name with ":rocket:" in it is shown as written
-    console = Console(
-        file=env.stdout, width=env.table_width, force_terminal=env.stdout_isatty, color_system="auto" if styled else None, emoji=False
-    )
+    console = table_console(file=env.stdout, width=env.table_width, force_terminal=env.stdout_isatty, color_system="auto" if styled else None)
     console.print(make_table(not styled, console.width))

@@ -147,5 +147,6 @@ def split_label(new_per_old: float) -> str:
 
 def named_actions(tickers, actions) -> str:
     """``corporate_actions`` of a fund: "NFLX 10:1 split; MTSR issuer weight", in holdings order."""
-    acted = np.asarray(actions, dtype=object) != ""  # numpy, not pandas, to look at thousands of rows
-    return "; ".join(f"{ticker} {action}" for ticker, action in zip(np.asarray(tickers, dtype=object)[acted], np.asarray(actions, dtype=object)[acted]))
+    actions = np.asarray(actions, dtype=object)  # numpy, not pandas, to look at thousands of rows
+    acted = actions != ""
+    return "; ".join(f"{ticker} {action}" for ticker, action in zip(np.asarray(tickers, dtype=object)[acted], actions[acted]))

@@ -110,8 +110,8 @@ def join(
     price[~(price > 0)] = np.nan
     eps = {"eps_trailing": column("eps_trailing"), "eps_fy1": column("eps_fy1"), "eps_fy2": column("eps_forward")}
     fiscal_year_end = np.full(len(at), "", dtype=object)
-    ends = table["fiscal_year_end"].to_numpy(dtype=object)  # float NaN where every end is unknown
-    fiscal_year_end[known] = np.where(pd.isna(ends), "", ends.astype(str))[at[known]]
+    ends = table["fiscal_year_end"].to_numpy(dtype=object)[at[known]]  # float NaN where unknown
+    fiscal_year_end[known] = np.where(pd.isna(ends), "", ends.astype(str))
     share_fy1 = ntm_share_of_fy1(fiscal_year_end, fundamentals.as_of)
     eps["eps_ntm"] = share_fy1 * eps["eps_fy1"] + (1.0 - share_fy1) * eps["eps_fy2"]
     implausible = np.zeros(len(at), dtype=bool)

@@ -30,12 +30,24 @@ def shown(text: str) -> str:
     """``text`` from the data as a Rich cell: controls shown as escapes (:func:`visible`) and
     brackets as written, not read as markup (a holding named "[bold]X[/bold]" lost its tags and
     was cut to fit the shorter text)."""
-    text = visible(text)
+    return _unmarked(visible(text))
+
+
+def _unmarked(text: str) -> str:
+    """``text`` with its brackets escaped from Rich's markup."""
     if "[" not in text:  # most cells: spared the escaping (a 2,000-row screen has 25,000)
         return text
     from rich.markup import escape
 
     return escape(text)
+
+
+def table_console(**options):
+    """A Rich console to draw tables of data on (``options`` as for ``rich.console.Console``):
+    emoji codes off, so that a name with ":rocket:" in it is shown as written."""
+    from rich.console import Console
+
+    return Console(emoji=False, **options)
 
 
 @dataclass
@@ -170,14 +182,14 @@ def _table(columns: list[Column], layout: Layout, plain: bool, dropped: list[Col
     rows = max((len(c.cells) for c in columns), default=0)
     for i in range(rows):
         style = layout.row_styles[i] if i < len(layout.row_styles) and not plain else None
-        table.add_row(*(c.cells[i] if c.markup else shown(c.cells[i]) for c in columns), style=style)
+        # the cells are visible() already (fitted_table and spare_width take them through _visible)
+        table.add_row(*(c.cells[i] if c.markup else _unmarked(c.cells[i]) for c in columns), style=style)
     return table
 
 
 def _width(table) -> int:
     """The width the table takes with no cell wrapped or cut."""
-    from rich.console import Console
     from rich.measure import Measurement
 
-    console = Console(width=10_000, emoji=False)
+    console = table_console(width=10_000)
     return Measurement.get(console, console.options, table).maximum
