@@ -85,7 +85,7 @@ class Registry:
             return nport_fund(key)
         if fund is None:
             other = (
-                f"; other US fund tickers get their holdings from SEC N-PORT, which needs the network (drop --offline)"
+                "; other US fund tickers get their holdings from SEC N-PORT, which needs the network (drop --offline)"
                 if _FUND_TICKER.match(key) else "; or pass a holdings file path"
             )
             raise UnknownFundError(

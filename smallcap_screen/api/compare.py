@@ -9,6 +9,7 @@ Data is chosen as :mod:`.data` says (``data``, ``snapshot``, ``store``, ``fetch`
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Sequence
 

@@ -27,7 +27,7 @@ from ..metrics.screens import Criteria, stock_table
 from ..metrics.screens import screen as apply_screen
 from ..metrics.sectors import EFFECTS, GapDecomposition, decompose, sector_table, sectors_from_other_funds
 from ..output import record_value
-from .data import DataMode, Fetch, FundData, load_funds
+from .data import DataMode, Fetch, load_funds
 from .result import Result, prices_text
 
 if TYPE_CHECKING:
