@@ -75,6 +75,11 @@ class MissingHoldingsError(DataError):
         self.funds = funds
 
 
+class UnreadableStoreError(DataError):
+    """The store as a whole cannot be read by this version (not its schema, a table missing): every
+    snapshot of it fails alike, unlike one damaged snapshot, which the others can stand in for."""
+
+
 class UnknownFundError(ScreenError):
     """A fund ticker that is neither in the registry nor a readable holdings file."""
 

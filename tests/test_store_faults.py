@@ -106,6 +106,23 @@ def test_only_sqlite_saying_corrupt_advises_moving_the_store_away(tmp_path):
     assert "move it away" not in str(error.value)
 
 
+@pytest.mark.parametrize("command", [["compare", "IWM", "SPY"], ["screen", "IWM", "--top", "3"], ["sectors", "IWM"]])
+def test_a_store_this_version_cannot_read_is_said_once_not_once_per_snapshot(kept, command):
+    db = sqlite3.connect(kept / database.DB_NAME)
+    # a column this version reads every snapshot's stocks with, gone (a store left by a
+    # development build had exactly this)
+    db.executescript("DROP VIEW fundamentals; ALTER TABLE stock_facts DROP COLUMN dividend_yield;")
+    db.close()
+
+    result = run(*command, "--offline", "--data-dir", str(kept))
+
+    assert result.returncode == 0, result.stderr
+    unreadable = [line for line in result.stderr.splitlines() if "not a smallcap-screen store this version can read" in line]
+    assert len(unreadable) == 1, result.stderr  # was one line per stored snapshot
+    assert "no such column: f.dividend_yield" in unreadable[0]
+    assert "using bundled reference snapshot" in result.stderr
+
+
 def test_snapshot_ids_are_never_reused_after_removal(tmp_path):
     with Store.open(tmp_path / "s.sqlite3") as store:
         first, second = store.save(dated(13)), store.save(dated(20, price_factor=1.01))

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
-from ..errors import DataError, OutputError
+from ..errors import DataError, OutputError, UnreadableStoreError
 from . import rows as R
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -276,7 +276,7 @@ class Store:
             return OutputError(f"cannot write to the store {self.path} (SQLite: {exc}): it is read-only here; reading it still works, or set {DB_VARIABLE} or --db to a writable place")
         if code == sqlite3.SQLITE_IOERR:
             return OutputError(f"the disk of the store {self.path} failed (SQLite: {exc}); the store is as it was: check the disk's free space and health")
-        return DataError(f"the store {self.path} is not a smallcap-screen store this version can read (SQLite: {exc}); point --db at another file")
+        return UnreadableStoreError(f"the store {self.path} is not a smallcap-screen store this version can read (SQLite: {exc}); point --db at another file")
 
     def _disk_full(self) -> bool:
         """Whether the store's disk has no room left: SQLite reports a full disk as a disk I/O
@@ -709,6 +709,8 @@ class Store:
             except DataError as exc:
                 if skipped is not None:
                     skipped.append(str(exc))
+                if _fails_every_snapshot(exc):
+                    break
         return None
 
     def newest_of(self, funds: Sequence[str], *, skipped: list[str] | None = None) -> dict[str, Snapshot]:
@@ -729,6 +731,8 @@ class Store:
                 damaged.add(info.id)
                 if skipped is not None:
                     skipped.append(str(exc))
+                if _fails_every_snapshot(exc):
+                    break
                 continue
             found.update(dict.fromkeys(held, snapshot))
             if len(found) == len(wanted):
@@ -745,6 +749,8 @@ class Store:
             except (DataError, sqlite3.DatabaseError) as exc:
                 if skipped is not None:
                     skipped.append(str(exc))
+                if _fails_every_snapshot(exc):
+                    break
         return None
 
     def results(self, negative_policy: str, benchmark: str, *, damaged: list[str] | None = None) -> list[StoredResults]:
@@ -926,6 +932,15 @@ def _statements(script: str) -> list[str]:
             out.append("\n".join(current).strip())
             current = []
     return [s for s in out if s]
+
+
+def _fails_every_snapshot(exc: Exception) -> bool:
+    """Whether reading the store's other snapshots would fail alike (the store unreadable as a
+    whole: a missing table or column), so that passing over them, as over one damaged snapshot,
+    would only say the same error once per snapshot (260 lines for a five-year weekly store)."""
+    if isinstance(exc, sqlite3.Error):
+        return _code(exc) not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    return isinstance(exc, UnreadableStoreError)
 
 
 def _code(exc: sqlite3.Error) -> int:
